@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+"""Run argv lists for a module: reads never fail the module silently, writes
+raise with the first line of stderr. No shell is ever involved."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+INSTALL_HINT = {
+    'ovs-vsctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
+    'ovs-ofctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
+    'ip': 'install iproute2 (apt-get install iproute2)',
+    'iptables-save': 'install iptables (apt-get install iptables)',
+    'iptables-restore': 'install iptables (apt-get install iptables)',
+    'nft': 'install nftables (apt-get install nftables)',
+    'ethtool': 'install ethtool (apt-get install ethtool)',
+    'sysctl': 'install procps (apt-get install procps)',
+}
+
+
+class CommandError(Exception):
+    """A command failed; ``str()`` is one line saying what and how to fix."""
+
+
+def netns_argv(netns, argv):
+    """Prefix *argv* so that it runs inside network namespace *netns*."""
+    if not netns:
+        return list(argv)
+    return ['ip', 'netns', 'exec', netns] + list(argv)
+
+
+def first_line(text):
+    for line in (text or '').splitlines():
+        if line.strip():
+            return line.strip()
+    return ''
+
+
+class Runner(object):
+    """Thin wrapper over ``module.run_command`` taking argv lists only."""
+
+    def __init__(self, module):
+        self.module = module
+        self._paths = {}
+
+    def binary(self, name):
+        if name not in self._paths:
+            path = self.module.get_bin_path(name, required=False)
+            if not path:
+                raise CommandError('%s: command not found; %s' % (
+                    name, INSTALL_HINT.get(name, 'install it')))
+            self._paths[name] = path
+        return self._paths[name]
+
+    def _resolve(self, argv):
+        argv = list(argv)
+        if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
+            self.binary(argv[4])
+            return [self.binary('ip')] + argv[1:]
+        return [self.binary(argv[0])] + argv[1:]
+
+    def run(self, argv, data=None):
+        """Run and return (rc, stdout, stderr) without judging rc."""
+        if not isinstance(argv, (list, tuple)):
+            raise TypeError('commands are argv lists, got %r' % (argv,))
+        return self.module.run_command(self._resolve(argv), data=data,
+                                       check_rc=False, binary_data=False)
+
+    def check(self, argv, data=None):
+        """Run and return stdout; raise CommandError on a non-zero rc."""
+        rc, out, err = self.run(argv, data=data)
+        if rc != 0:
+            raise CommandError('%s failed (rc=%s): %s' % (
+                ' '.join(argv[:6]) + (' ...' if len(argv) > 6 else ''), rc,
+                first_line(err) or first_line(out) or 'no output'))
+        return out

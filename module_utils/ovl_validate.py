@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+"""Input validation shared by every module and by the inventory filters.
+
+Each checker takes the value and the *field* it came from (an option name such
+as ``tag`` or a path such as ``ports[3].tag``) and either returns the
+normalised value or raises :class:`InputError`, whose message names the field,
+the value and what is allowed. Nothing here touches the machine.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,15}$')
+VLAN_MIN, VLAN_MAX = 1, 4094
+VNI_MIN, VNI_MAX = 1, 16777215
+MTU_MIN, MTU_MAX = 68, 65535
+
+
+class InputError(ValueError):
+    """A value the user gave that cannot be used; the message says why."""
+
+    def __init__(self, field, value, reason):
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super(InputError, self).__init__('%s: %r %s' % (field, value, reason))
+
+
+def _int(value, field, low, high, what):
+    if isinstance(value, bool):
+        raise InputError(field, value, 'is not %s' % what)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InputError(field, value, 'is not %s' % what)
+    if str(number) != str(value).strip() and not isinstance(value, int):
+        raise InputError(field, value, 'is not %s' % what)
+    if not low <= number <= high:
+        raise InputError(field, value, 'is outside %d-%d (%s)' % (low, high, what))
+    return number
+
+
+def vlan_tag(value, field='tag'):
+    return _int(value, field, VLAN_MIN, VLAN_MAX, 'a VLAN tag')
+
+
+def vni(value, field='vni'):
+    return _int(value, field, VNI_MIN, VNI_MAX, 'a VXLAN network identifier')
+
+
+def mtu(value, field='mtu'):
+    return _int(value, field, MTU_MIN, MTU_MAX, 'an MTU')
+
+
+def port_number(value, field='dst_port'):
+    return _int(value, field, 1, 65535, 'a UDP port')
+
+
+def ifname(value, field='name'):
+    """A Linux interface (or namespace-safe) name: 1-15 of [A-Za-z0-9_.-]."""
+    if not isinstance(value, str) or not value:
+        raise InputError(field, value, 'is not an interface name')
+    if len(value) > 15:
+        raise InputError(field, value, 'is longer than 15 characters (%d)' % len(value))
+    if not IFNAME_RE.match(value) or value in ('.', '..'):
+        raise InputError(field, value, 'has characters outside [A-Za-z0-9_.-]')
+    return value
+
+
+def ip_address(value, field='ip'):
+    """A single IPv4/IPv6 address, returned in canonical text form."""
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        raise InputError(field, value, 'is not an IP address')
+
+
+def ip_interface(value, field='address'):
+    """An address with prefix length (10.0.0.1/24); the prefix is required."""
+    text = str(value).strip()
+    if '/' not in text:
+        raise InputError(field, value, 'is not an address with prefix length (e.g. 10.0.0.1/24)')
+    try:
+        return str(ipaddress.ip_interface(text))
+    except ValueError:
+        raise InputError(field, value, 'is not an address with prefix length (e.g. 10.0.0.1/24)')
+
+
+def cidr(value, field='cidr'):
+    """A network in CIDR form with no host bits set (10.0.0.0/24)."""
+    text = str(value).strip()
+    try:
+        return str(ipaddress.ip_network(text, strict=True))
+    except ValueError as exc:
+        if 'host bits set' in str(exc):
+            raise InputError(field, value, 'has host bits set (did you mean %s?)'
+                             % ipaddress.ip_network(text, strict=False))
+        raise InputError(field, value, 'is not a network in CIDR form (e.g. 10.0.0.0/24)')
