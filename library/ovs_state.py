@@ -1,0 +1,204 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ovs_state
+short_description: Converge a host's whole Open vSwitch state in one read and one transaction
+description:
+  - Takes every bridge and port a host should have and converges them with one
+    C(ovs-vsctl --format=json) read and at most one ovs-vsctl transaction, whatever the number
+    of objects. A run that changes nothing costs one ovs-vsctl process.
+  - Bridges and ports follow the same rules as M(ovs_bridge) and M(ovs_port) (which are fronts
+    on the same planner).
+  - Tenant ports (with C(tenant) set and no C(tag)) get the tenant's host-local VLAN tag. A
+    tenant keeps the tag its ports already carry; a new tenant gets the lowest free tag not used
+    by another kept tenant nor by ports this project does not own. The map is returned as
+    C(tenant_tags).
+  - With I(prune=true), ports and bridges marked C(external_ids:ovl-owner=OWNER) that are not
+    listed are deleted; nothing unmarked is ever deleted.
+options:
+  bridges:
+    description: Desired bridges (see M(ovs_bridge) for the meaning of each key).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: Bridge name., type: str, required: true}
+      datapath_type: {description: C(system) or C(netdev)., type: str, choices: [system, netdev]}
+      fail_mode: {description: C(secure) or C(standalone)., type: str, choices: [secure, standalone]}
+      mtu: {description: MTU of the bridge's internal interface., type: int}
+      other_config: {description: Keys to set (null removes)., type: dict}
+      external_ids: {description: Keys to set (null removes)., type: dict}
+  ports:
+    description: Desired ports (see M(ovs_port) and M(ovs_tunnel) for the meaning of each key).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: Port name., type: str, required: true}
+      bridge: {description: Bridge of the port., type: str, required: true}
+      type: {description: Interface type., type: str, default: system, choices: [system, internal, patch, vxlan]}
+      tenant: {description: Tenant owning the port; sets C(external_ids:ovl-tenant) and the tenant's tag., type: str}
+      untagged: {description: A tenant port that must carry no tag (flow-based tunnel ports)., type: bool, default: false}
+      tag: {description: Access VLAN tag; for tenant ports defaults to the tenant's local tag., type: int}
+      trunks: {description: Trunked VLANs., type: list, elements: int}
+      vlan_mode: {description: OVS VLAN mode., type: str}
+      peer: {description: Peer of a patch port., type: str}
+      options: {description: Interface options (whole map)., type: dict}
+      remote_ip: {description: VXLAN remote address or C(flow)., type: str}
+      local_ip: {description: VXLAN local address., type: str}
+      key: {description: VXLAN VNI or C(flow)., type: str, no_log: false}
+      dst_port: {description: VXLAN UDP port (default 4789)., type: int}
+      mtu: {description: Requested interface MTU., type: int}
+      external_ids: {description: Keys to set (null removes)., type: dict}
+  prune:
+    description: Delete ports and bridges marked with I(owner) that are not listed.
+    type: bool
+    default: false
+  db:
+    description: OVSDB to talk to, as for C(ovs-vsctl --db).
+    type: str
+  timeout:
+    description: Seconds ovs-vsctl waits for ovsdb-server and ovs-vswitchd.
+    type: int
+    default: 10
+  owner:
+    description: Value of the C(ovl-owner) mark written on created objects and used for pruning.
+    type: str
+    default: ovl
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+seealso:
+  - module: ovs_bridge
+  - module: ovs_port
+  - module: ovs_tunnel
+author: Overlay network team
+'''
+
+EXAMPLES = r'''
+- name: Whole OVS state of a host, pruning what we created and no longer want
+  ovs_state:
+    prune: true
+    bridges:
+      - {name: br-int, datapath_type: netdev, fail_mode: standalone}
+    ports:
+      - {name: ove1a2b3c4d5e, bridge: br-int, tenant: blue}
+      - {name: vx64-12, bridge: br-int, type: vxlan, tenant: blue,
+         remote_ip: 192.168.250.12, key: "100"}
+  register: ovs
+'''
+
+RETURN = r'''
+commands:
+  description: The ovs-vsctl argv run (or that would run in check mode); at most one.
+  returned: always
+  type: list
+  elements: list
+transaction:
+  description: The sub-commands of the one transaction, each an argv list.
+  returned: always
+  type: list
+  elements: list
+tenant_tags:
+  description: Host-local VLAN tag of every tenant with ports here.
+  returned: always
+  type: dict
+  sample: {blue: 1, red: 2}
+warnings_detail:
+  description: Objects kept although pruning asked to delete them, and why.
+  returned: always
+  type: list
+  elements: str
+diff:
+  description: Bridges and ports before and after (only those that are listed or pruned).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.ovs_args import normalize_bridge, normalize_port
+from ansible.module_utils.ovs_module import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovs_state_plan import plan_state, resolve_tenant_tags
+
+PORT_KEYS = dict(
+    name=dict(type='str', required=True),
+    bridge=dict(type='str', required=True),
+    type=dict(type='str', default='system', choices=['system', 'internal', 'patch', 'vxlan']),
+    tenant=dict(type='str'),
+    untagged=dict(type='bool', default=False),
+    tag=dict(type='int'),
+    trunks=dict(type='list', elements='int'),
+    vlan_mode=dict(type='str'),
+    peer=dict(type='str'),
+    options=dict(type='dict'),
+    remote_ip=dict(type='str'),
+    local_ip=dict(type='str'),
+    key=dict(type='str', no_log=False),
+    dst_port=dict(type='int'),
+    mtu=dict(type='int'),
+    external_ids=dict(type='dict'),
+)
+BRIDGE_KEYS = dict(
+    name=dict(type='str', required=True),
+    datapath_type=dict(type='str', choices=['system', 'netdev']),
+    fail_mode=dict(type='str', choices=['secure', 'standalone']),
+    mtu=dict(type='int'),
+    other_config=dict(type='dict'),
+    external_ids=dict(type='dict'),
+)
+
+
+def normalize(params):
+    bridges = [normalize_bridge(b, 'bridges[%d].' % i) for i, b in enumerate(params['bridges'])]
+    ports = [normalize_port(p, 'ports[%d].' % i) for i, p in enumerate(params['ports'])]
+    for kind, items in (('bridges', bridges), ('ports', ports)):
+        seen = set()
+        for i, item in enumerate(items):
+            if item['name'] in seen:
+                raise ValueError('%s[%d].name: %r is listed twice' % (kind, i, item['name']))
+            seen.add(item['name'])
+    known = set(b['name'] for b in bridges)
+    return bridges, ports, known
+
+
+def builder(params):
+    bridges, ports, listed = normalize(params)
+
+    def _build(state):
+        for i, port in enumerate(ports):
+            if port['bridge'] not in listed and port['bridge'] not in state['bridges']:
+                raise ValueError('ports[%d].bridge: %r does not exist and is not listed in bridges'
+                                 % (i, port['bridge']))
+        resolved, tags = resolve_tenant_tags(ports, state, params['owner'])
+        cmds, before, after, warnings = plan_state(bridges, resolved, state, params['owner'],
+                                                   params['prune'])
+        return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings}
+    return _build
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            bridges=dict(type='list', elements='dict', default=[], options=BRIDGE_KEYS),
+            ports=dict(type='list', elements='dict', default=[], options=PORT_KEYS),
+            prune=dict(type='bool', default=False),
+            **COMMON_ARGS
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        build = builder(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc), commands=[])
+    run_ovs(module, build)
+
+
+if __name__ == '__main__':
+    main()

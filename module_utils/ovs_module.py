@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+"""What every OVS module shares: common options, the one read, the one
+transaction, check/diff mode via ovl_result.apply_plan."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl_result import apply_plan
+from ansible.module_utils.ovl_runner import CommandError, Runner
+from ansible.module_utils.ovl_validate import InputError
+from ansible.module_utils.ovs_exec import OVSDB
+from ansible.module_utils.ovs_tags import TagError
+
+COMMON_ARGS = dict(
+    db=dict(type='str'),
+    timeout=dict(type='int', default=10),
+    owner=dict(type='str', default='ovl'),
+)
+
+
+def run_ovs(module, build):
+    """*build(state) -> (subcommands, before, after, extra)*; pure given state.
+
+    Normalisation errors raised by *build* fail the module before anything
+    is written. A no-op costs exactly one ovs-vsctl process.
+    """
+    runner = Runner(module)
+    ovsdb = OVSDB(runner, module.params['db'], module.params['timeout'])
+    try:
+        state = ovsdb.read()
+        subcommands, before, after, extra = build(state)
+    except (InputError, CommandError, TagError, ValueError) as exc:
+        module.fail_json(msg=str(exc), commands=[])
+    commands = [ovsdb.argv(subcommands)] if subcommands else []
+    extra = dict(extra or {}, transaction=subcommands)
+    apply_plan(module, runner, commands, before, after,
+               execute=lambda: ovsdb.commit(subcommands), **extra)
