@@ -1,0 +1,187 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+"""Aggregate SNAT and inbound-block state per network namespace."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: nat_state
+short_description: Make the overlay's SNAT and inbound-block rules match a list, per namespace
+description:
+  - For each listed network namespace (or the host), sets the full content of our own
+    chains. With the C(iptables) backend these are C(OVL-POSTROUTING) in the C(nat) table
+    (jumped to from C(POSTROUTING) by one rule with comment C(ovl)) and C(OVL-FORWARD) in
+    the C(filter) table (jumped to from C(FORWARD) the same way). With the C(nft) backend
+    they are the chains C(postrouting) and C(forward) of the table C(ip ovl).
+  - Every rule carries the comment C(<owner>:<id>).
+  - Reads state once per namespace (C(iptables-save) or C(nft -j list ruleset)) and writes at
+    most once per namespace, atomically (C(iptables-restore --noflush) or C(nft -f -)).
+  - Foreign rules and chains (not ours) are never touched.
+  - Only IPv4 is supported.
+version_added: "1.0.0"
+author: overlay team
+options:
+  backend:
+    description: Which packet filter to program.
+    type: str
+    choices: [iptables, nft]
+    default: iptables
+  owner:
+    description: Prefix of the rule comments, C(<owner>:<id>).
+    type: str
+    default: ovl
+  prune:
+    description:
+      - When true, our chains hold exactly the listed rules, in order (also an empty list
+        empties them).
+      - When false, listed rules are added or replaced (matched by id), others are kept.
+    type: bool
+    default: false
+  namespaces:
+    description: Desired state per namespace; a namespace not listed is not touched.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      netns:
+        description: Network namespace name; omit or null for the host.
+        type: str
+      snat:
+        description: Source NAT rules, in order.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          id:
+            description: Rule identity, stored in the comment C(<owner>:<id>).
+            type: str
+            required: true
+          source:
+            description: Source network in CIDR form, for example C(10.0.0.0/24).
+            type: str
+            required: true
+          out_interface:
+            description: Outgoing interface.
+            type: str
+            required: true
+          action:
+            description: C(masquerade) uses the interface address; C(snat) uses I(to_source).
+            type: str
+            choices: [masquerade, snat]
+            default: masquerade
+          to_source:
+            description: Translated source address; only with I(action=snat), and required there.
+            type: str
+      block_inbound:
+        description:
+          - Interfaces from which NEW (and INVALID) forwarded connections are dropped while
+            replies (ESTABLISHED, RELATED) pass.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          in_interface:
+            description: Incoming interface.
+            type: str
+            required: true
+          id:
+            description: Rule identity; default C(in-<in_interface>).
+            type: str
+attributes:
+  check_mode:
+    support: full
+    description: Reports the commands and the restore input, writes nothing.
+  diff_mode:
+    support: full
+    description: Shows our chains' rules before and after.
+notes:
+  - Needs C(iptables-save)/C(iptables-restore) or C(nft), and C(ip netns exec) for namespaces.
+'''
+
+EXAMPLES = r'''
+- name: Tenant router NAT, host masquerade, prune the rest
+  nat_state:
+    backend: iptables
+    prune: true
+    namespaces:
+      - netns: ovr-blue
+        snat:
+          - {id: blue, source: 10.0.0.0/24, out_interface: qg0, action: masquerade}
+        block_inbound:
+          - {in_interface: qg0}
+      - netns: null
+        snat:
+          - {id: uplink, source: 169.254.0.0/16, out_interface: eth0,
+             action: snat, to_source: 192.0.2.10}
+
+- name: Same with nftables (table ip ovl)
+  nat_state:
+    backend: nft
+    namespaces:
+      - netns: ovr-red
+        snat: [{id: red, source: 10.0.0.0/24, out_interface: qg0}]
+'''
+
+RETURN = r'''
+commands:
+  description: The write commands (argv lists), at most one per namespace; also in check mode.
+  returned: always
+  type: list
+  elements: list
+  sample: [["ip", "netns", "exec", "ovr-blue", "iptables-restore", "--noflush"]]
+restore_input:
+  description: The stdin given to each write command.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - netns: ovr-blue
+      stdin: "*nat\n:OVL-POSTROUTING - [0:0]\n-A OVL-POSTROUTING -s 10.0.0.0/24 -o qg0 -m comment --comment ovl:blue -j MASQUERADE\nCOMMIT\n"
+diff:
+  description: Our chains' rules before and after, per namespace.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.nat_model import state_want
+from ansible.module_utils.nat_module import BACKEND_CHOICES, apply, read_and_plan
+from ansible.module_utils.ovl_result import guarded
+from ansible.module_utils.ovl_runner import Runner
+
+SNAT_SPEC = dict(
+    id=dict(type='str', required=True),
+    source=dict(type='str', required=True),
+    out_interface=dict(type='str', required=True),
+    action=dict(type='str', choices=['masquerade', 'snat'], default='masquerade'),
+    to_source=dict(type='str'),
+)
+BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'))
+NS_SPEC = dict(
+    netns=dict(type='str'),
+    snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),
+    block_inbound=dict(type='list', elements='dict', default=[], options=BLOCK_SPEC),
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            backend=dict(type='str', choices=BACKEND_CHOICES, default='iptables'),
+            owner=dict(type='str', default='ovl'),
+            prune=dict(type='bool', default=False),
+            namespaces=dict(type='list', elements='dict', required=True, options=NS_SPEC),
+        ),
+        supports_check_mode=True,
+    )
+    p = module.params
+    wants = guarded(module, state_want, p['namespaces'], p['owner'], p['prune'])
+    runner = Runner(module)
+    plans = guarded(module, read_and_plan, runner, wants, p['backend'])
+    apply(module, runner, plans)
+
+
+if __name__ == '__main__':
+    main()
