@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+"""Filters: tenant inventory (as returned by the overlay_tenants module) ->
+per-host desired state for ovs_state, ip_state and nat_state.
+
+All are pure and deterministic (sorted output); *hostvars_subset* maps EVERY
+host of overlay_hosts (not only the play's, so --limit still sees all tunnel
+peers) to its overlay_* variables; build it with ``overlay_hostvars``.
+
+- ``tenants | overlay_host_ovs(host, hostvars_subset, tunnel_mode='port')``
+- ``tenants | overlay_host_ip(host, tenant_tags, hostvars_subset, tunnel_mode='port')``
+- ``tenants | overlay_host_nat(host, tenant_tags, hostvars_subset)``
+- ``hostvars | overlay_hostvars(groups['overlay_hosts'])``
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import ansible.module_utils
+from ansible.errors import AnsibleFilterError
+
+try:
+    from ansible.module_utils import tenant_ip, tenant_nat, tenant_ovs
+except ImportError:  # controller side: the repo's module_utils is not on the path
+    ansible.module_utils.__path__.append(
+        os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils'))
+    from ansible.module_utils import tenant_ip, tenant_nat, tenant_ovs
+from ansible.module_utils.ovl_validate import InputError
+
+HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
+                'overlay_datapath_type', 'overlay_integration_bridge')
+
+
+def _guard(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except (InputError, KeyError, TypeError) as exc:
+        raise AnsibleFilterError('%s: %s' % (func.__module__.split('.')[-1], exc))
+
+
+def overlay_host_ovs(tenants, host, hostvars_subset, tunnel_mode='port'):
+    return _guard(tenant_ovs.build_ovs, list(tenants), host, hostvars_subset, tunnel_mode)
+
+
+def overlay_host_ip(tenants, host, tenant_tags, hostvars_subset, tunnel_mode='port'):
+    return _guard(tenant_ip.build_ip, list(tenants), host, tenant_tags, hostvars_subset,
+                  tunnel_mode)
+
+
+def overlay_host_nat(tenants, host, tenant_tags, hostvars_subset):
+    return _guard(tenant_nat.build_nat, list(tenants), host, tenant_tags, hostvars_subset)
+
+
+def overlay_hostvars(hostvars, hosts):
+    """{host: {overlay_* variables that are set}} for *hosts* (sorted)."""
+    out = {}
+    for host in sorted(hosts or []):
+        values = hostvars[host]
+        out[host] = dict((key, values[key]) for key in HOSTVAR_KEYS
+                         if key in values and values[key] is not None)
+    return out
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            'overlay_host_ovs': overlay_host_ovs,
+            'overlay_host_ip': overlay_host_ip,
+            'overlay_host_nat': overlay_host_nat,
+            'overlay_hostvars': overlay_hostvars,
+        }
