@@ -24,12 +24,16 @@ def view(record, keys):
 def resolve_tenant_tags(ports, state, owner):
     """Fill ``tag`` of tenant ports that have none; return (ports, tags)."""
     bridges = set(p['bridge'] for p in ports)
-    pinned = {}
+    pinned, reserved = {}, set()
     for port in ports:
-        if port.get('tenant') and port.get('tag') is not None:
+        if port.get('tag') is None:
+            continue
+        if port.get('tenant'):
             pinned.setdefault(port['tenant'], port['tag'])
+        else:
+            reserved.add(port['tag'])
     tenants = [p['tenant'] for p in ports if p.get('tenant')]
-    tags = allocate_tags(tenants, state, owner, bridges, pinned)
+    tags = allocate_tags(tenants, state, owner, bridges, pinned, reserved)
     resolved = []
     for port in ports:
         port = dict(port)

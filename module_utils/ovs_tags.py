@@ -4,8 +4,8 @@ tenant additions and removals.
 
 The tag of a tenant is stored where it is used: on the tenant's own ports
 (``external_ids:ovl-tenant``). A tenant keeps the tag its ports carry; a new
-tenant gets the lowest tag not used by a kept tenant nor by any port we do
-not own on the same bridges.
+tenant gets the lowest tag not used by a kept tenant nor by any other port
+on the same bridges (see ``reserved_tags``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -32,20 +32,30 @@ def current_tags(state, owner):
                 for t, c in seen.items())
 
 
-def foreign_tags(state, owner, bridges):
-    return set(p['tag'] for p in state['ports'].values()
-               if p['bridge'] in bridges and p['tag'] is not None and not is_ours(p, owner))
+def reserved_tags(state, owner, bridges, tenants):
+    """Tags on the bridges carried by any port that is not one of our ports
+    of a wanted tenant: foreign ports, our ports without a tenant, ports of
+    tenants being removed (their tag is free again on the next run)."""
+    reserved = set()
+    for port in state['ports'].values():
+        if port['bridge'] not in bridges or port['tag'] is None:
+            continue
+        tenant = port['external_ids'].get(TENANT_KEY)
+        if not (is_ours(port, owner) and tenant in tenants):
+            reserved.add(port['tag'])
+    return reserved
 
 
-def allocate_tags(tenants, state, owner, bridges, pinned=None):
+def allocate_tags(tenants, state, owner, bridges, pinned=None, reserved=()):
     """Return {tenant: tag} for every tenant in *tenants* (an iterable).
 
     *pinned*: tenant -> tag given explicitly by the caller (wins).
+    *reserved*: further tags not to hand out (explicit tags of other ports).
     """
     pinned = dict(pinned or {})
     have = current_tags(state, owner)
     wanted = sorted(set(tenants))
-    used = set(pinned.values()) | foreign_tags(state, owner, bridges)
+    used = set(pinned.values()) | set(reserved) | reserved_tags(state, owner, bridges, set(wanted))
     result = {}
     for tenant in wanted:
         if tenant in pinned:

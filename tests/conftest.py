@@ -13,4 +13,4 @@ for sub in ('library', 'filter_plugins', 'tests'):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-pytest_plugins = ['fixtures.ovs', 'fixtures.netns']
+pytest_plugins = ['fixtures.netns', 'fixtures.ovs']

@@ -1,0 +1,149 @@
+"""OVS modules with run_command patched: exact argv, one read, one write,
+zero writes in check mode, one-line errors."""
+import pytest
+
+import ovs_bridge
+import ovs_port
+import ovs_state
+import ovs_tunnel
+from modrun import binary_name, run_module
+from ovs_fake import vsctl_json
+
+OURS = {'ovl-owner': 'ovl'}
+STATE = vsctl_json(
+    bridges={'br-int': {'datapath_type': 'netdev', 'external_ids': OURS}},
+    ports={'p1': {'bridge': 'br-int', 'tag': 5, 'type': 'internal', 'external_ids': OURS},
+           'vx1': {'bridge': 'br-int', 'tag': 1, 'type': 'vxlan', 'external_ids': OURS,
+                   'options': {'remote_ip': '10.9.0.2', 'key': '100', 'dst_port': '4789'}}})
+
+
+def fake_ovs(state=STATE, write_rc=0, write_err=''):
+    def _fake(argv, data):
+        assert binary_name(argv) == 'ovs-vsctl', argv
+        if '--format=json' in argv:
+            return 0, state, ''
+        return write_rc, '', write_err
+    return _fake
+
+
+def writes(result):
+    return [a for a in result['_argv'] if '--format=json' not in a]
+
+
+# (module, args that change something, expected transaction)
+CHANGES = [
+    (ovs_bridge, {'name': 'br-new', 'datapath_type': 'netdev'},
+     [['add-br', 'br-new'], ['set', 'Bridge', 'br-new', 'datapath_type="netdev"',
+                             'external_ids:"ovl-owner"="ovl"']]),
+    (ovs_bridge, {'name': 'br-int', 'state': 'absent'}, [['del-br', 'br-int']]),
+    (ovs_port, {'bridge': 'br-int', 'name': 'p1', 'type': 'internal', 'tag': 6},
+     [['set', 'Port', 'p1', 'tag=6']]),
+    (ovs_port, {'bridge': 'br-int', 'name': 'p1', 'type': 'internal'},
+     [['clear', 'Port', 'p1', 'tag']]),
+    (ovs_port, {'name': 'p1', 'state': 'absent'}, [['del-port', 'br-int', 'p1']]),
+    (ovs_tunnel, {'bridge': 'br-int', 'name': 'vx1', 'remote_ip': '10.9.0.3', 'key': '100', 'tag': 1},
+     [['set', 'Interface', 'vx1', 'options={"dst_port"="4789","key"="100","remote_ip"="10.9.0.3"}']]),
+    (ovs_tunnel, {'bridge': 'br-int', 'name': 'vx1', 'remote_ip': '10.9.0.2', 'key': '100',
+                  'tag': 1, 'dst_port': 4790},
+     [['set', 'Interface', 'vx1', 'options={"dst_port"="4790","key"="100","remote_ip"="10.9.0.2"}']]),
+    (ovs_state, {'bridges': [{'name': 'br-int'}], 'ports': [], 'prune': True},
+     [['del-port', 'br-int', 'p1'], ['del-port', 'br-int', 'vx1']]),
+]
+
+
+@pytest.mark.parametrize('module, args, transaction', CHANGES)
+def test_change_is_one_read_and_one_transaction(module, args, transaction):
+    result = run_module(module, args, fake=fake_ovs(), diff=True)
+    assert not result['failed'], result.get('msg')
+    assert result['changed'] is True
+    assert result['transaction'] == transaction
+    expected_argv = ['ovs-vsctl', '--timeout=10']
+    for sub in transaction:
+        expected_argv += ['--'] + sub
+    assert result['commands'] == [expected_argv]
+    assert len(result['_argv']) == 2
+    assert writes(result) == [['/usr/bin/ovs-vsctl'] + expected_argv[1:]]
+    assert 'before' in result['diff'] and 'after' in result['diff']
+
+
+@pytest.mark.parametrize('module, args, transaction', CHANGES)
+def test_check_mode_never_writes(module, args, transaction):
+    result = run_module(module, args, fake=fake_ovs(), check_mode=True)
+    assert result['changed'] is True
+    assert result['transaction'] == transaction
+    assert writes(result) == []
+    assert len(result['_argv']) == 1
+
+
+NOOPS = [
+    (ovs_bridge, {'name': 'br-int', 'datapath_type': 'netdev'}),
+    (ovs_port, {'bridge': 'br-int', 'name': 'p1', 'type': 'internal', 'tag': 5}),
+    (ovs_tunnel, {'bridge': 'br-int', 'name': 'vx1', 'remote_ip': '10.9.0.2', 'key': '100', 'tag': 1}),
+    (ovs_port, {'name': 'nope', 'state': 'absent'}),
+]
+
+
+@pytest.mark.parametrize('module, args', NOOPS)
+def test_noop_is_exactly_one_ovs_vsctl_process(module, args):
+    result = run_module(module, args, fake=fake_ovs())
+    assert result['changed'] is False and result['commands'] == []
+    assert len(result['_argv']) == 1
+
+
+def test_db_down_is_one_line_with_fix():
+    def down(argv, data):
+        return 1, '', ('ovs-vsctl: unix:/var/run/openvswitch/db.sock: database connection '
+                       'failed (No such file or directory)\n')
+    result = run_module(ovs_port, {'bridge': 'br-int', 'name': 'p1'}, fake=down)
+    assert result['failed']
+    assert result['msg'].startswith('ovsdb-server is not reachable')
+    assert 'systemctl start openvswitch-switch' in result['msg']
+    assert '\n' not in result['msg']
+
+
+def test_vswitchd_timeout_is_one_line_with_fix():
+    result = run_module(ovs_port, {'bridge': 'br-int', 'name': 'p1', 'tag': 9, 'type': 'internal'},
+                        fake=fake_ovs(write_rc=142, write_err='... Alarm clock\n'))
+    assert result['failed']
+    assert 'ovs-vswitchd is not running' in result['msg'] and '\n' not in result['msg']
+
+
+def test_missing_ovs_vsctl(monkeypatch, tmp_path):
+    monkeypatch.setenv('PATH', str(tmp_path))
+    monkeypatch.setattr('ansible.module_utils.common.process.get_bin_path.__defaults__',
+                        (None, False), raising=False)
+    from ansible.module_utils import basic
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
+                        lambda self, name, required=False, opt_dirs=None: None)
+    result = run_module(ovs_port, {'bridge': 'br-int', 'name': 'p1'}, fake=fake_ovs())
+    assert result['failed']
+    assert result['msg'] == ('ovs-vsctl: command not found; install Open vSwitch '
+                             '(apt-get install openvswitch-switch)')
+    assert result['_argv'] == []
+
+
+@pytest.mark.parametrize('module, args, message', [
+    (ovs_port, {'bridge': 'br-int', 'name': 'p1', 'tag': 5000}, 'tag: 5000 is outside 1-4094'),
+    (ovs_tunnel, {'bridge': 'br-int', 'name': 'vx1', 'remote_ip': '1.2.3.4', 'key': '0'},
+     "key: '0' is outside 1-16777215"),
+    (ovs_port, {'bridge': 'br-int', 'name': 'x' * 16}, 'is longer than 15'),
+    (ovs_state, {'ports': [{'name': 'a', 'bridge': 'br-int', 'tag': 0}]}, 'ports[0].tag: 0'),
+    (ovs_state, {'ports': [{'name': 'a', 'bridge': 'br-nope'}]},
+     "ports[0].bridge: 'br-nope' does not exist"),
+    (ovs_port, {'bridge': 'br-nope', 'name': 'a'}, "bridge: 'br-nope' does not exist"),
+])
+def test_bad_input_fails_before_any_write(module, args, message):
+    result = run_module(module, args, fake=fake_ovs())
+    assert result['failed'] and message in result['msg'], result['msg']
+    assert writes(result) == []
+
+
+def test_tenant_tags_returned_and_applied():
+    result = run_module(ovs_state, {'ports': [
+        {'name': 'pa', 'bridge': 'br-int', 'tenant': 'blue'},
+        {'name': 'pb', 'bridge': 'br-int', 'tenant': 'red'}]}, fake=fake_ovs())
+    # tags 1 and 5 are carried by ports of ours without a tenant (p1, vx1):
+    # a tenant must never share their VLAN, so new tenants get 2 and 3.
+    assert result['tenant_tags'] == {'blue': 2, 'red': 3}
+    assert ['add-port', 'br-int', 'pa', 'tag=2', 'external_ids:"ovl-owner"="ovl"',
+            'external_ids:"ovl-tenant"="blue"'] in result['transaction']
