@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ip_state
+short_description: Converge a host's links, addresses, routes and namespaces in one call
+description:
+  - The aggregate of M(ip_link), M(ip_address), M(ip_route) and M(netns) (they are fronts on
+    the same planner). One read per namespace (C(ip -j -d addr show), plus
+    C(ip -j route show) where routes are listed), then batched writes;
+    consecutive C(ip) commands of a namespace run as one C(ip [-n NS] -batch -).
+  - "Order: create namespaces (marker file, sysctls); delete links (pruned, absent, or with
+    changed immutable attributes); create/converge links; veth peers, addresses and routes per
+    namespace; C(ethtool) offload; delete namespaces."
+  - For each (netns, dev) in O(addresses) the set of global addresses is made exact.
+  - With O(prune=true), deletes only OUR objects that are not listed - links in the host and
+    in the listed namespaces whose ifalias is C(ovl:<owner>), and namespaces with a marker
+    file in O(mark_dir). Unmarked links and namespaces are never pruned.
+options:
+  owner:
+    description: Owner in the ifalias mark C(ovl:<owner>) of created links; pruning only considers this owner.
+    type: str
+    default: ovl
+  mark_dir:
+    description: Directory of the namespace marker files.
+    type: str
+    default: /run/ovl/netns
+  namespaces:
+    description: Wanted namespaces.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: Namespace name., type: str, required: true}
+      sysctls: {description: Sysctls inside the namespace., type: dict, default: {}}
+      state: {description: Whether it should exist., type: str, choices: [present, absent], default: present}
+  links:
+    description: Wanted links; the suboptions are the options of M(ip_link) (without owner).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: Interface name., type: str, required: true}
+      kind: {description: Link type., type: str, choices: [veth, vxlan]}
+      netns: {description: Namespace the link lives in (omitted = host)., type: str}
+      peer: {description: Other veth end., type: str}
+      peer_netns: {description: Namespace of the veth peer., type: str}
+      id: {description: VXLAN network identifier., type: int, aliases: [vni]}
+      remote: {description: VXLAN remote address (omitted = none)., type: str}
+      local: {description: VXLAN local address., type: str}
+      dev: {description: VXLAN underlay device., type: str}
+      dstport: {description: VXLAN UDP port (default 4789)., type: int}
+      learning: {description: VXLAN learning., type: bool}
+      mtu: {description: MTU (both veth ends)., type: int}
+      state: {description: Admin state or absent., type: str, choices: [present, up, down, absent], default: up}
+      tx_offload: {description: TX checksum offload on both veth ends., type: bool}
+  addresses:
+    description: Wanted addresses; per (netns, dev) the listed set becomes the only global addresses.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      dev: {description: Interface name., type: str, required: true}
+      address: {description: Address(es) with prefix length., type: list, elements: str, required: true, aliases: [addresses]}
+      netns: {description: Namespace (omitted = host)., type: str}
+  routes:
+    description: Wanted routes of the main table; suboptions as in M(ip_route).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      dst: {description: CIDR, address or default., type: str, required: true}
+      via: {description: Gateway., type: str}
+      dev: {description: Output interface., type: str}
+      metric: {description: Priority., type: int}
+      netns: {description: Namespace (omitted = host)., type: str}
+      state: {description: Whether it should exist., type: str, choices: [present, absent], default: present}
+  prune:
+    description: Delete our (marked) links and namespaces that are not listed.
+    type: bool
+    default: false
+attributes:
+  check_mode:
+    support: full
+    description: Reports C(changed) and C(commands); runs no write.
+  diff_mode:
+    support: full
+    description: Shows the listed (and pruned) objects before and after.
+requirements: [iproute2, procps, ethtool (for tx_offload)]
+author: [overlay team]
+'''
+
+EXAMPLES = r'''
+- name: One endpoint with its namespace, veth, address and default route
+  ip_state:
+    owner: ovl
+    namespaces:
+      - name: blue-web1
+        sysctls: {net.ipv4.ip_forward: 1}
+    links:
+      - {name: ove1234567890, kind: veth, peer: eth0, peer_netns: blue-web1,
+         mtu: 1450, state: up, tx_offload: false}
+      - {name: vx100, kind: vxlan, id: 100, remote: 192.168.250.12,
+         local: 192.168.250.11, dev: eth0, dstport: 4789, learning: false, mtu: 1450}
+    addresses:
+      - {netns: blue-web1, dev: eth0, address: 10.0.0.11/24}
+    routes:
+      - {netns: blue-web1, dst: default, via: 10.0.0.1}
+    prune: true
+'''
+
+RETURN = r'''
+commands:
+  description: The logical commands run (or that would run in check mode), as argv lists, in order;
+    consecutive C(ip) commands of one namespace were sent as one C(ip -batch -).
+  returned: always
+  type: list
+  elements: list
+  sample: [["ip", "netns", "add", "blue-web1"], ["ip", "-n", "blue-web1", "addr", "add", "10.0.0.11/24", "dev", "eth0"]]
+diff:
+  description: Before/after of the listed objects and of pruned ones (diff mode).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.iplink_model import (
+    LINK_OPTIONS, NAMESPACE_OPTIONS, ROUTE_OPTIONS, want_aggregate)
+from ansible.module_utils.iplink_module import run
+
+ADDRESS_ITEM = dict(
+    dev=dict(type='str', required=True),
+    address=dict(type='list', elements='str', required=True, aliases=['addresses']),
+    netns=dict(type='str'),
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            owner=dict(type='str', default='ovl'),
+            mark_dir=dict(type='str', default='/run/ovl/netns'),
+            namespaces=dict(type='list', elements='dict', default=[], options=NAMESPACE_OPTIONS),
+            links=dict(type='list', elements='dict', default=[], options=LINK_OPTIONS),
+            addresses=dict(type='list', elements='dict', default=[], options=ADDRESS_ITEM),
+            routes=dict(type='list', elements='dict', default=[], options=ROUTE_OPTIONS),
+            prune=dict(type='bool', default=False),
+        ),
+        supports_check_mode=True)
+    run(module, lambda: want_aggregate(module.params))
+
+
+if __name__ == '__main__':
+    main()
