@@ -16,7 +16,7 @@ import os
 from ansible.module_utils.tenant_cross import cross_errors
 from ansible.module_utils.tenant_hosts import all_host_facts
 from ansible.module_utils.tenant_normalize import normalise
-from ansible.module_utils.tenant_schema import schema_errors
+from ansible.module_utils.tenant_schema import schema_check
 from ansible.module_utils.tenant_yaml import load_file
 
 SUFFIXES = ('.yml', '.yaml')
@@ -64,9 +64,9 @@ def _read(path, shown, schema, errors):
     if problem is not None:
         errors.append((shown, problem))
         return None
-    found = schema_errors(schema, data)
+    found, structural = schema_check(schema, data)
     errors.extend((shown, line) for line in found)
-    return None if found else data
+    return None if structural else data  # unknown keys alone: still check the rest
 
 
 def load_tenants(tenants_dir, hosts, schema, base_dir=None):

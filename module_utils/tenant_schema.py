@@ -91,6 +91,12 @@ def _messages(error):
 
 def schema_errors(schema, data):
     """All schema violations of *data*, one line each, sorted by field."""
+    return schema_check(schema, data)[0]
+
+
+def schema_check(schema, data):
+    """(error lines, structural): *structural* is False when the only
+    problems are unknown keys, so the known fields can still be checked."""
     validator = jsonschema.Draft7Validator(schema)
     found = sorted(validator.iter_errors(data),
                    key=lambda e: ([(0, p, '') if isinstance(p, int) else (1, 0, str(p))
@@ -100,4 +106,4 @@ def schema_errors(schema, data):
         for line in _messages(error):
             if line not in lines:
                 lines.append(line)
-    return lines
+    return lines, any(e.validator != 'additionalProperties' for e in found)
