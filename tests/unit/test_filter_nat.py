@@ -1,0 +1,53 @@
+"""overlay_host_nat: tenant inventory -> nat_state input of one host."""
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from overlay import overlay_host_nat
+from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
+
+BLUE = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11')])
+RED = tenant('red', 200, snat=True, endpoints=[('r1', 'host1', '10.0.0.11'),
+                                              ('r2', 'host2', '10.0.0.12')])
+GREEN = tenant('green', 300, endpoints=[('g1', 'host1', '10.0.0.11')])
+HOST_EMPTY = dict(netns=None, snat=[], block_inbound=[])
+
+
+def router(name, subnet='10.0.0.0/24'):
+    return dict(netns='ovr-' + name, block_inbound=[dict(in_interface='qg0')],
+                snat=[dict(source=subnet, out_interface='qg0', action='masquerade', id=name)])
+
+
+def host(uplink, *pairs):
+    return dict(netns=None,
+                snat=[dict(source=net, out_interface=uplink, action='masquerade', id=name)
+                      for name, net in pairs],
+                block_inbound=[dict(in_interface=uplink, out_interface='ovu-' + name)
+                               for name, _ in pairs])
+
+
+@pytest.mark.parametrize('tenants, name, tags, hostvars, namespaces', [
+    (example_tenants(), 'host1', {'blue': 1, 'green': 2, 'red': 3}, HOSTVARS,
+     [host('eth0', ('blue', '169.254.0.4/30'), ('red', '169.254.0.12/30')),
+      router('blue'), router('red')]),
+    # host2's uplink is ens3; blue has no endpoint there
+    ([BLUE, RED], 'host2', {'red': 7}, HOSTVARS,
+     [host('ens3', ('red', '169.254.0.28/30')), router('red')]),
+    # netdev: the uplink is br-phy
+    ([RED], 'host1', {'red': 1}, NETDEV, [host('br-phy', ('red', '169.254.0.4/30')),
+                                          router('red')]),
+    # no snat tenant here: the host entry stays, empty, so stale rules are pruned
+    ([GREEN], 'host1', {}, HOSTVARS, [HOST_EMPTY]),
+    ([], 'host2', {}, {'host2': {'overlay_underlay_ip': '10.0.0.2'}}, [HOST_EMPTY]),
+])
+def test_table(tenants, name, tags, hostvars, namespaces):
+    assert overlay_host_nat(tenants, name, tags, hostvars) == dict(namespaces=namespaces)
+
+
+@pytest.mark.parametrize('tags, hostvars, message', [
+    ({'blue': 1}, {'host1': {'overlay_underlay_ip': '10.0.0.1'}},
+     'host1: overlay_underlay_interface: None is required for SNAT'),
+    ({}, HOSTVARS, "tenant_tags: 'blue' has no local VLAN tag"),
+])
+def test_errors(tags, hostvars, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        overlay_host_nat([BLUE], 'host1', tags, hostvars)
