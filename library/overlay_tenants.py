@@ -37,7 +37,7 @@ options:
     type: path
   schema:
     description: The JSON Schema file. Default is C(schema/tenant.schema.json) in O(tenants_dir)
-      or its nearest parent directory holding one.
+      or its nearest parent directory holding one, else the same search from O(base_dir).
     type: path
 attributes:
   check_mode:
@@ -103,7 +103,8 @@ def main():
         if not ok:
             module.fail_json(msg=missing_required_lib(lib), changed=False)
     params = module.params
-    schema_path = params['schema'] or find_schema(params['tenants_dir'])
+    schema_path = (params['schema'] or find_schema(params['tenants_dir'])
+                   or (params['base_dir'] and find_schema(params['base_dir'])))
     if not schema_path:
         module.fail_json(msg='schema/tenant.schema.json not found above %s; set the schema option'
                          % params['tenants_dir'], changed=False)

@@ -48,8 +48,10 @@ def find_schema(start):
 
 
 def display_path(path, base_dir):
+    """*path* relative to *base_dir*; absolute when it lies outside it."""
     if base_dir:
-        return os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+        shown = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+        return os.path.abspath(path) if shown.startswith('..') else shown
     return path
 
 

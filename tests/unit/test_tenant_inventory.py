@@ -7,6 +7,7 @@ import pytest
 
 import overlay_tenants
 from modrun import run_module
+from ansible.module_utils.tenant_inventory import display_path
 from tenant_helpers import BROKEN_DIR, EXAMPLE_DIR, HOSTS, HOSTVARS, ROOT, load
 
 
@@ -99,6 +100,16 @@ def test_host_errors(tmp_path):
         "h1: overlay_underlay_ip: None is required for every host of overlay_hosts",
         "h2: overlay_underlay_ip: 'x' is not an IP address",
         "h4: overlay_underlay_ip: '10.9.9.9' is also the underlay address of h3"]
+
+
+@pytest.mark.parametrize('path, base, shown', [
+    ('/repo/inventory/tenants/red.yml', '/repo', 'inventory/tenants/red.yml'),
+    ('/repo/inventory/tenants/red.yml', '/repo/inventory', 'tenants/red.yml'),
+    ('/elsewhere/red.yml', '/repo', '/elsewhere/red.yml'),
+    ('inventory/tenants/red.yml', None, 'inventory/tenants/red.yml'),
+])
+def test_display_path(path, base, shown):
+    assert display_path(path, base) == shown
 
 
 def test_missing_directory():
