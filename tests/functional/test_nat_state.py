@@ -2,13 +2,30 @@
 
 Every step also proves that a foreign rule and a foreign chain (made by the
 test, outside the modules) survive untouched."""
+import os
+
 import pytest
 
 import nat_state
 from fixtures.netns import sh
 from modrun import run_module
 
-BACKENDS = ['iptables', 'nft']
+BACKENDS = ['iptables', 'iptables-legacy', 'nft']
+
+
+@pytest.fixture
+def variant(tmp_path, monkeypatch):
+    """backend name -> module backend; 'iptables-legacy' puts the legacy
+    iptables binaries first on PATH (for the modules and for this test)."""
+    def _use(backend):
+        if backend != 'iptables-legacy':
+            return backend
+        for name in ('iptables', 'iptables-save', 'iptables-restore'):
+            os.symlink('/usr/sbin/%s' % name.replace('iptables', 'iptables-legacy', 1),
+                       str(tmp_path / name))
+        monkeypatch.setenv('PATH', '%s:%s' % (tmp_path, os.environ.get('PATH', '')))
+        return 'iptables'
+    return _use
 
 
 def dump(ns):
@@ -64,7 +81,8 @@ RED = dict(id='red', source='10.5.0.0/16', out_interface='qg0', action='snat', t
 
 
 @pytest.mark.parametrize('backend', BACKENDS)
-def test_nat_state_lifecycle(make_netns, backend):
+def test_nat_state_lifecycle(make_netns, variant, backend):
+    legacy, backend = backend == 'iptables-legacy', variant(backend)
     ns = make_netns('tnat')
     add_foreign(ns)
     steps = [
@@ -98,6 +116,9 @@ def test_nat_state_lifecycle(make_netns, backend):
             [l for l in rules if 'ovl:red' in l or 'ovl:blue' in l],
             key=lambda l: [i['id'] for i in snat].index(l.split('ovl:')[1].split('"')[0]))
         foreign_intact(ns)
+    if legacy:   # the modules really used the binaries first on PATH
+        assert 'ovl:red' in sh('/usr/sbin/iptables-legacy-save', ns=ns)
+        assert 'ovl:red' not in sh('/usr/sbin/iptables-nft-save', ns=ns)
     # prune everything: our chains are empty, foreign things remain
     run(ns, backend, [], [])
     assert [l for l in ours(ns, backend) if 'ovl:' in l] == []
@@ -106,7 +127,8 @@ def test_nat_state_lifecycle(make_netns, backend):
 
 
 @pytest.mark.parametrize('backend', BACKENDS)
-def test_nat_state_without_prune_keeps_unlisted(make_netns, backend):
+def test_nat_state_without_prune_keeps_unlisted(make_netns, variant, backend):
+    backend = variant(backend)
     ns = make_netns('tnat')
     run(ns, backend, [BLUE, RED])
     res = run(ns, backend, [dict(BLUE, source='10.9.0.0/24')], prune=False)

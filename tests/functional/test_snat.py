@@ -4,7 +4,7 @@ import pytest
 import nat_state
 import snat
 from modrun import run_module
-from test_nat_state import add_foreign, dump, foreign_intact, ours
+from test_nat_state import BACKENDS, add_foreign, dump, foreign_intact, ours, variant  # noqa: F401
 
 
 def run(args, check=False):
@@ -13,8 +13,9 @@ def run(args, check=False):
     return res
 
 
-@pytest.mark.parametrize('backend', ['iptables', 'nft'])
-def test_snat_lifecycle(make_netns, backend):
+@pytest.mark.parametrize('backend', BACKENDS)
+def test_snat_lifecycle(make_netns, variant, backend):
+    backend = variant(backend)
     ns = make_netns('tsnat')
     add_foreign(ns)
     base = dict(id='blue', netns=ns, backend=backend, source='10.0.0.0/24', out_interface='qg0')
