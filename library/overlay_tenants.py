@@ -9,15 +9,18 @@ DOCUMENTATION = r'''
 module: overlay_tenants
 short_description: Load and validate every tenant file of the overlay inventory
 description:
-  - Reads every C(*.yml)/C(*.yaml) file of O(tenants_dir) (hidden files skipped), validates
+  - >-
+    Reads every C(*.yml)/C(*.yaml) file of O(tenants_dir) (hidden files skipped), validates
     each with the JSON Schema C(schema/tenant.schema.json) (C(jsonschema) package) and then
     across files (VNI and names unique, endpoint names unique per host, addresses inside the
     subnet, gateway, hosts of overlay_hosts, MTU not above underlay MTU - 50).
-  - On any error the module fails with B(all) messages at once, one per line, each as
+  - >-
+    On any error the module fails with B(all) messages at once, one per line, each as
     C(<file>: <field>: <value> <reason>), for example
     C(inventory/tenants/red.yml: vni: 100 is already used by tenant blue (inventory/tenants/blue.yml)).
     Malformed YAML is reported as C(<file>: line 3: <yaml error>).
-  - Changes nothing; run it with C(delegate_to: localhost) and C(run_once: true).
+  - >-
+    Changes nothing; run it with C(delegate_to: localhost) and C(run_once: true).
 version_added: "0.1.0"
 options:
   tenants_dir:
