@@ -4,8 +4,9 @@
 ``build_nat(tenants, host, tenant_tags, hosts) -> {namespaces: [...]}``
 Per router namespace ovr-<t>: masquerade the tenant subnet out qg0, block
 NEW connections coming in on qg0. On the host (netns None, always listed
-first, empty when no router is here so stale host rules get pruned): masquerade each transit /30 out the uplink (br-phy with
-the netdev datapath, else overlay_underlay_interface) and block NEW
+first, empty when no router is here so stale host rules get pruned):
+masquerade each transit /30 out the uplink (br-phy with the netdev
+datapath, else overlay_underlay_interface) and block NEW
 connections from the uplink into each ovu-<t>. This is the double NAT that
 lets overlapping tenant subnets share the host's address.
 """
