@@ -1,0 +1,53 @@
+# make demo   - install everything, bring up the two-host lab, run site.yml, print the matrix
+# make test   - lint, unit, functional and Molecule tests (installs what it needs)
+SHELL := /bin/bash
+VENV  := $(CURDIR)/.venv
+BIN   := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+MODULES := $(basename $(notdir $(wildcard library/*.py)))
+PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
+
+.PHONY: deps lab-deps lint docs-check unit functional molecule molecule-flow test demo demo-down bench clean
+
+deps:
+	scripts/bootstrap.sh
+
+lab-deps: deps
+	scripts/docker-engine.sh
+	scripts/host-image.sh
+
+lint: deps docs-check
+	$(BIN)/yamllint -s .
+	$(BIN)/ansible-lint --offline -q
+
+docs-check: deps
+	@for m in $(MODULES); do \
+	  $(BIN)/ansible-doc -M library $$m >/dev/null || { echo "ansible-doc failed: $$m"; exit 1; }; \
+	done; echo "ansible-doc renders: $(MODULES)"
+
+unit: deps
+	$(PYTEST) tests/unit
+
+functional: deps
+	$(PYTEST) tests/functional
+
+molecule: lab-deps
+	cd $(CURDIR) && $(BIN)/molecule test -s default
+
+molecule-flow: lab-deps
+	cd $(CURDIR) && $(BIN)/molecule test -s flow
+
+test: lint unit functional molecule
+
+demo: lab-deps
+	scripts/demo.sh up
+
+demo-down:
+	scripts/demo.sh down
+
+bench: lab-deps
+	$(BIN)/python bench/run.py
+
+clean: demo-down
+	rm -rf .pytest_cache
