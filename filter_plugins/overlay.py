@@ -8,7 +8,7 @@ peers) to its overlay_* variables; build it with ``overlay_hostvars``.
 
 - ``tenants | overlay_host_ovs(host, hostvars_subset, tunnel_mode='port')``
 - ``tenants | overlay_host_ip(host, tenant_tags, hostvars_subset, tunnel_mode='port')``
-- ``tenants | overlay_host_nat(host, tenant_tags, hostvars_subset)``
+- ``tenants | overlay_host_nat(host, tenant_tags, hostvars_subset, host_block_inbound=False)``
 - ``hostvars | overlay_hostvars(groups['overlay_hosts'])``
 """
 from __future__ import absolute_import, division, print_function
@@ -48,8 +48,9 @@ def overlay_host_ip(tenants, host, tenant_tags, hostvars_subset, tunnel_mode='po
                   tunnel_mode)
 
 
-def overlay_host_nat(tenants, host, tenant_tags, hostvars_subset):
-    return _guard(tenant_nat.build_nat, list(tenants), host, tenant_tags, hostvars_subset)
+def overlay_host_nat(tenants, host, tenant_tags, hostvars_subset, host_block_inbound=False):
+    return _guard(tenant_nat.build_nat, list(tenants), host, tenant_tags, hostvars_subset,
+                  host_block_inbound)
 
 
 def overlay_hostvars(hostvars, hosts):

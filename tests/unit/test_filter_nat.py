@@ -21,8 +21,7 @@ def host(uplink, *pairs):
     return dict(netns=None,
                 snat=[dict(source=net, out_interface=uplink, action='masquerade', id=name)
                       for name, net in pairs],
-                block_inbound=[dict(in_interface=uplink, out_interface='ovu-' + name)
-                               for name, _ in pairs])
+                block_inbound=[])
 
 
 @pytest.mark.parametrize('tenants, name, tags, hostvars, namespaces', [
@@ -41,6 +40,14 @@ def host(uplink, *pairs):
 ])
 def test_table(tenants, name, tags, hostvars, namespaces):
     assert overlay_host_nat(tenants, name, tags, hostvars) == dict(namespaces=namespaces)
+
+
+def test_host_block_inbound_opt_in():
+    result = overlay_host_nat([BLUE, RED], 'host1', {'blue': 1, 'red': 2}, HOSTVARS,
+                              host_block_inbound=True)
+    assert result['namespaces'][0]['block_inbound'] == [
+        dict(id='in-blue', in_interface='eth0', out_interface='ovu-blue'),
+        dict(id='in-red', in_interface='eth0', out_interface='ovu-red')]
 
 
 @pytest.mark.parametrize('tags, hostvars, message', [
