@@ -3,14 +3,18 @@
 ``[(netns, ip-argv-tail), ...]``. *fresh* holds the ``(netns, dev)`` pairs
 (re)created in this run: they have no addresses or routes yet.
 
-Addresses: deletions come before additions (deleting a primary address first
-would also drop the secondaries just added in the same subnet). Routes
+Addresses: deletions come before additions, secondaries before primaries.
+Deleting an IPv4 primary address makes the kernel drop the secondaries of its
+subnet too (unless promote_secondaries is set), so wanted secondaries of a
+deleted primary are added again. Routes
 converge with ``ip route replace``; a route is identified like the kernel
 does, by (family, dst, metric) in the main table.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import ipaddress
 
 DEFAULT_METRIC = {4: 0, 6: 1024}
 
@@ -19,19 +23,29 @@ def _ns(have, ns):
     return have['ns'].get(ns, {})
 
 
+def _dropped_with(primaries, current, secondary, dev):
+    """Secondaries the kernel removes together with the deleted *primaries*."""
+    nets = set(ipaddress.ip_interface(a).network for a in primaries)
+    return [a for a in current if (dev, a) in secondary and ipaddress.ip_interface(a).network in nets]
+
+
 def plan_addresses(want, have, fresh):
     out = []
     for group in want['addresses']:
         ns, dev = group['netns'], group['dev']
         current = [] if (ns, dev) in fresh else _ns(have, ns).get('addrs', {}).get(dev, [])
+        secondary = _ns(have, ns).get('secondary', set())
         if group['state'] == 'absent':
             gone = [a for a in group['addresses'] if a in current]
-            out.extend((ns, ['addr', 'del', a, 'dev', dev]) for a in gone)
-            continue
-        extra = [a for a in current if a not in group['addresses']] if group['exact'] else []
-        missing = [a for a in group['addresses'] if a not in current]
-        out.extend((ns, ['addr', 'del', a, 'dev', dev]) for a in extra)
-        out.extend((ns, ['addr', 'add', a, 'dev', dev]) for a in missing)
+        else:
+            gone = [a for a in current if a not in group['addresses']] if group['exact'] else []
+        gone.sort(key=lambda a: (dev, a) not in secondary)
+        primaries = [a for a in gone if (dev, a) not in secondary]
+        dropped = _dropped_with(primaries, current, secondary, dev)
+        out.extend((ns, ['addr', 'del', a, 'dev', dev]) for a in gone)
+        if group['state'] == 'present':
+            missing = [a for a in group['addresses'] if a not in current or a in dropped]
+            out.extend((ns, ['addr', 'add', a, 'dev', dev]) for a in missing)
     return out
 
 

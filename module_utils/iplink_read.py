@@ -47,8 +47,9 @@ def parse_link(entry):
 
 
 def parse_addr_json(text):
-    """``ip -j -d addr show`` -> ({name: link}, {dev: [global addr/prefix]})."""
-    links, addrs = {}, {}
+    """``ip -j -d addr show`` -> ({name: link}, {dev: [global addr/prefix]},
+    set of (dev, addr) that are IPv4 secondaries)."""
+    links, addrs, secondary = {}, {}, set()
     for entry in _json(text, 'ip -j addr'):
         link = parse_link(entry)
         links[link['name']] = link
@@ -56,9 +57,12 @@ def parse_addr_json(text):
         for info in entry.get('addr_info') or []:
             if info.get('scope') != 'global' or info.get('family') not in ('inet', 'inet6'):
                 continue
-            found.append(str(ipaddress.ip_interface('%s/%s' % (info['local'], info['prefixlen']))))
+            addr = str(ipaddress.ip_interface('%s/%s' % (info['local'], info['prefixlen'])))
+            found.append(addr)
+            if info.get('secondary'):
+                secondary.add((link['name'], addr))
         addrs[link['name']] = sorted(found)
-    return links, addrs
+    return links, addrs, secondary
 
 
 def parse_routes(text, family):
@@ -127,14 +131,15 @@ def read_state(runner, want):
     for ns in sorted(wanted_ns, key=lambda n: n or ''):
         if ns is not None and ns not in have['netns']:
             continue
-        links, addrs = parse_addr_json(runner.check(ip_argv(ns, '-j', '-d', 'addr', 'show')))
+        links, addrs, secondary = parse_addr_json(
+            runner.check(ip_argv(ns, '-j', '-d', 'addr', 'show')))
         routes = []
         families = set(r['family'] for r in want['routes'] if r['netns'] == ns)
         for family in sorted(families):
             flag = ['-6'] if family == 6 else []
             text = runner.check(ip_argv(ns, *(flag + ['-j', 'route', 'show', 'table', 'main'])))
             routes.extend(parse_routes(text, family))
-        have['ns'][ns] = dict(links=links, addrs=addrs, routes=routes)
+        have['ns'][ns] = dict(links=links, addrs=addrs, secondary=secondary, routes=routes)
     for ns in want['namespaces']:
         if ns['state'] == 'present' and ns['sysctls'] and ns['name'] in have['netns']:
             keys = sorted(ns['sysctls'])

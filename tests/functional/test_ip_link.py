@@ -4,7 +4,7 @@ import json
 import ip_link
 from fixtures.netns import sh
 from modrun import run_module
-from test_ip_helpers import links, quiet_netns, settled, snapshot
+from test_ip_helpers import links, quiet_netns, snapshot
 from test_ip_helpers import converge as _converge
 
 

@@ -26,7 +26,8 @@ def have(netns=(), marked=(), ns=None, sysctls=None, offload=None):
                offload=offload or {})
     for key, val in (ns or {}).items():
         out['ns'][key] = dict(links=dict((l['name'], l) for l in val.get('links', [])),
-                              addrs=val.get('addrs', {}), routes=val.get('routes', []))
+                              addrs=val.get('addrs', {}), routes=val.get('routes', []),
+                              secondary=val.get('secondary', set()))
     return out
 
 
@@ -178,6 +179,17 @@ ADDR_CASES = [
                          ids=[c[0] for c in ADDR_CASES])
 def test_addresses(want, current, expected):
     assert plan(want, have(netns=['ep'], ns={'ep': dict(addrs=current)})) == expected
+
+
+def test_deleting_a_primary_re_adds_wanted_secondaries():
+    current = have(netns=['ep'], ns={'ep': dict(
+        addrs={'eth0': ['10.0.0.1/24', '10.0.0.2/24', '10.0.0.3/24']},
+        secondary={('eth0', '10.0.0.2/24'), ('eth0', '10.0.0.3/24')})})
+    want = addrs(exact=True, address=['10.0.0.2/24'])
+    assert plan(want, current) == [
+        ['ip', '-n', 'ep', 'addr', 'del', '10.0.0.3/24', 'dev', 'eth0'],
+        ['ip', '-n', 'ep', 'addr', 'del', '10.0.0.1/24', 'dev', 'eth0'],
+        ['ip', '-n', 'ep', 'addr', 'add', '10.0.0.2/24', 'dev', 'eth0']]
 
 
 def r(dst, via=None, dev='eth0', metric=0, family=4):

@@ -15,7 +15,7 @@ ADDR = json.dumps([
      "addr_info": [{"family": "inet", "local": "10.0.0.11", "prefixlen": 24, "scope": "global"},
                    {"family": "inet6", "local": "fe80::1", "prefixlen": 64, "scope": "link"},
                    {"family": "inet6", "local": "2001:DB8::1", "prefixlen": 64,
-                    "scope": "global"}]},
+                    "scope": "global", "secondary": True}]},
     {"ifindex": 3, "link": "va", "ifname": "vb", "flags": ["BROADCAST"], "mtu": 1500,
      "ifalias": "ovl:ovl", "linkinfo": {"info_kind": "veth"}, "addr_info": []},
     {"ifindex": 4, "ifname": "vx5", "flags": ["BROADCAST", "UP"], "mtu": 1450,
@@ -26,7 +26,8 @@ ADDR = json.dumps([
 
 
 def test_parse_addr_json():
-    links, addrs = parse_addr_json(ADDR)
+    links, addrs, secondary = parse_addr_json(ADDR)
+    assert secondary == {('eth0', '2001:db8::1/64')}
     assert addrs == {'lo': [], 'eth0': ['10.0.0.11/24', '2001:db8::1/64'], 'vb': [], 'vx5': []}
     assert links['eth0']['other_ns'] and links['eth0']['link_index'] == 5
     assert links['eth0']['up'] and not links['vb']['up']
