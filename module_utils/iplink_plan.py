@@ -216,6 +216,9 @@ def plan(want, have):
     p = _Plan()
     doomed = plan_namespaces(want, have, p)
     plan_links(want, have, p, doomed)
-    for ns, argv in plan_addresses(want, have, p.fresh) + plan_routes(want, have, p.fresh):
+    addr_cmds = plan_addresses(want, have, p.fresh)
+    # routes on a device that loses an address may go with it: re-assert them
+    touched = p.fresh | set((ns, argv[4]) for ns, argv in addr_cmds if argv[1] == 'del')
+    for ns, argv in addr_cmds + plan_routes(want, have, touched):
         p.ip(2, ns, *argv)
     return p.commands()

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Pure planners for addresses and routes: ``(want, have, fresh)`` ->
 ``[(netns, ip-argv-tail), ...]``. *fresh* holds the ``(netns, dev)`` pairs
-(re)created in this run: they have no addresses or routes yet.
+(re)created in this run: they have no addresses or routes yet (for routes the
+caller also adds devices that lose an address, whose routes may vanish).
 
 Addresses: deletions come before additions, secondaries before primaries.
 Deleting an IPv4 primary address makes the kernel drop the secondaries of its

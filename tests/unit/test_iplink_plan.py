@@ -319,3 +319,15 @@ def test_second_run_is_empty():
         None: PAIR, 'ep': dict(links=PEER['links'], addrs={'eth0': ['10.0.0.2/24']},
                                routes=[r('default', '10.0.0.1')])})
     assert plan(want, current) == []
+
+
+def test_routes_on_a_device_losing_an_address_are_re_asserted():
+    want = want_aggregate(dict(
+        addresses=[dict(netns='ep', dev='eth0', address='10.0.0.12/24')],
+        routes=[dict(netns='ep', dst='default', via='10.0.0.1')]))
+    current = have(netns=['ep'], ns={'ep': dict(addrs={'eth0': ['10.0.0.11/24']},
+                                               routes=[r('default', '10.0.0.1')])})
+    assert plan(want, current) == [
+        ['ip', '-n', 'ep', 'addr', 'del', '10.0.0.11/24', 'dev', 'eth0'],
+        ['ip', '-n', 'ep', 'addr', 'add', '10.0.0.12/24', 'dev', 'eth0'],
+        ['ip', '-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
