@@ -1,0 +1,169 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ovs_flows
+short_description: Converge the project's OpenFlow rules on one bridge in one atomic bundle
+description:
+  - Makes the OpenFlow rules of bridge I(bridge) that carry the project's cookie exactly the
+    listed I(flows), with two reads (C(ovs-ofctl dump-ports-desc) and C(ovs-ofctl dump-flows
+    cookie=0x0f1c000000000000/0xffff800000000000)) and at most one write
+    (C(ovs-ofctl --bundle add-flows BRIDGE -), all changes in one atomic OpenFlow 1.4 bundle).
+  - "Cookies: the top 16 bits are the project mark C(0x0f1c); bit 47 marks flows made by a
+    C(learn) action (use C(cookie=0x0f1c800000000000) in learn specs); the low 47 bits of a
+    static flow are a hash of its text and of the OpenFlow numbers of the ports it names. A
+    flow is unchanged when its cookie is present, so ports recreated with another number get
+    their flows rewritten."
+  - Flows with any other cookie (foreign flows) are never read, deleted or modified, except
+    that OpenFlow replaces a flow with exactly the same table, priority and match when a flow
+    is added: keep the project's flows on a bridge of the project (C(br-tun)).
+  - When anything changes, learned flows (bit 47) are deleted in the same bundle
+    (I(flush_learned)); they are learned again from the next packet.
+options:
+  bridge:
+    description: Bridge whose flows are converged.
+    type: str
+    required: true
+  flows:
+    description: The desired flows. The cookie is set by the module.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      table: {description: OpenFlow table (0-254)., type: int, default: 0}
+      priority: {description: Priority (0-65535)., type: int, default: 32768}
+      match: {description: Match fields as ovs-ofctl takes them (port names allowed)., type: str, default: ''}
+      actions: {description: Actions as ovs-ofctl takes them (port names allowed)., type: str, required: true}
+  prune:
+    description: Delete the project's flows on the bridge that are not listed.
+    type: bool
+    default: false
+  flush_learned:
+    description: When anything changes, delete the flows learned by C(learn) actions (cookie bit 47).
+    type: bool
+    default: true
+  target:
+    description:
+      - How ovs-ofctl reaches the bridge, e.g. C(unix:/run/openvswitch/br-tun.mgmt). Default
+        I(bridge), which ovs-ofctl resolves to C(OVS_RUNDIR/<bridge>.mgmt).
+    type: str
+  timeout:
+    description: Seconds ovs-ofctl waits for ovs-vswitchd.
+    type: int
+    default: 10
+attributes:
+  check_mode:
+    support: full
+    details: In check mode a bridge that does not exist yet reads as having no flows.
+  diff_mode:
+    support: full
+seealso:
+  - module: ovs_state
+author: Overlay network team
+'''
+
+EXAMPLES = r'''
+- name: Tunnel bridge pipeline (VLAN 1 <-> VNI 100, one peer)
+  ovs_flows:
+    bridge: br-tun
+    prune: true
+    flows:
+      - {table: 0, priority: 1, match: in_port=ovp-int, actions: "resubmit(,2)"}
+      - {table: 0, priority: 1, match: in_port=vxf-a8fa0c, actions: "resubmit(,4)"}
+      - {table: 0, priority: 0, actions: drop}
+      - {table: 4, priority: 1, match: tun_id=100, actions: "mod_vlan_vid:1,output:ovp-int"}
+      - {table: 2, priority: 1, match: dl_vlan=1, actions: "strip_vlan,set_tunnel:100,output:vxf-a8fa0c"}
+
+- name: Private OVS whose mgmt sockets live elsewhere
+  ovs_flows:
+    bridge: br-test
+    target: unix:/tmp/ovs/br-test.mgmt
+    flows: []
+    prune: true
+'''
+
+RETURN = r'''
+commands:
+  description: The ovs-ofctl argv run (or that would run in check mode); at most one.
+  returned: always
+  type: list
+  elements: list
+  sample: [["ovs-ofctl", "--timeout=10", "--bundle", "add-flows", "br-tun", "-"]]
+flow_mods:
+  description: The lines given on stdin to that one ovs-ofctl (add/delete, one bundle).
+  returned: always
+  type: list
+  elements: str
+  sample: ["delete cookie=0x0f1c12ab34cd56ef/-1",
+           "add cookie=0x0f1c00aa11bb22cc,table=0,priority=0,actions=drop"]
+diff:
+  description: The project's flows on the bridge before and after, as flow texts.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.ovl_result import apply_plan, guarded
+from ansible.module_utils.ovl_runner import CommandError, Runner, first_line
+from ansible.module_utils.ovs_flows_model import normalize_flows
+from ansible.module_utils.ovs_flows_plan import plan_flows
+from ansible.module_utils.ovs_flows_read import (
+    dump_argv, missing_bridge, ofctl_base, parse_flows, parse_ports, ports_argv)
+
+FLOW_KEYS = dict(
+    table=dict(type='int', default=0),
+    priority=dict(type='int', default=32768),
+    match=dict(type='str', default=''),
+    actions=dict(type='str', required=True),
+)
+
+
+def read(runner, target, timeout, check_mode):
+    """(port numbers, project flows); a missing bridge reads as empty in check mode."""
+    rc, out, err = runner.run(ports_argv(target, timeout))
+    if rc != 0:
+        if check_mode and missing_bridge(err):
+            return {}, []
+        raise CommandError('ovs-ofctl cannot reach bridge %s (%s): create the bridge first '
+                           '(ovs_state) or set target to its mgmt socket'
+                           % (target, first_line(err) or 'rc=%s' % rc))
+    ports = parse_ports(out)
+    return ports, parse_flows(runner.check(dump_argv(target, timeout)))
+
+
+def converge(module, runner):
+    params = module.params
+    target = params['target'] or params['bridge']
+    want = normalize_flows(params['flows'])
+    ports, have = read(runner, target, params['timeout'], module.check_mode)
+    mods, before, after = plan_flows(want, have, ports, params['prune'],
+                                     params['flush_learned'])
+    argv = ofctl_base(params['timeout']) + ['--bundle', 'add-flows', target, '-']
+    stdin = ''.join(line + '\n' for line in mods)
+    return ([argv] if mods else []), before, after, argv, stdin, mods
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            bridge=dict(type='str', required=True),
+            flows=dict(type='list', elements='dict', default=[], options=FLOW_KEYS),
+            prune=dict(type='bool', default=False),
+            flush_learned=dict(type='bool', default=True),
+            target=dict(type='str'),
+            timeout=dict(type='int', default=10),
+        ),
+        supports_check_mode=True,
+    )
+    runner = Runner(module)
+    commands, before, after, argv, stdin, mods = guarded(module, converge, module, runner)
+    apply_plan(module, runner, commands, dict(flows=before), dict(flows=after),
+               execute=lambda: runner.check(argv, data=stdin), flow_mods=mods)
+
+
+if __name__ == '__main__':
+    main()
