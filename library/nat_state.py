@@ -179,7 +179,7 @@ def main():
     p = module.params
     wants = guarded(module, state_want, p['namespaces'], p['owner'], p['prune'])
     runner = Runner(module)
-    plans = guarded(module, read_and_plan, runner, wants, p['backend'])
+    plans = guarded(module, read_and_plan, runner, wants, p['backend'], module.check_mode)
     apply(module, runner, plans)
 
 

@@ -59,6 +59,13 @@ options:
     description: Delete ports and bridges marked with I(owner) that are not listed.
     type: bool
     default: false
+  plan_if_down:
+    description:
+      - In check mode only, when ovsdb-server is not reachable, plan against an empty database
+        (with a warning) instead of failing. For a check run on a host where Open vSwitch is
+        not started yet; a real run always fails when the database is unreachable.
+    type: bool
+    default: false
   db:
     description: OVSDB to talk to, as for C(ovs-vsctl --db).
     type: str
@@ -124,7 +131,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovs_args import normalize_bridge, normalize_port
-from ansible.module_utils.ovs_module import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovs_module import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
 from ansible.module_utils.ovs_state_plan import plan_state, resolve_tenant_tags
 
 PORT_KEYS = dict(
@@ -189,7 +196,7 @@ def main():
             bridges=dict(type='list', elements='dict', default=[], options=BRIDGE_KEYS),
             ports=dict(type='list', elements='dict', default=[], options=PORT_KEYS),
             prune=dict(type='bool', default=False),
-            **COMMON_ARGS
+            **dict(COMMON_ARGS, **PLAN_IF_DOWN_ARG)
         ),
         supports_check_mode=True,
     )

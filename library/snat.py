@@ -146,7 +146,8 @@ def main():
     )
     want = guarded(module, want_of, module.params)
     runner = Runner(module)
-    plans = guarded(module, read_and_plan, runner, [want], module.params['backend'])
+    plans = guarded(module, read_and_plan, runner, [want], module.params['backend'],
+                    module.check_mode)
     apply(module, runner, plans)
 
 

@@ -144,3 +144,26 @@ def test_bad_input_rejected_before_any_command(module, args, text):
     res = run_module(module, args, fake=m)
     assert res['failed'] and text in res['msg'], res['msg']
     assert res['_argv'] == [] and res['commands'] == []
+
+
+def test_check_mode_plans_a_missing_namespace_as_empty():
+    """The role creates router namespaces before NAT; a check run on a fresh
+    host must plan them instead of failing on `ip netns exec`."""
+    import nat_state
+    from modrun import run_module as _run
+
+    def never(argv, data):
+        assert argv[:4] == ['/usr/sbin/ip', 'netns', 'exec', 'ovr-nonexistent-x'], argv
+        assert data is None, 'check mode must not write'
+        return 255, '', 'Cannot open network namespace "ovr-nonexistent-x": No such file\n'
+
+    for backend in ('iptables', 'nft'):
+        args = {'backend': backend, 'namespaces': [{
+            'netns': 'ovr-nonexistent-x', 'snat': [{'id': 'blue', 'source': '10.0.0.0/24',
+                                                    'out_interface': 'qg0'}]}]}
+        result = _run(nat_state, args, check_mode=True, fake=never)
+        assert not result['failed'], result['msg']
+        assert result['changed'] and result['commands']
+        assert len(result['_argv']) == 1
+        real = _run(nat_state, args, fake=never)
+        assert real['failed'] and 'Cannot open network namespace' in real['msg']

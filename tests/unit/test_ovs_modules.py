@@ -147,3 +147,18 @@ def test_tenant_tags_returned_and_applied():
     assert result['tenant_tags'] == {'blue': 2, 'red': 3}
     assert ['add-port', 'br-int', 'pa', 'tag=2', 'external_ids:"ovl-owner"="ovl"',
             'external_ids:"ovl-tenant"="blue"'] in result['transaction']
+
+
+def _down(argv, data):
+    return 1, '', 'ovs-vsctl: unix:/x/db.sock: database connection failed (No such file)\n'
+
+
+def test_plan_if_down_plans_from_empty_db_in_check_mode_only():
+    args = {'bridges': [{'name': 'br-int'}], 'plan_if_down': True}
+    result = run_module(ovs_state, args, fake=_down, check_mode=True)
+    assert not result['failed'] and result['changed']
+    assert result['transaction'][0] == ['add-br', 'br-int']
+    real = run_module(ovs_state, args, fake=_down)
+    assert real['failed'] and real['msg'].startswith('ovsdb-server is not reachable')
+    off = run_module(ovs_state, dict(args, plan_if_down=False), fake=_down, check_mode=True)
+    assert off['failed']
