@@ -9,6 +9,8 @@ peers) to its overlay_* variables; build it with ``overlay_hostvars``.
 - ``tenants | overlay_host_ovs(host, hostvars_subset, tunnel_mode='port')``
 - ``tenants | overlay_host_ip(host, tenant_tags, hostvars_subset, tunnel_mode='port')``
 - ``tenants | overlay_host_nat(host, tenant_tags, hostvars_subset, host_block_inbound=False)``
+- ``tenants | overlay_host_flows(host, tenant_tags, hostvars_subset)`` (tunnel mode flow:
+  br-tun OpenFlow rules, input of ovs_flows)
 - ``hostvars | overlay_hostvars(groups['overlay_hosts'])``
 """
 from __future__ import absolute_import, division, print_function
@@ -21,11 +23,11 @@ import ansible.module_utils
 from ansible.errors import AnsibleFilterError
 
 try:
-    from ansible.module_utils import tenant_ip, tenant_nat, tenant_ovs
+    from ansible.module_utils import tenant_flows, tenant_ip, tenant_nat, tenant_ovs
 except ImportError:  # controller side: the repo's module_utils is not on the path
     ansible.module_utils.__path__.append(
         os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils'))
-    from ansible.module_utils import tenant_ip, tenant_nat, tenant_ovs
+    from ansible.module_utils import tenant_flows, tenant_ip, tenant_nat, tenant_ovs
 from ansible.module_utils.ovl_validate import InputError
 
 HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
@@ -53,6 +55,10 @@ def overlay_host_nat(tenants, host, tenant_tags, hostvars_subset, host_block_inb
                   host_block_inbound)
 
 
+def overlay_host_flows(tenants, host, tenant_tags, hostvars_subset):
+    return _guard(tenant_flows.build_flows, list(tenants), host, tenant_tags, hostvars_subset)
+
+
 def overlay_hostvars(hostvars, hosts):
     """{host: {overlay_* variables that are set}} for *hosts* (sorted)."""
     out = {}
@@ -69,5 +75,6 @@ class FilterModule(object):
             'overlay_host_ovs': overlay_host_ovs,
             'overlay_host_ip': overlay_host_ip,
             'overlay_host_nat': overlay_host_nat,
+            'overlay_host_flows': overlay_host_flows,
             'overlay_hostvars': overlay_hostvars,
         }

@@ -7,19 +7,22 @@ overlay host (tunnels are computed from the whole inventory, also under
 --limit). Tunnels: for each tenant with an endpoint on *host*, one VXLAN port
 per other host carrying an endpoint of the tenant.
 tunnel_mode ``port``: OVS vxlan ports; ``kernel``: kernel vxlan devices (made
-by ip_state, see tenant_ip) attached as ordinary ports.
+by ip_state, see tenant_ip) attached as ordinary ports; ``flow``: one
+``key=flow`` VXLAN port per peer host on br-tun plus OpenFlow rules (see
+tenant_flows).
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible.module_utils.ovl_validate import InputError
+from ansible.module_utils.tenant_flows import flow_ovs
 from ansible.module_utils.tenant_hosts import host_facts
 from ansible.module_utils.tenant_names import (
     UPLINK_BRIDGE, VXLAN_PORT, endpoint_port, gateway_leg, has_router, local_endpoints,
     tenant_hosts, vxlan_port_names)
 
-TUNNEL_MODES = ('port', 'kernel')
+TUNNEL_MODES = ('port', 'kernel', 'flow')
 
 
 def check_mode(tunnel_mode):
@@ -52,6 +55,18 @@ def _bridges(facts):
     return bridges
 
 
+def _tunnel_ports(tenants, host, hosts, bridge, tunnel_mode):
+    ports = []
+    for tenant, name, peer, own in tunnels(tenants, host, hosts):
+        if tunnel_mode == 'kernel':
+            ports.append(dict(name=name, bridge=bridge, type='system', tenant=tenant['name']))
+            continue
+        ports.append(dict(name=name, bridge=bridge, type='vxlan', tenant=tenant['name'],
+                          options=dict(remote_ip=peer['underlay_ip'], key=str(tenant['vni']),
+                                       dst_port=str(VXLAN_PORT), local_ip=own['underlay_ip'])))
+    return ports
+
+
 def build_ovs(tenants, host, hosts, tunnel_mode='port'):
     check_mode(tunnel_mode)
     facts = host_facts(hosts, host)
@@ -70,12 +85,12 @@ def build_ovs(tenants, host, hosts, tunnel_mode='port'):
         if has_router(tenant, host):
             ports.append(dict(name=gateway_leg(tenant['name']), bridge=bridge, type='system',
                               tenant=tenant['name']))
-    for tenant, name, peer, own in tunnels(tenants, host, hosts):
-        if tunnel_mode == 'kernel':
-            ports.append(dict(name=name, bridge=bridge, type='system', tenant=tenant['name']))
-            continue
-        ports.append(dict(name=name, bridge=bridge, type='vxlan', tenant=tenant['name'],
-                          options=dict(remote_ip=peer['underlay_ip'], key=str(tenant['vni']),
-                                       dst_port=str(VXLAN_PORT), local_ip=own['underlay_ip'])))
-    return dict(bridges=_bridges(facts),
+    bridges = _bridges(facts)
+    if tunnel_mode == 'flow':
+        extra_bridges, extra_ports = flow_ovs(tenants, host, hosts)
+        bridges += extra_bridges
+        ports += extra_ports
+    else:
+        ports += _tunnel_ports(tenants, host, hosts, bridge, tunnel_mode)
+    return dict(bridges=bridges,
                 ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))
