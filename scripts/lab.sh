@@ -61,6 +61,11 @@ up() {
         "$DOCKER" run -d --name "$name" --hostname "$role" \
             --network "$NET" --ip "$ip" --label ovl.lab="$PREFIX" --label ovl.role="$role" \
             "${RUN_FLAGS[@]}" --init "$IMAGE" sleep infinity >/dev/null
+        # The underlay is a veth: with TX checksum offload on, a packet that OVS
+        # (userspace datapath) receives from it keeps a partial checksum and the
+        # kernel behind br-phy drops it. A real NIC computes the checksum;
+        # emulate that on every underlay end.
+        "$DOCKER" exec "$name" ethtool -K eth0 tx off >/dev/null
         if [ "$role" = outside ]; then
             "$DOCKER" exec -d "$name" /usr/local/bin/ovl-listener \
                 --port "$LISTENER_PORT" --name "$name"

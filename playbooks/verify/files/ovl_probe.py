@@ -1,0 +1,503 @@
+#!/usr/bin/env python3
+"""Probe helper for the overlay verification (copied to each lab host).
+
+Runs on the host or inside a namespace (`ip netns exec NS python3 ovl_probe.py ...`).
+Every sub-command is bounded (timeouts) and prints one JSON document.
+
+  info NS...                      eth0 MAC/MTU/addresses of endpoint namespaces
+  serve --token T ...             background TCP server: token line + N bytes
+  stop PIDFILE...                 stop servers started by `serve`
+  probe --spec JSON               from this netns: ping + TCP to every target
+  vxlan --iface IF --ns NS --dst IP [--ping-args ...]
+                                  capture VXLAN on IF while NS pings DST
+  arpcap --iface IF --seconds S   capture ARP frames (run inside a namespace)
+  arpwatch --ns NS... --seconds S --ready FILE
+                                  arpcap in several namespaces at once
+  arpsend --subnet CIDR           ARP who-has for an unused address (run in a netns)
+  nsaddrs --prefix ovr-           IPv4 addresses inside matching namespaces
+  connect --host H --port P       TCP client (e.g. to the outside listener)
+  inbound --via GW --route CIDR... --target IP...
+                                  from this host: temporary routes via GW,
+                                  try TCP to every target, remove the routes
+"""
+import argparse
+import errno
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+ETH_P_ALL = 0x0003
+ETH_P_ARP = 0x0806
+ME = os.path.abspath(__file__)
+
+
+def out(doc):
+    print(json.dumps(doc, sort_keys=True))
+
+
+def run(argv, timeout=10):
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as exc:
+        return 124, exc.stdout or "", "timeout after %ss" % timeout
+
+
+# --------------------------------------------------------------- info
+def cmd_info(args):
+    res = {}
+    for ns in args.ns:
+        rc, so, se = run(["ip", "netns", "exec", ns, "ip", "-j", "addr", "show", "dev", args.dev])
+        if rc != 0:
+            res[ns] = {"present": False, "error": se.strip()}
+            continue
+        link = (json.loads(so) or [{}])[0]
+        res[ns] = {"present": True, "mac": link.get("address"), "mtu": link.get("mtu"),
+                   "addrs": ["%s/%s" % (a["local"], a["prefixlen"])
+                             for a in link.get("addr_info", []) if a.get("family") == "inet"]}
+    out(res)
+
+
+# --------------------------------------------------------------- serve/stop
+def serve_forever(sock, token, nbytes, lifetime):
+    deadline = time.time() + lifetime
+    payload = b"\0" * 65536
+
+    def handle(conn):
+        try:
+            conn.settimeout(10)
+            conn.sendall((token + "\n").encode())
+            left = nbytes
+            while left > 0:
+                n = min(left, len(payload))
+                conn.sendall(payload[:n])
+                left -= n
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    sock.settimeout(1.0)
+    while time.time() < deadline:
+        try:
+            conn, _ = sock.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+def cmd_serve(args):
+    if args.pidfile and os.path.exists(args.pidfile):  # a server of an earlier run
+        cmd_stop(argparse.Namespace(pidfile=[args.pidfile]), quiet=True)
+        time.sleep(0.3)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("0.0.0.0", args.port))
+    sock.listen(64)
+    if args.daemon:
+        if os.fork():
+            out({"serving": args.token, "port": args.port})
+            sys.stdout.flush()
+            os._exit(0)
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+    if args.pidfile:
+        os.makedirs(os.path.dirname(args.pidfile), exist_ok=True)
+        with open(args.pidfile, "w", encoding="utf-8") as fh:
+            fh.write(str(os.getpid()))
+    try:
+        serve_forever(sock, args.token, args.bytes, args.lifetime)
+    finally:
+        if args.pidfile:
+            try:
+                os.unlink(args.pidfile)
+            except OSError:
+                pass
+
+
+def cmd_stop(args, quiet=False):
+    res = {}
+    for pf in args.pidfile:
+        try:
+            with open(pf, encoding="utf-8") as fh:
+                pid = int(fh.read().strip())
+            os.kill(pid, signal.SIGTERM)
+            res[pf] = "stopped %d" % pid
+            os.unlink(pf)
+        except (OSError, ValueError) as exc:
+            res[pf] = "not running (%s)" % exc.__class__.__name__
+    if not quiet:
+        out(res)
+
+
+# --------------------------------------------------------------- probe
+def tcp_fetch(ip, port, timeout, deadline_s):
+    """Connect, read token line + payload. Returns dict."""
+    t0 = time.time()
+    try:
+        s = socket.create_connection((ip, port), timeout=timeout)
+    except OSError as exc:
+        return {"tcp": "fail", "error": errno.errorcode.get(exc.errno, str(exc)) if exc.errno else str(exc)}
+    s.settimeout(timeout)
+    buf = b""
+    total = 0
+    token = None
+    try:
+        while time.time() - t0 < deadline_s:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            if token is None:
+                buf += chunk
+                if b"\n" in buf:
+                    line, rest = buf.split(b"\n", 1)
+                    token = line.decode("utf-8", "replace")
+                    total += len(rest)
+                    buf = b""
+            else:
+                total += len(chunk)
+    except OSError as exc:
+        return {"tcp": "fail", "token": token, "bytes": total,
+                "error": "after %d bytes: %s" % (total, exc)}
+    finally:
+        s.close()
+    return {"tcp": "ok", "token": token, "bytes": total, "seconds": round(time.time() - t0, 3)}
+
+
+def neigh_mac(ip, dev="eth0"):
+    rc, so, _ = run(["ip", "-j", "neigh", "show", ip, "dev", dev], timeout=5)
+    if rc != 0:
+        return None
+    for n in json.loads(so or "[]"):
+        if n.get("lladdr") and "FAILED" not in n.get("state", []):
+            return n["lladdr"]
+    return None
+
+
+def cmd_probe(args):
+    spec = json.loads(args.spec)
+    port = spec.get("port", 18080)
+    res = {}
+    lock = threading.Lock()
+
+    def one(t):
+        rc, so, se = run(["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", "-w", "4", t["ip"]], timeout=8)
+        r = {"ping": "ok" if rc == 0 else "fail", "ip": t["ip"]}
+        r.update(tcp_fetch(t["ip"], port, spec.get("timeout", 3), spec.get("deadline", 20)))
+        r["neigh_mac"] = neigh_mac(t["ip"])
+        with lock:
+            res[t["name"]] = r
+
+    threads = [threading.Thread(target=one, args=(t,)) for t in spec["targets"]]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(40)
+    out(res)
+
+
+# --------------------------------------------------------------- captures
+def parse_vxlan(frame):
+    """Ethernet/IPv4/UDP:4789 -> (vni, inner summary) or None."""
+    if len(frame) < 14 + 20 + 8 + 8:
+        return None
+    off = 12
+    etype = struct.unpack("!H", frame[off:off + 2])[0]
+    off += 2
+    while etype == 0x8100 and len(frame) >= off + 4:
+        etype = struct.unpack("!H", frame[off + 2:off + 4])[0]
+        off += 4
+    if etype != 0x0800:
+        return None
+    ihl = (frame[off] & 0x0F) * 4
+    if frame[off + 9] != 17:
+        return None
+    outer_src = socket.inet_ntoa(frame[off + 12:off + 16])
+    outer_dst = socket.inet_ntoa(frame[off + 16:off + 20])
+    udp = off + ihl
+    dport = struct.unpack("!H", frame[udp + 2:udp + 4])[0]
+    if dport != 4789:
+        return None
+    vx = udp + 8
+    flags = frame[vx]
+    vni = int.from_bytes(frame[vx + 4:vx + 7], "big") if flags & 0x08 else None
+    inner = vx + 8
+    info = {"outer_src": outer_src, "outer_dst": outer_dst, "vni": vni}
+    if len(frame) >= inner + 14:
+        info["inner_src_mac"] = ":".join("%02x" % b for b in frame[inner + 6:inner + 12])
+        itype = struct.unpack("!H", frame[inner + 12:inner + 14])[0]
+        info["inner_type"] = "0x%04x" % itype
+        ip = inner + 14
+        if itype == 0x0800 and len(frame) >= ip + 20:
+            info["inner_proto"] = frame[ip + 9]
+            info["inner_src"] = socket.inet_ntoa(frame[ip + 12:ip + 16])
+            info["inner_dst"] = socket.inet_ntoa(frame[ip + 16:ip + 20])
+    return info
+
+
+def capture(iface, seconds, parse, stop=None, ready=None):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((iface, 0))
+    s.settimeout(0.2)
+    if ready:
+        ready()
+    found = []
+    end = time.time() + seconds
+    while time.time() < end and not (stop and stop.is_set()):
+        try:
+            frame, addr = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        r = parse(frame)
+        if r is not None:
+            r["dir"] = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
+            found.append(r)
+    # drain what is already queued
+    s.setblocking(False)
+    while True:
+        try:
+            frame, addr = s.recvfrom(65535)
+        except OSError:
+            break
+        r = parse(frame)
+        if r is not None:
+            r["dir"] = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
+            found.append(r)
+    s.close()
+    return found
+
+
+def cmd_vxlan(args):
+    stop = threading.Event()
+    got = {}
+    started = threading.Event()
+
+    def cap():
+        got["frames"] = capture(args.iface, args.seconds, parse_vxlan, stop, started.set)
+
+    th = threading.Thread(target=cap)
+    th.start()
+    started.wait(5)
+    argv = ["ip", "netns", "exec", args.ns, "ping", "-n", "-c", str(args.count), "-i", "0.2",
+            "-W", "1", args.dst]
+    rc, so, se = run(argv, timeout=args.seconds)
+    time.sleep(0.5)
+    stop.set()
+    th.join(args.seconds + 5)
+    frames = got.get("frames", [])
+    vnis = {}
+    icmp = {}
+    for f in frames:
+        vnis[str(f["vni"])] = vnis.get(str(f["vni"]), 0) + 1
+        if f.get("inner_proto") == 1:
+            icmp[str(f["vni"])] = icmp.get(str(f["vni"]), 0) + 1
+    out({"ping": "ok" if rc == 0 else "fail", "ping_rc": rc, "frames": len(frames),
+         "vnis": vnis, "icmp_vnis": icmp, "sample": frames[:6]})
+
+
+def parse_arp(frame):
+    if len(frame) < 42:
+        return None
+    off = 12
+    etype = struct.unpack("!H", frame[off:off + 2])[0]
+    off += 2
+    if etype == 0x8100:
+        etype = struct.unpack("!H", frame[off + 2:off + 4])[0]
+        off += 4
+    if etype != ETH_P_ARP:
+        return None
+    oper = struct.unpack("!H", frame[off + 6:off + 8])[0]
+    return {"src_mac": ":".join("%02x" % b for b in frame[6:12]),
+            "oper": oper,
+            "sender_ip": socket.inet_ntoa(frame[off + 14:off + 18]),
+            "target_ip": socket.inet_ntoa(frame[off + 24:off + 28])}
+
+
+def cmd_arpcap(args):
+    frames = capture(args.iface, args.seconds, parse_arp,
+                     ready=lambda: (sys.stderr.write("READY\n"), sys.stderr.flush()))
+    out(frames)
+
+
+def cmd_arpwatch(args):
+    procs = {}
+    for ns in args.ns:
+        procs[ns] = subprocess.Popen(
+            ["ip", "netns", "exec", ns, sys.executable, ME, "arpcap", "--iface", args.iface,
+             "--seconds", str(args.seconds)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for ns, p in procs.items():  # wait until each capture socket is bound
+        line = p.stderr.readline()
+        if "READY" not in line:
+            sys.stderr.write("%s: capture did not start: %s\n" % (ns, line))
+    if args.ready:
+        with open(args.ready, "w", encoding="utf-8") as fh:
+            fh.write("ready\n")
+    res = {}
+    for ns, p in procs.items():
+        try:
+            so, se = p.communicate(timeout=args.seconds + 10)
+            res[ns] = json.loads(so) if p.returncode == 0 else {"error": se.strip()}
+        except (subprocess.TimeoutExpired, ValueError) as exc:
+            p.kill()
+            res[ns] = {"error": str(exc)}
+    out(res)
+
+
+def cmd_arpsend(args):
+    import ipaddress
+    net = ipaddress.ip_network(args.subnet, strict=False)
+    target = str(net.broadcast_address - 1) if net.prefixlen < 31 else str(net.network_address)
+    rc, so, se = run(["arping", "-c", str(args.count), "-w", str(args.count + 1), "-I", args.iface,
+                      target], timeout=args.count + 5)
+    out({"target": target, "rc": rc})
+
+
+def cmd_nsaddrs(args):
+    res = {}
+    rc, so, _ = run(["ip", "-j", "netns", "list"])
+    names = [n["name"] for n in json.loads(so or "[]")] if rc == 0 else []
+    for ns in sorted(names):
+        if not ns.startswith(args.prefix):
+            continue
+        rc, so, _ = run(["ip", "netns", "exec", ns, "ip", "-j", "addr"])
+        res[ns] = [a["local"] for link in json.loads(so or "[]") if link.get("ifname") != "lo"
+                   for a in link.get("addr_info", []) if a.get("family") == "inet"]
+    out(res)
+
+
+# --------------------------------------------------------------- connect/inbound
+def tcp_try(ip, port, timeout, hello=None):
+    try:
+        s = socket.create_connection((ip, port), timeout=timeout)
+    except socket.timeout:
+        return {"result": "timeout"}
+    except OSError as exc:
+        name = errno.errorcode.get(exc.errno, str(exc))
+        return {"result": "refused" if exc.errno == errno.ECONNREFUSED else "unreachable",
+                "error": name}
+    try:
+        s.settimeout(timeout)
+        if hello:
+            s.sendall(("HELLO %s\n" % hello).encode())
+        reply = b""
+        try:
+            while b"\n" not in reply:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        except OSError:
+            pass
+        return {"result": "connected", "reply": reply.decode("utf-8", "replace").strip()}
+    finally:
+        s.close()
+
+
+def cmd_connect(args):
+    out(tcp_try(args.host, args.port, args.timeout, args.hello))
+
+
+def cmd_inbound(args):
+    added = []
+    res = {"via": args.via, "routes": args.route, "targets": {}}
+    try:
+        for cidr in args.route:
+            rc, _, se = run(["ip", "route", "replace", cidr, "via", args.via], timeout=5)
+            if rc != 0:
+                res.setdefault("route_errors", []).append("%s: %s" % (cidr, se.strip()))
+            else:
+                added.append(cidr)
+        lock = threading.Lock()
+
+        def one(ip):
+            r = tcp_try(ip, args.port, args.timeout)
+            with lock:
+                res["targets"][ip] = r
+
+        threads = [threading.Thread(target=one, args=(ip,)) for ip in args.target]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(args.timeout + 5)
+    finally:
+        for cidr in added:
+            run(["ip", "route", "del", cidr, "via", args.via], timeout=5)
+    out(res)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="overlay verification probes")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("info")
+    p.add_argument("ns", nargs="*")
+    p.add_argument("--dev", default="eth0")
+    p.set_defaults(fn=cmd_info)
+    p = sub.add_parser("serve")
+    p.add_argument("--port", type=int, default=18080)
+    p.add_argument("--token", required=True)
+    p.add_argument("--bytes", type=int, default=1048576)
+    p.add_argument("--lifetime", type=int, default=900)
+    p.add_argument("--pidfile")
+    p.add_argument("--daemon", action="store_true")
+    p.set_defaults(fn=cmd_serve)
+    p = sub.add_parser("stop")
+    p.add_argument("pidfile", nargs="*")
+    p.set_defaults(fn=cmd_stop)
+    p = sub.add_parser("probe")
+    p.add_argument("--spec", required=True)
+    p.set_defaults(fn=cmd_probe)
+    p = sub.add_parser("vxlan")
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--ns", required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--count", type=int, default=3)
+    p.add_argument("--seconds", type=int, default=8)
+    p.set_defaults(fn=cmd_vxlan)
+    p = sub.add_parser("arpcap")
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--seconds", type=int, default=8)
+    p.set_defaults(fn=cmd_arpcap)
+    p = sub.add_parser("arpwatch")
+    p.add_argument("--ns", nargs="+", required=True)
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--seconds", type=int, default=10)
+    p.add_argument("--ready")
+    p.set_defaults(fn=cmd_arpwatch)
+    p = sub.add_parser("arpsend")
+    p.add_argument("--subnet", required=True)
+    p.add_argument("--iface", default="eth0")
+    p.add_argument("--count", type=int, default=1)
+    p.set_defaults(fn=cmd_arpsend)
+    p = sub.add_parser("nsaddrs")
+    p.add_argument("--prefix", default="ovr-")
+    p.set_defaults(fn=cmd_nsaddrs)
+    p = sub.add_parser("connect")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--hello")
+    p.add_argument("--timeout", type=float, default=3)
+    p.set_defaults(fn=cmd_connect)
+    p = sub.add_parser("inbound")
+    p.add_argument("--via", required=True)
+    p.add_argument("--route", nargs="*", default=[])
+    p.add_argument("--target", nargs="+", required=True)
+    p.add_argument("--port", type=int, default=18080)
+    p.add_argument("--timeout", type=float, default=3)
+    p.set_defaults(fn=cmd_inbound)
+    args = ap.parse_args()
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()
