@@ -150,6 +150,10 @@ def main():
             for line in st.get("iptables", "").splitlines() + st.get("nft", "").splitlines():
                 if re.search(r"ovl:%s\b" % re.escape(t["name"]), line):
                     left.append("rule " + line.strip()[:60])
+            vx = "0x%x" % t["vni"]
+            for line in st.get("flows", "").splitlines():
+                if re.search(r"tun_id=%s\b|%s->tun_id" % (vx, vx), line):
+                    left.append("flow " + line.strip()[-60:])
             for link in st.get("links", []):
                 if link in t.get("links", []):
                     left.append("link " + link)
