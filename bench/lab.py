@@ -1,0 +1,111 @@
+"""Lab helpers for the benchmark: argv-only subprocess calls, docker exec,
+OVS start, the counting ovs-vsctl wrapper, timed ansible-playbook runs."""
+import os
+import subprocess
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, 'bench')
+OUT = os.path.join(BENCH, 'out')
+VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
+PREFIX = os.environ.get('BENCH_LAB_PREFIX', 'ovl-bench')
+SUBNET = os.environ.get('BENCH_LAB_SUBNET', '192.168.254.0/24')
+BASE = SUBNET.split('/')[0].rsplit('.', 1)[0]
+HOSTS = {'host1': BASE + '.11', 'host2': BASE + '.12'}
+COUNT_LOG = '/var/log/ovs-vsctl-count.log'
+WRAPPER = ('#!/bin/sh\n'
+           '# bench: count ovs-vsctl processes, then run the real one\n'
+           'echo "$$ $*" >> %s\n'
+           'exec /usr/bin/ovs-vsctl "$@"\n' % COUNT_LOG)
+
+
+def run(argv, check=True, env=None, timeout=None, quiet=False):
+    """Run an argv list; return CompletedProcess (text)."""
+    res = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=timeout)
+    if check and res.returncode != 0:
+        raise RuntimeError('%s failed (rc=%d): %s' % (' '.join(argv[:6]), res.returncode,
+                                                       (res.stderr or res.stdout)[-2000:]))
+    return res
+
+
+def container(host):
+    return '%s-%s' % (PREFIX, host)
+
+
+def dexec(host, argv, check=True, timeout=None, stdin=None):
+    cmd = ['docker', 'exec'] + (['-i'] if stdin is not None else []) + [container(host)] + argv
+    res = subprocess.run(cmd, capture_output=True, text=True, input=stdin, timeout=timeout)
+    if check and res.returncode != 0:
+        raise RuntimeError('%s: %s failed (rc=%d): %s' % (host, ' '.join(argv[:6]),
+                                                           res.returncode, res.stderr[-1500:]))
+    return res
+
+
+def lab(action):
+    env = dict(os.environ, LAB_PREFIX=PREFIX, LAB_SUBNET=SUBNET, LAB_SKIP_IMAGE='1')
+    run([os.path.join(ROOT, 'scripts', 'lab.sh'), action], env=env, timeout=300)
+
+
+def lab_fresh():
+    lab('down')
+    lab('up')
+
+
+def prepare_host(host):
+    """Start OVS if it does not answer and install the counting wrapper."""
+    if dexec(host, ['ovs-vsctl', '--timeout=3', 'show'], check=False).returncode != 0:
+        dexec(host, ['/usr/share/openvswitch/scripts/ovs-ctl', 'start', '--system-id=random'],
+              timeout=120)
+    dexec(host, ['sh', '-c', 'cat > /usr/local/sbin/ovs-vsctl && chmod 755 /usr/local/sbin/ovs-vsctl'],
+          stdin=WRAPPER)
+    # modules use get_bin_path (PATH first), the roles' command tasks use PATH
+    path = dexec(host, ['sh', '-c', 'command -v ovs-vsctl']).stdout.strip()
+    if path != '/usr/local/sbin/ovs-vsctl':
+        raise RuntimeError('%s: ovs-vsctl resolves to %s, not the wrapper' % (host, path))
+    reset_count(host)
+
+
+def reset_count(host):
+    dexec(host, ['sh', '-c', ': > %s' % COUNT_LOG])
+
+
+def read_count(host):
+    out = dexec(host, ['cat', COUNT_LOG], check=False).stdout
+    return len([line for line in out.splitlines() if line.strip()])
+
+
+def ansible_env(collections=None):
+    env = dict(os.environ)
+    env['PATH'] = VENV_BIN + os.pathsep + env.get('PATH', '')
+    env['ANSIBLE_CONFIG'] = os.path.join(ROOT, 'ansible.cfg')
+    env['ANSIBLE_STDOUT_CALLBACK'] = 'default'
+    env['ANSIBLE_NOCOLOR'] = '1'
+    if collections:
+        env['ANSIBLE_COLLECTIONS_PATH'] = collections
+    return env
+
+
+def playbook(play, inventory, hosts, env, log, extra=()):
+    """Time one ansible-playbook run; return (seconds, {host: ovs-vsctl count})."""
+    for h in hosts:
+        reset_count(h)
+    argv = [os.path.join(VENV_BIN, 'ansible-playbook'), '-i', inventory, play] + list(extra)
+    t0 = time.monotonic()
+    res = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT)
+    secs = time.monotonic() - t0
+    with open(log, 'w') as f:
+        f.write(res.stdout + res.stderr)
+    if res.returncode != 0:
+        raise RuntimeError('ansible-playbook %s failed (rc=%d), see %s:\n%s'
+                           % (os.path.basename(play), res.returncode, log, res.stdout[-1500:]))
+    return secs, {h: read_count(h) for h in hosts}
+
+
+def recap(log):
+    """'changed=N' sum from the PLAY RECAP of a log."""
+    total = 0
+    with open(log) as f:
+        for line in f:
+            if 'changed=' in line and 'ok=' in line:
+                total += int(line.split('changed=')[1].split()[0])
+    return total

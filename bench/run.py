@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""make bench: OVS module benchmark against openvswitch.openvswitch 2.1.1, site.yml at
+T tenants, iperf3 over the overlay; writes bench/RESULTS.md and prints it.
+
+Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3
+     BENCH_PARTS="ovs site dataplane"  BENCH_MODES (default: every mode site.yml supports
+     of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
+Each part stores bench/out/<part>.json; RESULTS.md is built from the stored parts."""
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import dataplane  # noqa: E402
+import lab  # noqa: E402
+import ovsbench  # noqa: E402
+import report  # noqa: E402
+import sitebench  # noqa: E402
+
+ENV = os.environ
+N = [int(x) for x in ENV.get('BENCH_N', '50 200').split()]
+T = [int(x) for x in ENV.get('BENCH_TENANTS', '10 100 500').split()]
+REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
+PARTS = ENV.get('BENCH_PARTS', 'ovs site dataplane').split()
+RESULTS = os.path.join(lab.BENCH, 'RESULTS.md')
+
+
+def log(msg):
+    print('[%s] %s' % (time.strftime('%H:%M:%S'), msg), flush=True)
+
+
+def save(part, data):
+    data['when'] = datetime.datetime.now().isoformat(timespec='seconds')
+    with open(os.path.join(lab.OUT, part + '.json'), 'w') as f:
+        json.dump(data, f, indent=1)
+
+
+def load(part):
+    path = os.path.join(lab.OUT, part + '.json')
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def machine():
+    mem = open('/proc/meminfo').readline().split()[1]
+    ovs = lab.dexec('host1', ['ovs-vsctl', '--version'], check=False).stdout.splitlines()
+    ans = lab.run([os.path.join(lab.VENV_BIN, 'ansible'), '--version']).stdout.splitlines()[0]
+    head = lab.run(['git', '-C', lab.ROOT, 'rev-parse', '--short', 'HEAD']).stdout.strip()
+    dirty = lab.run(['git', '-C', lab.ROOT, 'status', '--porcelain', '--untracked-files=no']).stdout
+    load1 = open('/proc/loadavg').read().split()[:3]
+    return ['- CPUs (nproc): %d; memory: %.1f GiB; kernel: %s %s' % (
+                os.cpu_count(), int(mem) / 1048576, platform.system(), platform.release()),
+            '- Open vSwitch in the lab hosts: %s (userspace datapath, datapath_type=netdev)'
+            % (ovs[0] if ovs else '?'),
+            '- %s; Python %s; connection community.docker.docker; ansible.cfg of the repo'
+            % (ans, platform.python_version()),
+            '- code measured: git %s%s' % (head, ' + uncommitted changes of other sessions'
+                                           if dirty.strip() else ''),
+            '- load average at report time: %s (the machine is shared with other sessions: '
+            'timings carry that noise)' % ' '.join(load1)]
+
+
+def run_dataplane(mode, t):
+    entries = [dataplane.underlay(REPEAT, 'underlay via br-phy (host1 -> host2, after site.yml)'),
+               dataplane.overlay(REPEAT, mode)]
+    for e in entries:
+        log('iperf3 %s: %s Gbit/s %s' % (e['path'], e['gbps'], e.get('error') or ''))
+    part = load('dataplane') or {'modes': {}}
+    part['modes'][mode] = entries
+    if mode == 'port' or 'facts' not in part:
+        part['facts'] = dataplane.facts()
+    part['config'] = {'repeat': REPEAT, 't': t}
+    save('dataplane', part)
+
+
+def main():
+    os.makedirs(lab.OUT, exist_ok=True)
+    modes = [m for m in ENV.get('BENCH_MODES', 'port flow').split()
+             if m in sitebench.tunnel_modes()]
+    log('config: N=%s T=%s repeat=%d parts=%s modes=%s (supported: %s)'
+        % (N, T, REPEAT, PARTS, modes, sitebench.tunnel_modes()))
+    try:
+        lab.lab_fresh()
+        for h in lab.HOSTS:
+            lab.prepare_host(h)
+        if 'dataplane' in PARTS:
+            save('dataplane', {'modes': {}, 'kernel_underlay': dataplane.underlay(
+                REPEAT, 'underlay, kernel only (eth0 <-> eth0, fresh lab, before OVS bridges)')})
+        if 'ovs' in PARTS:
+            save('ovs', {'config': {'n': N, 'repeat': REPEAT},
+                         'rows': ovsbench.bench(N, REPEAT, log)})
+        if 'site' in PARTS:
+            hook = run_dataplane if 'dataplane' in PARTS else None
+            save('site', {'config': {'t': T, 'modes': modes, 'repeat': REPEAT},
+                          'rows': sitebench.bench(T, modes, REPEAT, log, hook)})
+        elif 'dataplane' in PARTS:
+            sitebench.bench([min(T)], modes, 1, log, run_dataplane)
+        save('machine', {'lines': machine()})
+    finally:
+        if ENV.get('BENCH_KEEP_LAB') != '1':
+            lab.lab('down')
+    write(sitebench.tunnel_modes())
+
+
+def write(available):
+    ovs, site, dp = load('ovs'), load('site'), load('dataplane')
+    machine_lines = (load('machine') or {'lines': ['- (not measured)']})['lines']
+    md = ['# Benchmark results', '', 'Made by `make bench` (bench/run.py); medians of BENCH_REPEAT '
+          'runs. Each part below says when and with which settings it ran.', '', '## Machine', '']
+    md += machine_lines
+    v_ovs, v_site = {}, {}
+    if ovs:
+        lines, v_ovs = report.ovs_table(ovs)
+        md += ['', '## Same OVS work on one host: openvswitch.openvswitch 2.1.1 vs this project', '',
+               'N tagged internal ports + N VXLAN ports (key=i, remote_ip) on one netdev bridge; '
+               'seconds of the whole ansible-playbook run, median of %d; (ovs-vsctl processes on '
+               'the host in that run). Part run %s.' % (ovs['config']['repeat'], ovs['when']), '']
+        md += lines
+    if site:
+        lines, v_site = report.site_table(site)
+        md += ['', '## site.yml on the two-host lab', '', 'One endpoint per host per tenant, SNAT on, '
+               'fresh lab hosts (OVS started) for every first run; median of %d. Part run %s.'
+               % (site['config']['repeat'], site['when']), '']
+        md += lines
+    if dp:
+        md += ['', '## Data plane (iperf3 TCP, %d s, host1 -> host2)' % dataplane.SECONDS, '',
+               'Part run %s.' % dp['when'], '']
+        md += report.dp_table(dp)
+    md += ['', '## Targets of issue 5', '']
+    md += report.targets(v_ovs, v_site, available)
+    notes = os.path.join(lab.BENCH, 'NOTES.md')
+    if os.path.exists(notes):
+        md += ['', open(notes).read().strip()]
+    text = '\n'.join(md) + '\n'
+    with open(RESULTS, 'w') as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == '__main__':
+    if sys.argv[1:] == ['report']:
+        write(sitebench.tunnel_modes())
+    else:
+        main()
