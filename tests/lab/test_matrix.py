@@ -1,0 +1,88 @@
+"""Unit tests of playbooks/verify/files/matrix.py: the evaluator must fail on
+the broken cases (cross-tenant reach, wrong token, foreign VNI, leaked ARP,
+missing SNAT, inbound reach, MTU not enforced, leftovers)."""
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+MATRIX = pathlib.Path(__file__).resolve().parents[2] / "playbooks/verify/files/matrix.py"
+MiB = 1048576
+
+TENANTS = [
+    {"name": "blue", "vni": 100, "subnet": "10.0.0.0/24", "snat": True, "mtu": 1450,
+     "endpoints": [{"name": "b1", "host": "h1", "ip": "10.0.0.11"},
+                   {"name": "b2", "host": "h2", "ip": "10.0.0.12"}]},
+    {"name": "red", "vni": 200, "subnet": "10.0.0.0/24", "snat": False, "mtu": 1450,
+     "endpoints": [{"name": "r2", "host": "h2", "ip": "10.0.0.12"}]},
+]
+INFO = {"b1": {"mac": "aa:00:00:00:00:01"}, "b2": {"mac": "aa:00:00:00:00:02"},
+        "r2": {"mac": "bb:00:00:00:00:02"}}
+
+
+def good():
+    ok = lambda tok, mac: {"ping": "ok", "neigh_mac": mac, "tcp": "ok", "token": tok, "bytes": MiB}
+    return {
+        "tenants": TENANTS, "hosts": {"h1": "192.168.0.11", "h2": "192.168.0.12"}, "info": INFO,
+        "probe": {"b1": {"b2": ok("blue/b2", INFO["b2"]["mac"]),
+                         "r2": ok("blue/b2", INFO["b2"]["mac"])}},
+        "vxlan": {"b1": {"ping": "ok", "vnis": {"100": 6}, "icmp_vnis": {"100": 6}, "dst": "b2"}},
+        "arpcap": {"b2": [{"src_mac": INFO["b1"]["mac"], "oper": 1}], "r2": []},
+        "arp_senders": {"b1": "h1"},
+        "snat": {"b1": {"result": "connected", "hello": "blue/b1/n"},
+                 "r2": {"result": "timeout", "hello": "red/r2/n"}},
+        "seen": json.dumps({"proto": "tcp", "src": "192.168.0.11", "hello": "blue/b1/n"}),
+        "inbound": {"h1": {"targets": {"10.0.0.11": {"result": "timeout"}}}},
+        "mtu": {"b1": {"dst": "b2", "at_rc": 0, "over_rc": 1,
+                       "over_err": "ping: local error: message too long, mtu=1450"}},
+        "removed": [{"name": "old", "vni": 500, "endpoints": [{"name": "o1"}]}],
+        "leftovers": {"h1": {"ports": [], "interfaces": [], "netns": ["b1"], "iptables": "",
+                             "links": [], "flows": ""}},
+    }
+
+
+def evaluate(doc):
+    p = subprocess.run([sys.executable, str(MATRIX)], input=json.dumps(doc), text=True,
+                       capture_output=True, check=True)
+    line = [x for x in p.stdout.splitlines() if x.startswith("ROWS-JSON: ")][0]
+    return json.loads(line[len("ROWS-JSON: "):])
+
+
+def test_good_network_passes():
+    rows = evaluate(good())
+    assert rows and all(r["ok"] for r in rows), [r for r in rows if not r["ok"]]
+
+
+def _break(path, value):
+    def f(d):
+        cur = d
+        for k in path[:-1]:
+            cur = cur[k]
+        cur[path[-1]] = value
+    return f
+
+
+@pytest.mark.parametrize("check,mutate", [
+    ("reach", _break(["probe", "b1", "r2"], {"ping": "ok", "neigh_mac": "bb:00:00:00:00:02",
+                                              "tcp": "ok", "token": "red/r2", "bytes": MiB})),
+    ("reach", _break(["probe", "b1", "b2"], {"ping": "ok", "neigh_mac": "aa:00:00:00:00:02",
+                                              "tcp": "ok", "token": "blue/b2", "bytes": 1000})),
+    ("reach", _break(["probe", "b1", "b2"], {"ping": "ok", "neigh_mac": "aa:00:00:00:00:02",
+                                              "tcp": "ok", "token": "red/r2", "bytes": MiB})),
+    ("vxlan-vni", _break(["vxlan", "b1", "vnis"], {"100": 4, "200": 2})),
+    ("arp-bcast", _break(["arpcap", "r2"], [{"src_mac": "aa:00:00:00:00:01", "oper": 1}])),
+    ("arp-bcast", _break(["arpcap", "b2"], [])),
+    ("snat", _break(["seen"], json.dumps({"proto": "tcp", "src": "10.0.0.11", "hello": "blue/b1/n"}))),
+    ("snat", _break(["snat", "r2"], {"result": "connected", "hello": "red/r2/n"})),
+    ("inbound", _break(["inbound", "h1", "targets", "10.0.0.11"], {"result": "refused"})),
+    ("mtu", _break(["mtu", "b1", "over_rc"], 0)),
+    ("pruned", _break(["leftovers", "h1", "netns"], ["o1"])),
+    ("pruned", _break(["leftovers", "h1", "flows"], "cookie=0x1, tun_id=0x1f4 actions=drop")),
+])
+def test_broken_network_fails(check, mutate):
+    doc = good()
+    mutate(doc)
+    bad = [r for r in evaluate(doc) if not r["ok"]]
+    assert bad and {r["check"] for r in bad} == {check}
