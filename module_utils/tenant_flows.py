@@ -19,8 +19,10 @@ table  match                             actions
 0      in_port=ovp-int                   resubmit(,2)        from br-int
 0      in_port=<tunnel>                  resubmit(,4)        from a peer
 0      (priority 0)                      drop
+2      arp for/from the SNAT gateway     drop (prio 2; each host has its router)
 2      dl_dst unicast                    resubmit(,20)
 2      dl_dst multicast/broadcast        resubmit(,22)
+4      arp for/from the SNAT gateway     drop (prio 2)
 4      tun_id=<vni>                      mod_vlan_vid:<local tag>, resubmit(,10)
 4      (priority 0)                      drop                unknown VNI
 10     (any)                             learn MAC -> (VNI, tunnel) into table
@@ -142,12 +144,26 @@ def tenant_flows(tenant, tag, tunnels):
     return flows
 
 
+def gateway_arp_flows(tenant, tag):
+    """A tenant with SNAT has a router with the SAME gateway address on every
+    host: ARP for/from the gateway never crosses a tunnel, so endpoints always
+    use their own host's router (and SNAT to their own host's address)."""
+    if not tenant.get('snat'):
+        return []
+    gw = tenant['gateway']
+    return [_flow(2, 2, 'drop', 'arp,dl_vlan=%d,arp_%s=%s' % (tag, field, gw))
+            for field in ('spa', 'tpa')] + \
+           [_flow(4, 2, 'drop', 'arp,tun_id=%d,arp_%s=%s' % (tenant['vni'], field, gw))
+            for field in ('spa', 'tpa')]
+
+
 def build_flows(tenants, host, tenant_tags, hosts):
     """{bridge, flows} (input of ovs_flows) for *host*."""
     names = peers(tenants, host, hosts)
     flows = fixed_flows(names.values())
     for tenant in sorted(local_tenants(tenants, host), key=lambda t: t['vni']):
         carrying = [names[h] for h in tenant_hosts(tenant) if h != host]
-        flows += tenant_flows(tenant, tag_of(tenant_tags, tenant['name']), carrying)
+        tag = tag_of(tenant_tags, tenant['name'])
+        flows += tenant_flows(tenant, tag, carrying) + gateway_arp_flows(tenant, tag)
     return dict(bridge=TUNNEL_BRIDGE,
                 flows=sorted(flows, key=lambda f: (f['table'], -f['priority'], f['match'])))
