@@ -20,7 +20,7 @@ description:
     their flows rewritten."
   - Flows with any other cookie (foreign flows) are never read, deleted or modified, except
     that OpenFlow replaces a flow with exactly the same table, priority and match when a flow
-    is added: keep the project's flows on a bridge of the project (C(br-tun)).
+    is added; keep the project's flows on a bridge of the project (C(br-tun)).
   - When anything changes, learned flows (bit 47) are deleted in the same bundle
     (I(flush_learned)); they are learned again from the next packet.
 options:
