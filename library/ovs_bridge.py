@@ -52,22 +52,7 @@ options:
         create. Without it such a bridge is not deleted and the module fails naming the ports.
     type: bool
     default: false
-  db:
-    description: OVSDB to talk to, as for C(ovs-vsctl --db), e.g. C(unix:/run/openvswitch/db.sock).
-    type: str
-  timeout:
-    description: Seconds ovs-vsctl waits for ovsdb-server and ovs-vswitchd.
-    type: int
-    default: 10
-  owner:
-    description: Value of the C(ovl-owner) mark written on objects this module creates.
-    type: str
-    default: ovl
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+extends_documentation_fragment: [ovl_ovsdb]
 author: Overlay network team
 '''
 
@@ -145,11 +130,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        builder = build(module.params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), commands=[])
-    run_ovs(module, builder)
+    run_ovs(module, build)
 
 
 if __name__ == '__main__':

@@ -65,25 +65,10 @@ options:
   external_ids:
     description: Keys of the port's C(external_ids) to set (null value removes the key).
     type: dict
-  db:
-    description: OVSDB to talk to, as for C(ovs-vsctl --db).
-    type: str
-  timeout:
-    description: Seconds ovs-vsctl waits for ovsdb-server and ovs-vswitchd.
-    type: int
-    default: 10
-  owner:
-    description: Value of the C(ovl-owner) mark written on ports this module creates.
-    type: str
-    default: ovl
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 seealso:
   - module: ovs_tunnel
   - module: ovs_state
+extends_documentation_fragment: [ovl_ovsdb]
 author: Overlay network team
 '''
 
@@ -159,11 +144,7 @@ def main():
         mutually_exclusive=[('peer', 'options')],
         supports_check_mode=True,
     )
-    try:
-        builder = port_builder(module.params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), commands=[])
-    run_ovs(module, builder)
+    run_ovs(module, port_builder)
 
 
 if __name__ == '__main__':

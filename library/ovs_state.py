@@ -66,26 +66,11 @@ options:
         not started yet; a real run always fails when the database is unreachable.
     type: bool
     default: false
-  db:
-    description: OVSDB to talk to, as for C(ovs-vsctl --db).
-    type: str
-  timeout:
-    description: Seconds ovs-vsctl waits for ovsdb-server and ovs-vswitchd.
-    type: int
-    default: 10
-  owner:
-    description: Value of the C(ovl-owner) mark written on created objects and used for pruning.
-    type: str
-    default: ovl
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 seealso:
   - module: ovs_bridge
   - module: ovs_port
   - module: ovs_tunnel
+extends_documentation_fragment: [ovl_ovsdb]
 author: Overlay network team
 '''
 
@@ -200,11 +185,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    try:
-        build = builder(module.params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), commands=[])
-    run_ovs(module, build)
+    run_ovs(module, builder)
 
 
 if __name__ == '__main__':

@@ -34,12 +34,18 @@ def read_state(module, ovsdb):
         raise
 
 
-def run_ovs(module, build):
-    """*build(state) -> (subcommands, before, after, extra)*; pure given state.
+def run_ovs(module, make_builder, params=None):
+    """Validate, read once, plan, apply once, exit.
 
-    Normalisation errors raised by *build* fail the module before anything
-    is written. A no-op costs exactly one ovs-vsctl process.
+    *make_builder(params)* validates the input (raising ValueError, before
+    anything is read) and returns *build(state) -> (subcommands, before,
+    after, extra)*, pure given the state. A no-op costs exactly one
+    ovs-vsctl process.
     """
+    try:
+        build = make_builder(module.params if params is None else params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc), commands=[])
     runner = Runner(module)
     ovsdb = OVSDB(runner, module.params['db'], module.params['timeout'])
     try:
