@@ -66,3 +66,14 @@ def facts(tenant='t0001'):
     pmd = dexec('host1', ['ovs-appctl', 'dpif-netdev/pmd-stats-show'], check=False).stdout
     out.append('pmd-stats-show (host1):\n' + '\n'.join(pmd.splitlines()[:14]))
     return out
+
+
+def tune(hosts=('host1', 'host2')):
+    """The by-hand fix that helped (see NOTES.md): OVS userspace TSO (needs a vswitchd
+    restart) and TX offload back on the uplink eth0 (a port of br-phy)."""
+    for h in hosts:
+        dexec(h, ['ovs-vsctl', 'set', 'Open_vSwitch', '.', 'other_config:userspace-tso-enable=true'])
+        dexec(h, ['/usr/share/openvswitch/scripts/ovs-ctl', 'restart', '--system-id=random'],
+              timeout=120)
+        dexec(h, ['ethtool', '-K', 'eth0', 'tx', 'on', 'tso', 'on'], check=False)
+    time.sleep(2)

@@ -80,6 +80,8 @@ def ansible_env(collections=None):
     env['ANSIBLE_CONFIG'] = os.path.join(ROOT, 'ansible.cfg')
     env['ANSIBLE_STDOUT_CALLBACK'] = 'default'
     env['ANSIBLE_NOCOLOR'] = '1'
+    # the repo's ansible.cfg pipelines ssh; do the same for the docker connection (all runs)
+    env['ANSIBLE_PIPELINING'] = 'True'
     if collections:
         env['ANSIBLE_COLLECTIONS_PATH'] = collections
     return env

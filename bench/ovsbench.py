@@ -96,7 +96,7 @@ def check_state(n):
         raise RuntimeError('%s has %d ports (want %d), datapath %s' % (BRIDGE, len(out), 2 * n, dp))
 
 
-def bench(ns, repeat, log):
+def bench(ns, repeat, log, loop_repeat=None):
     """Return rows: {variant, n, run, secs, vsctl, changed} for every repeat."""
     colls = anchor_collection()
     inv = inventory()
@@ -105,7 +105,8 @@ def bench(ns, repeat, log):
         paths = playbooks(n)
         for variant in VARIANTS:
             env = ansible_env(colls if variant == 'anchor' else None)
-            for r in range(repeat):
+            reps = repeat if variant == 'ovs_state' or loop_repeat is None else loop_repeat
+            for r in range(reps):
                 delete_bridge()
                 for kind in ('first', 'nochange'):
                     logf = os.path.join(OUT, 'ovs-%s-%d-%s-%d.log' % (variant, n, kind, r))

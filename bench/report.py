@@ -60,6 +60,11 @@ def site_table(part):
         counts = sorted({r['vsctl_host1'] for r in rows if r.get('mode') == mode
                          and r.get('run') == 'nochange' and 'vsctl_host1' in r})
         verdicts.setdefault('vsctl', {})[mode] = counts
+        if mode == 'flow':
+            for t in ts:
+                ports = med_of(rows, 'ports_host1', mode=mode, t=t, run='nochange')
+                if ports is not None:
+                    verdicts.setdefault('flow_ports', {})[t] = ports
         if 500 in nc:
             verdicts.setdefault('t500', {})[mode] = nc[500]
         if nc.get(100) is not None and nc.get(500) is not None:
@@ -79,8 +84,10 @@ def site_table(part):
 def dp_table(part):
     lines = ['| path | Gbit/s (median) | runs | ratio to underlay (same run) |', '|---|---|---|---|']
     for mode, entries in part['modes'].items():
-        base = next((e['gbps'] for e in entries if e['path'].startswith('underlay via')), None)
         for e in entries:
+            tuned = 'tuned' in e['path']
+            base = next((u['gbps'] for u in entries if u['path'].startswith('underlay via')
+                         and ('tuned' in u['path']) == tuned), None)
             ratio = e['gbps'] / base if e['gbps'] is not None and base else None
             lines.append('| %s | %s | %s | %s |' % (e['path'], fmt(e['gbps'], '%.3f'),
                                                      ', '.join('%.2f' % x for x in e['runs']) or
@@ -111,6 +118,10 @@ def targets(v_ovs, v_site, modes_available):
     for mode, counts in v_site.get('vsctl', {}).items():
         out.append('| ovs-vsctl per host per no-change run constant in T (%s) | %s | %s |'
                    % (mode, counts, mark(len(counts) == 1)))
+    for t, ports in v_site.get('flow_ports', {}).items():
+        want = 2 * t + 1 + 3  # endpoints + routers + 1 tunnel (+ br-int, br-phy, eth0)
+        out.append('| flow mode T=%d: OVS ports on host1 = endpoints + routers + 1 tunnel (+3 '
+                   'bridge/uplink ports) = %d | %d | %s |' % (t, want, ports, mark(ports == want)))
     if 'flow' not in modes_available:
         out.append('| flow mode at T=500: ports = endpoints + routers + 1 tunnel | flow mode not '
                    'available (tenant_ovs.TUNNEL_MODES = %s) | not measurable |' % modes_available)

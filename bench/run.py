@@ -3,6 +3,8 @@
 T tenants, iperf3 over the overlay; writes bench/RESULTS.md and prints it.
 
 Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3
+     BENCH_LOOP_REPEAT (repeats of the slow per-item variants)
+     BENCH_DP_TUNED=0 (skip the tuned data-plane rerun)
      BENCH_PARTS="ovs site dataplane"  BENCH_MODES (default: every mode site.yml supports
      of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
 Each part stores bench/out/<part>.json; RESULTS.md is built from the stored parts."""
@@ -25,6 +27,8 @@ ENV = os.environ
 N = [int(x) for x in ENV.get('BENCH_N', '50 200').split()]
 T = [int(x) for x in ENV.get('BENCH_TENANTS', '10 100 500').split()]
 REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
+# repeats of the slow per-item variants (anchor, ovs_port loop); default BENCH_REPEAT
+LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', str(REPEAT)))
 PARTS = ENV.get('BENCH_PARTS', 'ovs site dataplane').split()
 RESULTS = os.path.join(lab.BENCH, 'RESULTS.md')
 
@@ -69,6 +73,10 @@ def machine():
 def run_dataplane(mode, t):
     entries = [dataplane.underlay(REPEAT, 'underlay via br-phy (host1 -> host2, after site.yml)'),
                dataplane.overlay(REPEAT, mode)]
+    if ENV.get('BENCH_DP_TUNED', '1') == '1':
+        dataplane.tune()
+        entries += [dataplane.underlay(REPEAT, 'underlay via br-phy, tuned (userspace TSO, eth0 tx on)'),
+                    dataplane.overlay(REPEAT, mode + ', tuned')]
     for e in entries:
         log('iperf3 %s: %s Gbit/s %s' % (e['path'], e['gbps'], e.get('error') or ''))
     part = load('dataplane') or {'modes': {}}
@@ -93,8 +101,8 @@ def main():
             save('dataplane', {'modes': {}, 'kernel_underlay': dataplane.underlay(
                 REPEAT, 'underlay, kernel only (eth0 <-> eth0, fresh lab, before OVS bridges)')})
         if 'ovs' in PARTS:
-            save('ovs', {'config': {'n': N, 'repeat': REPEAT},
-                         'rows': ovsbench.bench(N, REPEAT, log)})
+            save('ovs', {'config': {'n': N, 'repeat': REPEAT, 'loop_repeat': LOOP_REPEAT},
+                         'rows': ovsbench.bench(N, REPEAT, log, LOOP_REPEAT)})
         if 'site' in PARTS:
             hook = run_dataplane if 'dataplane' in PARTS else None
             save('site', {'config': {'t': T, 'modes': modes, 'repeat': REPEAT},
@@ -119,8 +127,11 @@ def write(available):
         lines, v_ovs = report.ovs_table(ovs)
         md += ['', '## Same OVS work on one host: openvswitch.openvswitch 2.1.1 vs this project', '',
                'N tagged internal ports + N VXLAN ports (key=i, remote_ip) on one netdev bridge; '
-               'seconds of the whole ansible-playbook run, median of %d; (ovs-vsctl processes on '
-               'the host in that run). Part run %s.' % (ovs['config']['repeat'], ovs['when']), '']
+               'seconds of the whole ansible-playbook run, median of %d (ovs_state) and %d (the per-item '
+               'loops); (ovs-vsctl processes on the host in that run). ANSIBLE_PIPELINING=True for '
+               'all runs. Part run %s.' % (ovs['config']['repeat'],
+                                           ovs['config'].get('loop_repeat', ovs['config']['repeat']),
+                                           ovs['when']), '']
         md += lines
     if site:
         lines, v_site = report.site_table(site)
