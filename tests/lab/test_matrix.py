@@ -50,6 +50,12 @@ def evaluate(doc):
     return json.loads(line[len("ROWS-JSON: "):])
 
 
+def test_background_arp_in_other_vni_is_not_a_leak():
+    doc = good()
+    doc["vxlan"]["b1"]["vnis"] = {"100": 6, "200": 1}
+    assert all(r["ok"] for r in evaluate(doc))
+
+
 def test_good_network_passes():
     rows = evaluate(good())
     assert rows and all(r["ok"] for r in rows), [r for r in rows if not r["ok"]]
@@ -71,7 +77,9 @@ def _break(path, value):
                                               "tcp": "ok", "token": "blue/b2", "bytes": 1000})),
     ("reach", _break(["probe", "b1", "b2"], {"ping": "ok", "neigh_mac": "aa:00:00:00:00:02",
                                               "tcp": "ok", "token": "red/r2", "bytes": MiB})),
-    ("vxlan-vni", _break(["vxlan", "b1", "vnis"], {"100": 4, "200": 2})),
+    ("vxlan-vni", _break(["vxlan", "b1", "icmp_vnis"], {"100": 4, "200": 2})),
+    ("vxlan-vni", _break(["vxlan", "b1", "icmp_vnis"], {"200": 6})),
+    ("vxlan-vni", _break(["vxlan", "b1", "ping"], "fail")),
     ("arp-bcast", _break(["arpcap", "r2"], [{"src_mac": "aa:00:00:00:00:01", "oper": 1}])),
     ("arp-bcast", _break(["arpcap", "b2"], [])),
     ("snat", _break(["seen"], json.dumps({"proto": "tcp", "src": "10.0.0.11", "hello": "blue/b1/n"}))),
