@@ -23,11 +23,13 @@ import ansible.module_utils
 from ansible.errors import AnsibleFilterError
 
 try:
-    from ansible.module_utils import tenant_flows, tenant_ip, tenant_nat, tenant_ovs
+    from ansible.module_utils import (tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat,
+                                      tenant_ovs)
 except ImportError:  # controller side: the repo's module_utils is not on the path
     ansible.module_utils.__path__.append(
         os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils'))
-    from ansible.module_utils import tenant_flows, tenant_ip, tenant_nat, tenant_ovs
+    from ansible.module_utils import (tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat,
+                                      tenant_ovs)
 from ansible.module_utils.ovl_validate import InputError
 
 HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
@@ -59,6 +61,11 @@ def overlay_host_flows(tenants, host, tenant_tags, hostvars_subset):
     return _guard(tenant_flows.build_flows, list(tenants), host, tenant_tags, hostvars_subset)
 
 
+def overlay_host_int_flows(tenants, host, hostvars_subset, tunnel_mode='port'):
+    return _guard(tenant_gateway_arp.build_int_flows, list(tenants), host, hostvars_subset,
+                  tunnel_mode)
+
+
 def overlay_hostvars(hostvars, hosts):
     """{host: {overlay_* variables that are set}} for *hosts* (sorted)."""
     out = {}
@@ -76,5 +83,6 @@ class FilterModule(object):
             'overlay_host_ip': overlay_host_ip,
             'overlay_host_nat': overlay_host_nat,
             'overlay_host_flows': overlay_host_flows,
+            'overlay_host_int_flows': overlay_host_int_flows,
             'overlay_hostvars': overlay_hostvars,
         }

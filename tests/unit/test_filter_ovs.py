@@ -93,7 +93,7 @@ def test_deterministic_whatever_the_input_order():
     ([BLUE3], 'host1', HOSTVARS, 'port', "host: 'host3' is not in overlay_hosts"),
     ([GREEN12], 'host1', dict(HOSTVARS, host2={}), 'port',
      'host2: overlay_underlay_ip: None is required'),
-    ([GREEN12], 'host1', HOSTVARS, 'flow', "tunnel_mode: 'flow' is not one of port, kernel"),
+    ([GREEN12], 'host1', HOSTVARS, 'gre', "tunnel_mode: 'gre' is not one of port, kernel, flow"),
     ([GREEN12], 'host1', {'host1': {'overlay_underlay_ip': '10.0.0.1',
                                     'overlay_datapath_type': 'netdev'},
                           'host2': {'overlay_underlay_ip': '10.0.0.2'}}, 'port',
