@@ -253,7 +253,7 @@ def parse_vxlan(frame):
     return info
 
 
-def capture(iface, seconds, parse, stop=None, ready=None):
+def capture(iface, seconds, parse, stop=None, ready=None, stop_file=None):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((iface, 0))
     s.settimeout(0.2)
@@ -262,6 +262,9 @@ def capture(iface, seconds, parse, stop=None, ready=None):
     found = []
     end = time.time() + seconds
     while time.time() < end and not (stop and stop.is_set()):
+        if stop_file and os.path.exists(stop_file):
+            time.sleep(0.5)  # frames still in flight
+            break
         try:
             frame, addr = s.recvfrom(65535)
         except socket.timeout:
@@ -332,7 +335,7 @@ def parse_arp(frame):
 
 
 def cmd_arpcap(args):
-    frames = capture(args.iface, args.seconds, parse_arp,
+    frames = capture(args.iface, args.seconds, parse_arp, stop_file=args.stop_file,
                      ready=lambda: (sys.stderr.write("READY\n"), sys.stderr.flush()))
     out(frames)
 
@@ -342,7 +345,7 @@ def cmd_arpwatch(args):
     for ns in args.ns:
         procs[ns] = subprocess.Popen(
             ["ip", "netns", "exec", ns, sys.executable, ME, "arpcap", "--iface", args.iface,
-             "--seconds", str(args.seconds)],
+             "--seconds", str(args.seconds)] + (["--stop-file", args.stop_file] if args.stop_file else []),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for ns, p in procs.items():  # wait until each capture socket is bound
         line = p.stderr.readline()
@@ -475,12 +478,14 @@ def main():
     p = sub.add_parser("arpcap")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--seconds", type=int, default=8)
+    p.add_argument("--stop-file")
     p.set_defaults(fn=cmd_arpcap)
     p = sub.add_parser("arpwatch")
     p.add_argument("--ns", nargs="+", required=True)
     p.add_argument("--iface", default="eth0")
     p.add_argument("--seconds", type=int, default=10)
     p.add_argument("--ready")
+    p.add_argument("--stop-file")
     p.set_defaults(fn=cmd_arpwatch)
     p = sub.add_parser("arpsend")
     p.add_argument("--subnet", required=True)
