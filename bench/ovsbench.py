@@ -96,14 +96,15 @@ def check_state(n):
         raise RuntimeError('%s has %d ports (want %d), datapath %s' % (BRIDGE, len(out), 2 * n, dp))
 
 
-def bench(ns, repeat, log, loop_repeat=None):
-    """Return rows: {variant, n, run, secs, vsctl, changed} for every repeat."""
+def bench(ns, repeat, log, loop_repeat=None, variants=VARIANTS, rows=None, saved=None):
+    """Append rows {variant, n, run, secs, vsctl, changed} for every repeat to *rows*
+    (saved(rows) after each one, so a crash keeps what was measured)."""
     colls = anchor_collection()
     inv = inventory()
-    rows = []
+    rows = [] if rows is None else rows
     for n in ns:
         paths = playbooks(n)
-        for variant in VARIANTS:
+        for variant in variants:
             env = ansible_env(colls if variant == 'anchor' else None)
             reps = repeat if variant == 'ovs_state' or loop_repeat is None else loop_repeat
             for r in range(reps):
@@ -115,6 +116,8 @@ def bench(ns, repeat, log, loop_repeat=None):
                     row = {'variant': variant, 'n': n, 'run': kind, 'secs': secs,
                            'vsctl': counts[HOST], 'changed': recap(logf)}
                     rows.append(row)
+                    if saved:
+                        saved(rows)
                     log('ovs %-10s N=%-3d %-8s %6.2f s  ovs-vsctl=%-4d changed=%d'
                         % (variant, n, kind, secs, row['vsctl'], row['changed']))
             delete_bridge()

@@ -5,6 +5,9 @@ T tenants, iperf3 over the overlay; writes bench/RESULTS.md and prints it.
 Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3
      BENCH_LOOP_REPEAT (repeats of the slow per-item variants)
      BENCH_DP_TUNED=0 (skip the tuned data-plane rerun)
+     BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
+     N/variants in out/ovs.json)
+     BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
      BENCH_PARTS="ovs site dataplane"  BENCH_MODES (default: every mode site.yml supports
      of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
 Each part stores bench/out/<part>.json; RESULTS.md is built from the stored parts."""
@@ -101,11 +104,18 @@ def main():
             save('dataplane', {'modes': {}, 'kernel_underlay': dataplane.underlay(
                 REPEAT, 'underlay, kernel only (eth0 <-> eth0, fresh lab, before OVS bridges)')})
         if 'ovs' in PARTS:
-            save('ovs', {'config': {'n': N, 'repeat': REPEAT, 'loop_repeat': LOOP_REPEAT},
-                         'rows': ovsbench.bench(N, REPEAT, log, LOOP_REPEAT)})
+            variants = ENV.get('BENCH_VARIANTS', ' '.join(ovsbench.VARIANTS)).split()
+            old = load('ovs') if ENV.get('BENCH_MERGE') == '1' else None
+            # merge: keep stored rows of other N/variants, measure the asked ones again
+            rows = [r for r in (old or {}).get('rows', [])
+                    if not (r['n'] in N and r['variant'] in variants)]
+            conf = {'n': sorted(set(N) | set((old or {}).get('config', {}).get('n', []))),
+                    'repeat': REPEAT, 'loop_repeat': LOOP_REPEAT}
+            ovsbench.bench(N, REPEAT, log, LOOP_REPEAT, variants, rows,
+                           lambda rs: save('ovs', {'config': conf, 'rows': rs}))
         if 'site' in PARTS:
             hook = run_dataplane if 'dataplane' in PARTS else None
-            save('site', {'config': {'t': T, 'modes': modes, 'repeat': REPEAT},
+            save(ENV.get('BENCH_SITE_PART', 'site'), {'config': {'t': T, 'modes': modes, 'repeat': REPEAT},
                           'rows': sitebench.bench(T, modes, REPEAT, log, hook)})
         elif 'dataplane' in PARTS:
             sitebench.bench([min(T)], modes, 1, log, run_dataplane)
@@ -118,6 +128,11 @@ def main():
 
 def write(available):
     ovs, site, dp = load('ovs'), load('site'), load('dataplane')
+    extra = load('site-extra')  # a later run of some (mode, T): its rows replace those
+    if site and extra:
+        redo = {(r['mode'], r['t']) for r in extra['rows']}
+        site['rows'] = [r for r in site['rows'] if (r['mode'], r['t']) not in redo] + extra['rows']
+        site['when'] += ' and %s (mode/T %s re-run)' % (extra['when'], sorted(redo))
     machine_lines = (load('machine') or {'lines': ['- (not measured)']})['lines']
     md = ['# Benchmark results', '', 'Made by `make bench` (bench/run.py); medians of BENCH_REPEAT '
           'runs. Each part below says when and with which settings it ran.', '', '## Machine', '']
