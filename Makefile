@@ -38,7 +38,7 @@ molecule: lab-deps
 molecule-flow: lab-deps
 	cd $(CURDIR) && $(BIN)/molecule test -s flow
 
-test: lint unit functional molecule
+test: lint unit functional molecule molecule-flow
 
 demo: lab-deps
 	scripts/demo.sh up
