@@ -14,13 +14,18 @@ def snapshot(*namespaces):
             for ns in namespaces]
 
 
-def settled(*namespaces):
-    """Wait until carrier/operstate changes of earlier steps have settled."""
-    last = snapshot(*namespaces)
-    for _ in range(50):
-        time.sleep(0.1)
+def settled(*namespaces, quiet=3, interval=0.2, limit=75):
+    """Wait until carrier/operstate changes of earlier steps have settled:
+    *quiet* identical snapshots in a row, *interval* s apart (at most *limit*
+    snapshots). A loaded machine delivers such kernel events late, so one
+    identical pair is not enough (seen in CI: a check-mode comparison caught a
+    late carrier change that no command had made)."""
+    last, same = snapshot(*namespaces), 1
+    for _ in range(limit):
+        time.sleep(interval)
         now = snapshot(*namespaces)
-        if now == last:
+        same = same + 1 if now == last else 1
+        if same >= quiet:
             return now
         last = now
     return last

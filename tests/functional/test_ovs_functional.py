@@ -215,3 +215,14 @@ def test_stopped_ovsdb_server_gives_one_line_error(ovs, tmp_path):
     assert result['failed']
     assert result['msg'].startswith('ovsdb-server is not reachable')
     assert '\n' not in result['msg']
+
+
+def test_dump_sees_any_write(ovs):
+    """The check-mode comparison would catch a write: next_cfg moves."""
+    converge(ovs_bridge, ovs, name='br-t', datapath_type='netdev')
+    before = ovs.dump()
+    ovs.vsctl('set', 'Bridge', 'br-t', 'external_ids:x=y')
+    assert ovs.dump() != before
+    before = ovs.dump()
+    ovs.vsctl('remove', 'Bridge', 'br-t', 'external_ids', 'x')
+    assert ovs.dump() != before
