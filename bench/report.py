@@ -48,8 +48,9 @@ def site_table(part):
                           and 'failed' in r]
                 m = dict(mode=mode, t=t, run=run)
                 if med(rows, **m) is None:
-                    lines.append('| %s | %d | %s | FAILED: %s | | | | | |' % (
-                        mode, t, run, failed[0]['failed'][:120] if failed else 'not run'))
+                    why = ' '.join(failed[0]['failed'].split()).replace('|', '/')[:90] if failed else ''
+                    lines.append('| %s | %d | %s | FAILED%s (see NOTES) | | | | | |' % (
+                        mode, t, run, ': ' + why if why else ' / not run'))
                     continue
                 lines.append('| %s | %d | %s | %s | %s | %s | %s | %s | %s |' % (
                     mode, t, run, fmt(med(rows, **m)), fmt(med_of(rows, 'vsctl_host1', **m), '%d'),
@@ -111,7 +112,8 @@ def targets(v_ovs, v_site, modes_available):
                % (fmt(s, '%.1fx'), '-' if s is None else mark(s >= 20)))
     for mode, secs in v_site.get('t500', {}).items():
         out.append('| site.yml no-change, 2 hosts, T=500 (%s) < 15 s | %s s | %s |'
-                   % (mode, fmt(secs), '-' if secs is None else mark(secs < 15)))
+                   % (mode, fmt(secs), 'not measured (see Notes: extrapolated, MISSED)'
+                      if secs is None else mark(secs < 15)))
     for mode, slope in v_site.get('slope', {}).items():
         out.append('| slope T=100->500 (%s) < 20 ms/tenant/host | %.1f ms | %s |'
                    % (mode, slope, mark(slope < 20)))
@@ -119,9 +121,11 @@ def targets(v_ovs, v_site, modes_available):
         out.append('| ovs-vsctl per host per no-change run constant in T (%s) | %s | %s |'
                    % (mode, counts, mark(len(counts) == 1)))
     for t, ports in v_site.get('flow_ports', {}).items():
-        want = 2 * t + 1 + 3  # endpoints + routers + 1 tunnel (+ br-int, br-phy, eth0)
-        out.append('| flow mode T=%d: OVS ports on host1 = endpoints + routers + 1 tunnel (+3 '
-                   'bridge/uplink ports) = %d | %d | %s |' % (t, want, ports, mark(ports == want)))
+        # endpoints + routers + 1 tunnel, plus 6 fixed: local ports of br-int/br-tun/br-phy,
+        # the br-int<->br-tun patch pair, the uplink eth0 (port mode: 3T + 3 with one peer)
+        want = 2 * t + 1 + 6
+        out.append('| flow mode T=%d: OVS ports on host1 = endpoints + routers + 1 tunnel (+6 fixed '
+                   'bridge/patch/uplink ports) = %d | %d | %s |' % (t, want, ports, mark(ports == want)))
     if 'flow' not in modes_available:
         out.append('| flow mode at T=500: ports = endpoints + routers + 1 tunnel | flow mode not '
                    'available (tenant_ovs.TUNNEL_MODES = %s) | not measurable |' % modes_available)
