@@ -8,7 +8,8 @@ DOCKER=${DOCKER:-docker}
 TIMEOUT=${DOCKER_START_TIMEOUT:-60}
 LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 
-engine_up() { timeout 10 "$DOCKER" info >/dev/null 2>&1; }
+# Generous: a loaded machine answers slowly, and a slow answer is not a dead engine.
+engine_up() { timeout 30 "$DOCKER" info >/dev/null 2>&1; }
 
 if engine_up; then
     echo "docker-engine: already running"
@@ -24,7 +25,7 @@ fi
 # ours if no dockerd process exists at all.
 if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo "docker-engine: starting dockerd (log: $LOG)"
-    nohup dockerd >"$LOG" 2>&1 </dev/null &
+    nohup dockerd >>"$LOG" 2>&1 </dev/null &
 fi
 
 deadline=$(( $(date +%s) + TIMEOUT ))
