@@ -25,7 +25,9 @@ fi
 # ours if no dockerd process exists at all.
 if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo "docker-engine: starting dockerd (log: $LOG)"
-    nohup dockerd >>"$LOG" 2>&1 </dev/null &
+    # setsid: its own session, so it outlives the shell (and process group)
+    # that started it; a test run ending must not take the engine with it.
+    setsid -f dockerd >>"$LOG" 2>&1 </dev/null
 fi
 
 deadline=$(( $(date +%s) + TIMEOUT ))
