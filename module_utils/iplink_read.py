@@ -2,8 +2,11 @@
 """Read links, addresses, routes, namespaces, sysctls and TX offload from
 machine-readable output (``ip -j``, ``ethtool --json``) into the ``have``
 dict the planner takes. Parsers are pure; ``read_state`` runs the reads:
-one ``ip -j -d addr show`` (links and addresses together) per namespace, one
-``ip -j route show`` per namespace and family that has routes listed.
+ONE ``ip [-n NS] -j -d -batch -`` process per namespace (``addr show`` for
+links and addresses, plus ``route show table main`` when IPv4 routes are
+listed there; IPv6 routes take one more ``ip -6`` read). TX offload and
+sysctls are read in-process inside each namespace (iplink_nsread), so the
+number of processes does not grow with the number of devices.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -13,7 +16,8 @@ import ipaddress
 import json
 import os
 
-from ansible.module_utils.ovl_runner import CommandError, netns_argv
+from ansible.module_utils.iplink_nsread import entered, sysctl, tx_checksum
+from ansible.module_utils.ovl_runner import CommandError
 
 
 def _json(text, what):
@@ -87,17 +91,6 @@ def parse_netns(text):
     return set(item['name'] for item in _json(text, 'ip -j netns') if item.get('name'))
 
 
-def parse_offload(text):
-    """``ethtool --json -k DEV`` -> True/False for tx-checksumming, None if unknown."""
-    data = _json(text, 'ethtool --json -k')
-    if not data:
-        return None
-    value = data[0].get('tx-checksumming')
-    if isinstance(value, dict):
-        return bool(value.get('active'))
-    return None
-
-
 def read_marks(mark_dir):
     try:
         return set(name for name in os.listdir(mark_dir)
@@ -120,6 +113,45 @@ def namespaces_of(want):
     return found
 
 
+def batch_read(runner, ns, v4_routes):
+    """(addr text, IPv4 route text or None) from one ``ip -batch`` process:
+    each command prints one JSON document on its own line."""
+    lines = ['addr show'] + (['route show table main'] if v4_routes else [])
+    out = runner.check(ip_argv(ns, '-j', '-d', '-batch', '-'), data='\n'.join(lines) + '\n')
+    docs = [line for line in out.splitlines() if line.strip()]
+    if len(docs) != len(lines):
+        raise CommandError('ip -batch (%s) printed %d JSON documents for %d commands'
+                           % (ns or 'host', len(docs), len(lines)))
+    return docs[0], (docs[1] if v4_routes else None)
+
+
+def read_offloads(want, have):
+    """{(ns, dev): True/False/None} for every end of a link with tx_offload."""
+    ends = {}
+    for link in want['links']:
+        if link.get('tx_offload') is None or link['state'] == 'absent':
+            continue
+        for ns, dev in ((link['netns'], link['name']),
+                        (link['peer_netns'] or link['netns'], link['peer'])):
+            if dev in have['ns'].get(ns, {}).get('links', {}):
+                ends.setdefault(ns, []).append(dev)
+    found = {}
+    for ns in sorted(ends, key=lambda n: n or ''):
+        with entered(ns):
+            for dev in ends[ns]:
+                found[(ns, dev)] = tx_checksum(dev)
+    return found
+
+
+def read_sysctls(want, have):
+    found = {}
+    for ns in want['namespaces']:
+        if ns['state'] == 'present' and ns['sysctls'] and ns['name'] in have['netns']:
+            with entered(ns['name']):
+                found[ns['name']] = dict((key, sysctl(key)) for key in sorted(ns['sysctls']))
+    return found
+
+
 def read_state(runner, want):
     """Read everything the planner needs for *want*; returns ``have``."""
     rc, out, err = runner.run(['ip', '-j', 'netns', 'list'])
@@ -131,27 +163,14 @@ def read_state(runner, want):
     for ns in sorted(wanted_ns, key=lambda n: n or ''):
         if ns is not None and ns not in have['netns']:
             continue
-        links, addrs, secondary = parse_addr_json(
-            runner.check(ip_argv(ns, '-j', '-d', 'addr', 'show')))
-        routes = []
         families = set(r['family'] for r in want['routes'] if r['netns'] == ns)
-        for family in sorted(families):
-            flag = ['-6'] if family == 6 else []
-            text = runner.check(ip_argv(ns, *(flag + ['-j', 'route', 'show', 'table', 'main'])))
-            routes.extend(parse_routes(text, family))
+        addr_text, route_text = batch_read(runner, ns, 4 in families)
+        links, addrs, secondary = parse_addr_json(addr_text)
+        routes = parse_routes(route_text, 4) if route_text is not None else []
+        if 6 in families:
+            text = runner.check(ip_argv(ns, '-6', '-j', 'route', 'show', 'table', 'main'))
+            routes.extend(parse_routes(text, 6))
         have['ns'][ns] = dict(links=links, addrs=addrs, secondary=secondary, routes=routes)
-    for ns in want['namespaces']:
-        if ns['state'] == 'present' and ns['sysctls'] and ns['name'] in have['netns']:
-            keys = sorted(ns['sysctls'])
-            out = runner.check(netns_argv(ns['name'], ['sysctl', '-n'] + keys))
-            values = [' '.join(line.split()) for line in out.splitlines()]
-            have['sysctls'][ns['name']] = dict(zip(keys, values))
-    for link in want['links']:
-        if link.get('tx_offload') is None or link['state'] == 'absent':
-            continue
-        ends = [(link['netns'], link['name']), (link['peer_netns'] or link['netns'], link['peer'])]
-        for ns, dev in ends:
-            if dev in have['ns'].get(ns, {}).get('links', {}):
-                rc, out, err = runner.run(netns_argv(ns, ['ethtool', '--json', '-k', dev]))
-                have['offload'][(ns, dev)] = parse_offload(out) if rc == 0 else None
+    have['sysctls'] = read_sysctls(want, have)
+    have['offload'] = read_offloads(want, have)
     return have

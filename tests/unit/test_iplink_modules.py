@@ -1,9 +1,12 @@
 """The modules with a fake machine: exact argv, stdin of ip -batch, no writes in
 check mode, bad input rejected before any command runs."""
+import contextlib
 import json
 import os
 
 import pytest
+
+from ansible.module_utils import iplink_read
 
 import ip_address
 import ip_link
@@ -27,6 +30,36 @@ FOREIGN = {"ifindex": 8, "ifname": "foreign", "flags": ["UP"], "mtu": 1500,
            "addr_info": []}
 
 
+CURRENT = []
+
+
+@pytest.fixture(autouse=True)
+def in_process_reads(monkeypatch):
+    """The reads done inside namespaces without a process (setns + ioctl,
+    /proc/sys) answered by the current Machine, which records them."""
+    @contextlib.contextmanager
+    def entered(ns):
+        CURRENT[-1].inside.append(ns)
+        yield
+        CURRENT[-1].inside.pop()
+
+    def tx_checksum(dev):
+        machine = CURRENT[-1]
+        machine.ns_reads.append(('tx', machine.inside[-1] if machine.inside else None, dev))
+        return machine.offload
+
+    def sysctl(key):
+        machine = CURRENT[-1]
+        machine.ns_reads.append(('sysctl', machine.inside[-1] if machine.inside else None, key))
+        return machine.sysctl
+
+    monkeypatch.setattr(iplink_read, 'entered', entered)
+    monkeypatch.setattr(iplink_read, 'tx_checksum', tx_checksum)
+    monkeypatch.setattr(iplink_read, 'sysctl', sysctl)
+    yield
+    del CURRENT[:]
+
+
 class Machine(object):
     """Answers the reads from a dict; records every other argv as a write."""
 
@@ -38,15 +71,18 @@ class Machine(object):
         self.offload = offload
         self.fail = fail
         self.writes = []
+        self.inside = []
+        self.ns_reads = []
+        CURRENT.append(self)
+
+    def _batch_read(self, ns, data):
+        docs = {'addr show': self.links.get(ns, []),
+                'route show table main': self.routes.get(ns, [])}
+        lines = [line for line in data.splitlines() if line.strip()]
+        return 0, '\n'.join(json.dumps(docs[line]) for line in lines) + '\n', ''
 
     def __call__(self, argv, data):
         argv = [os.path.basename(argv[0])] + argv[1:]
-        inner = argv[4:] if argv[:3] == ['ip', 'netns', 'exec'] else argv
-        if inner[:2] == ['sysctl', '-n']:
-            return 0, '\n'.join(self.sysctl for _ in inner[2:]) + '\n', ''
-        if inner[:3] == ['ethtool', '--json', '-k']:
-            return 0, json.dumps([{"ifname": inner[3], "tx-checksumming": {
-                "active": self.offload}}]), ''
         ns = None
         if argv[1:2] == ['-n']:
             ns, rest = argv[2], argv[3:]
@@ -54,8 +90,8 @@ class Machine(object):
             rest = argv[1:]
         if rest == ['-j', 'netns', 'list']:
             return 0, json.dumps([{"name": n} for n in self.netns]), ''
-        if rest == ['-j', '-d', 'addr', 'show']:
-            return 0, json.dumps(self.links.get(ns, [])), ''
+        if rest == ['-j', '-d', '-batch', '-']:
+            return self._batch_read(ns, data)
         if rest[-5:] == ['-j', 'route', 'show', 'table', 'main']:
             return 0, json.dumps(self.routes.get(ns, [])), ''
         self.writes.append((argv, data))
@@ -171,9 +207,9 @@ def test_ip_route_reads_only_its_family_and_namespace():
                                                      "dev": "eth0"}]})
     result = run_module(ip_route, dict(netns='ep', dst='default', via='10.0.0.1'), fake=machine)
     assert [a[1:] for a in result['_argv']] == [
-        ['-j', 'netns', 'list'], ['-n', 'ep', '-j', '-d', 'addr', 'show'],
-        ['-n', 'ep', '-j', 'route', 'show', 'table', 'main'],
+        ['-j', 'netns', 'list'], ['-n', 'ep', '-j', '-d', '-batch', '-'],
         ['-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
+    assert result['_stdin'][1] == 'addr show\nroute show table main\n'
 
 
 def test_netns_create(tmp_path):
@@ -224,3 +260,32 @@ def test_check_mode_never_writes(module, args):
     assert not result['failed'], result.get('msg')
     assert result['changed'] and result['commands']
     assert machine.writes == []
+
+
+@pytest.mark.parametrize('count', [1, 5, 40])
+def test_ip_state_read_processes_do_not_grow_with_devices(count, tmp_path):
+    """One `ip netns list` + ONE batched ip read per namespace; offload and
+    sysctls are read in-process inside the right namespace."""
+    spaces, links, host_links, addresses = [], [], [], []
+    peers = {}
+    for i in range(count):
+        ns = 'ep%d' % i
+        spaces.append(dict(name=ns, sysctls={'net.ipv4.ip_forward': 1}))
+        links.append(dict(name='ove%d' % i, kind='veth', peer='eth0', peer_netns=ns,
+                          mtu=1450, state='up', tx_offload=False))
+        addresses.append(dict(netns=ns, dev='eth0', address='10.0.0.9/24'))
+        host_links.append(dict(VETH_HOST, ifname='ove%d' % i, ifindex=100 + i))
+        peers[ns] = [dict(VETH_PEER, link_index=100 + i)]
+    peers[None] = host_links
+    machine = Machine(netns=[s['name'] for s in spaces], links=peers, sysctl='1',
+                      offload=False)
+    args = dict(mark_dir=str(tmp_path), namespaces=spaces, links=links, addresses=addresses)
+    result = run_module(ip_state, args, fake=machine)
+    assert not result['failed'], result['msg']
+    assert result["changed"] is False and machine.writes == [], result["commands"]
+    assert len(result['_argv']) == 1 + count + 1          # netns list, each ns, the host
+    assert sorted((r for r in machine.ns_reads if r[0] == 'tx'), key=str) == sorted(
+        [('tx', None, 'ove%d' % i) for i in range(count)] +
+        [('tx', 'ep%d' % i, 'eth0') for i in range(count)], key=str)
+    assert sorted((r for r in machine.ns_reads if r[0] == 'sysctl'), key=str) == sorted(
+        (('sysctl', 'ep%d' % i, 'net.ipv4.ip_forward') for i in range(count)), key=str)

@@ -5,7 +5,7 @@ import pytest
 
 from ansible.module_utils.ovl_runner import CommandError
 from ansible.module_utils.iplink_read import (
-    parse_addr_json, parse_netns, parse_offload, parse_routes)
+    parse_addr_json, parse_netns, parse_routes)
 
 ADDR = json.dumps([
     {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP"], "mtu": 65536,
@@ -56,14 +56,6 @@ def test_parse_routes():
     ('', set()), ('[]', set()), ('[{"name":"a"},{"name":"b","id":0}]', {'a', 'b'})])
 def test_parse_netns(text, names):
     assert parse_netns(text) == names
-
-
-@pytest.mark.parametrize('text, value', [
-    ('[{"ifname":"x","tx-checksumming":{"active":false,"fixed":null,"requested":false}}]', False),
-    ('[{"ifname":"x","tx-checksumming":{"active":true,"fixed":null,"requested":true}}]', True),
-    ('[{"ifname":"x"}]', None)])
-def test_parse_offload(text, value):
-    assert parse_offload(text) is value
 
 
 def test_not_json_is_an_error():
