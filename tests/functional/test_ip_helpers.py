@@ -14,12 +14,12 @@ def snapshot(*namespaces):
             for ns in namespaces]
 
 
-def settled(*namespaces, quiet=3, interval=0.2, limit=75):
+def settled(*namespaces, quiet=6, interval=0.25, limit=80):
     """Wait until carrier/operstate changes of earlier steps have settled:
     *quiet* identical snapshots in a row, *interval* s apart (at most *limit*
-    snapshots). A loaded machine delivers such kernel events late, so one
-    identical pair is not enough (seen in CI: a check-mode comparison caught a
-    late carrier change that no command had made)."""
+    snapshots). The kernel's linkwatch applies operstate changes up to about
+    one second late, so the quiet window (1.25 s) is longer than that (seen
+    in CI: a check-mode comparison caught a late change no command had made)."""
     last, same = snapshot(*namespaces), 1
     for _ in range(limit):
         time.sleep(interval)
