@@ -19,13 +19,18 @@ def settled(*namespaces, quiet=6, interval=0.25, limit=80):
     *quiet* identical snapshots in a row, *interval* s apart (at most *limit*
     snapshots). The kernel's linkwatch applies operstate changes up to about
     one second late, so the quiet window (1.25 s) is longer than that (seen
-    in CI: a check-mode comparison caught a late change no command had made)."""
+    in CI: a check-mode comparison caught a late change no command had made).
+    Also not settled while an IPv6 address is still "tentative": duplicate
+    address detection ends on its own schedule (seen in CI: the link-local
+    address of a namespace the module created lost its tentative flag
+    during the check run).
+    """
     last, same = snapshot(*namespaces), 1
     for _ in range(limit):
         time.sleep(interval)
         now = snapshot(*namespaces)
         same = same + 1 if now == last else 1
-        if same >= quiet:
+        if same >= quiet and not any('"tentative":true' in text for text in now):
             return now
         last = now
     return last

@@ -11,6 +11,7 @@ import ovs_port
 import ovs_state
 import ovs_tunnel
 from modrun import binary_name, run_module
+from test_ip_helpers import settled, snapshot
 
 
 def call(module, ovs, check=False, **args):
@@ -35,11 +36,12 @@ def converge(module, ovs, **args):
 
 
 def check_mode_writes_nothing(module, ovs, **args):
-    dump, links = ovs.dump(), ovs.ns('ip', '-j', 'link')
+    links = settled(ovs.netns)   # ports come up asynchronously after a change
+    dump = ovs.dump()
     result = call(module, ovs, check=True, **args)
     assert result['changed'] is True and result['commands']
     assert ovs.dump() == dump
-    assert ovs.ns('ip', '-j', 'link') == links
+    assert snapshot(ovs.netns) == links
     return result
 
 
