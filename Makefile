@@ -38,7 +38,17 @@ molecule: lab-deps
 molecule-flow: lab-deps
 	cd $(CURDIR) && $(BIN)/molecule test -s flow
 
-test: lint unit functional molecule molecule-flow
+# Each phase timed (scripts/phase.sh); the table is printed at the end.
+test:
+	@rm -f .cache/phases.txt
+	@scripts/phase.sh deps $(MAKE) -s deps
+	@scripts/phase.sh lab-deps $(MAKE) -s lab-deps
+	@scripts/phase.sh lint $(MAKE) -s lint
+	@scripts/phase.sh unit $(MAKE) -s unit
+	@scripts/phase.sh functional $(MAKE) -s functional
+	@scripts/phase.sh molecule $(MAKE) -s molecule
+	@scripts/phase.sh molecule-flow $(MAKE) -s molecule-flow
+	@echo "make test phases:"; cat .cache/phases.txt
 
 demo: lab-deps
 	scripts/demo.sh up
