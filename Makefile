@@ -27,7 +27,7 @@ docs-check: deps
 	done; echo "ansible-doc renders: $(MODULES)"
 
 unit: deps
-	$(PYTEST) tests/unit
+	$(PYTEST) tests/unit tests/lab
 
 functional: deps
 	$(PYTEST) tests/functional
