@@ -83,12 +83,21 @@ up() {
     return 1
 }
 
+remove_container() {  # gone afterwards, also if another caller is removing it
+    local name=$1 err tries=0
+    until err=$("$DOCKER" rm -f "$name" 2>&1 >/dev/null); do
+        is_missing "$err" && return 0
+        if grep -q 'already in progress' <<<"$err" && [ $tries -lt 120 ]; then
+            tries=$((tries + 1)); sleep 1; continue
+        fi
+        echo "lab: $err" >&2
+        return 1
+    done
+}
+
 down() {
     for spec in "${HOSTS[@]}"; do
-        name="$PREFIX-${spec%%:*}"
-        if ! err=$("$DOCKER" rm -f "$name" 2>&1 >/dev/null); then
-            is_missing "$err" || { echo "lab: $err" >&2; return 1; }
-        fi
+        remove_container "$PREFIX-${spec%%:*}" || return 1
     done
     if ! err=$("$DOCKER" network rm "$NET" 2>&1 >/dev/null); then
         is_missing "$err" || { echo "lab: $err" >&2; return 1; }
