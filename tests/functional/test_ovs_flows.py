@@ -3,21 +3,14 @@ datapath): create, idempotent, modify, check mode writes nothing (dump-flows
 byte-identical), prune leaves foreign flows (other cookies) untouched, a port
 recreated with another number gets its flows rewritten.
 
-The shared ``ovs`` fixture's vswitchd has no run directory for mgmt sockets
-(``/var/run/openvswitch`` need not exist), so this module starts its own
-PrivateOVS with ``OVS_RUNDIR`` set to its private directory and points the
-module at ``unix:<dir>/<bridge>.mgmt`` with the ``target`` option.
+The shared ``ovs`` fixture runs its daemons with OVS_RUNDIR set to its own
+directory (``/var/run/openvswitch`` need not exist); the module is pointed at
+``unix:<dir>/<bridge>.mgmt`` with the ``target`` option.
 """
-import os
-import shutil
-import subprocess
-import tempfile
-
 import pytest
 
 import ovs_flows
-from fixtures.netns import needs_root, sh
-from fixtures.ovs import PrivateOVS
+from fixtures.netns import sh
 from modrun import binary_name, run_module
 
 BR = 'br-ft'
@@ -37,41 +30,19 @@ BASE = [
 ]
 
 
-@pytest.fixture(scope='module')
-def fovs():
-    needs_root()
-    if not shutil.which('ovs-ofctl'):
-        pytest.skip('Open vSwitch is not installed (make deps)')
-    workdir = tempfile.mkdtemp(prefix='ovl-flows-')
-    netns = 'ovlflow%d' % (os.getpid() % 100000)
-    sh('ip', 'netns', 'add', netns)
-    ovs = PrivateOVS(workdir, netns)
-    old = os.environ.get('OVS_RUNDIR')
-    os.environ['OVS_RUNDIR'] = workdir
-    try:
-        ovs.start()
-        yield ovs
-    finally:
-        ovs.stop()
-        if old is None:
-            os.environ.pop('OVS_RUNDIR', None)
-        else:
-            os.environ['OVS_RUNDIR'] = old
-        subprocess.run(['ip', 'netns', 'del', netns], capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture
-def bridge(fovs):
-    fovs.vsctl('add-br', BR, '--', 'set', 'Bridge', BR, 'datapath_type=netdev',
+def bridge(ovs):
+    ovs.vsctl('add-br', BR, '--', 'set', 'Bridge', BR, 'datapath_type=netdev',
                'fail_mode=secure',
                '--', 'add-port', BR, 'ftp1', '--', 'set', 'Interface', 'ftp1', 'type=internal',
                '--', 'add-port', BR, 'ftvx', '--', 'set', 'Interface', 'ftvx', 'type=vxlan',
                'options:key=flow', 'options:remote_ip=192.0.2.2')
-    target = 'unix:%s/%s.mgmt' % (fovs.dir, BR)
+    target = ovs.mgmt(BR)
     sh('ovs-ofctl', 'add-flow', target, FOREIGN)
     yield target
-    fovs.vsctl('--if-exists', 'del-br', BR)
+    ovs.vsctl('--if-exists', 'del-br', BR)
 
 
 def dump(target):
@@ -140,7 +111,7 @@ def test_prune_false_keeps_unlisted(bridge):
     assert len(dump(bridge)) == len(BASE) + 1
 
 
-def test_learned_flows_survive_noop_and_flush_on_change(bridge, fovs):
+def test_learned_flows_survive_noop_and_flush_on_change(bridge, ovs):
     call(bridge, BASE)
     learned = ('cookie=0x0f1c800000000000,table=20,priority=1,dl_vlan=1,'
                'dl_dst=02:00:00:00:00:01,actions=output:ftvx')
@@ -151,9 +122,9 @@ def test_learned_flows_survive_noop_and_flush_on_change(bridge, fovs):
     assert not any(' table=20, ' in f for f in dump(bridge))
 
 
-def test_port_renumbered_rewrites_its_flows(bridge, fovs):
+def test_port_renumbered_rewrites_its_flows(bridge, ovs):
     call(bridge, BASE)
-    fovs.vsctl('set', 'Interface', 'ftvx', 'ofport_request=77')
+    ovs.vsctl('set', 'Interface', 'ftvx', 'ofport_request=77')
     result = call(bridge, BASE)
     assert result['changed'] is True
     # only the flows naming ftvx are rewritten
@@ -162,8 +133,8 @@ def test_port_renumbered_rewrites_its_flows(bridge, fovs):
     assert call(bridge, BASE)['changed'] is False
 
 
-def test_missing_bridge(fovs):
-    target = 'unix:%s/br-none.mgmt' % fovs.dir
+def test_missing_bridge(ovs):
+    target = ovs.mgmt('br-none')
     check = run_module(ovs_flows, dict(bridge='br-none', target=target, flows=BASE[:1]),
                        check_mode=True)
     assert not check['failed'] and check['changed'] is True
