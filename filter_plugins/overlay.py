@@ -22,14 +22,14 @@ import os
 import ansible.module_utils
 from ansible.errors import AnsibleFilterError
 
-try:
-    from ansible.module_utils import (tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat,
-                                      tenant_ovs)
-except ImportError:  # controller side: the repo's module_utils is not on the path
-    ansible.module_utils.__path__.append(
-        os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils'))
-    from ansible.module_utils import (tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat,
-                                      tenant_ovs)
+# Controller side: make the repo's module_utils importable (idempotent).
+_MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                             'module_utils')
+if _MODULE_UTILS not in ansible.module_utils.__path__:
+    ansible.module_utils.__path__.append(_MODULE_UTILS)
+
+from ansible.module_utils import (  # noqa: E402
+    tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat, tenant_ovs)
 from ansible.module_utils.ovl_validate import InputError
 
 HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',

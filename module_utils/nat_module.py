@@ -35,7 +35,7 @@ def read_and_plan(runner, wants, backend, check_mode=False):
         if rc != 0 and check_mode and want['netns'] and NO_NETNS in (err or ''):
             out = EMPTY_OUTPUT[backend]
         elif rc != 0:
-            out = runner.check(argv)  # fails with the one-line message
+            raise runner.failure(argv, rc, out, err)
         try:
             have = parse(out)
         except ValueError as exc:

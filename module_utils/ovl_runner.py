@@ -65,11 +65,16 @@ class Runner(object):
         return self.module.run_command(self._resolve(argv), data=data,
                                        check_rc=False, binary_data=False)
 
+    @staticmethod
+    def failure(argv, rc, out, err):
+        """The CommandError for a finished command with a non-zero rc."""
+        return CommandError('%s failed (rc=%s): %s' % (
+            ' '.join(argv[:6]) + (' ...' if len(argv) > 6 else ''), rc,
+            first_line(err) or first_line(out) or 'no output'))
+
     def check(self, argv, data=None):
         """Run and return stdout; raise CommandError on a non-zero rc."""
         rc, out, err = self.run(argv, data=data)
         if rc != 0:
-            raise CommandError('%s failed (rc=%s): %s' % (
-                ' '.join(argv[:6]) + (' ...' if len(argv) > 6 else ''), rc,
-                first_line(err) or first_line(out) or 'no output'))
+            raise self.failure(argv, rc, out, err)
         return out

@@ -167,3 +167,4 @@ def test_check_mode_plans_a_missing_namespace_as_empty():
         assert len(result['_argv']) == 1
         real = _run(nat_state, args, fake=never)
         assert real['failed'] and 'Cannot open network namespace' in real['msg']
+        assert len(real['_argv']) == 1   # the failed read is not run a second time
