@@ -10,9 +10,11 @@ module: ip_state
 short_description: Converge a host's links, addresses, routes and namespaces in one call
 description:
   - The aggregate of M(ip_link), M(ip_address), M(ip_route) and M(netns) (they are fronts on
-    the same planner). One read per namespace (C(ip -j -d addr show), plus
-    C(ip -j route show) where routes are listed), then batched writes;
-    consecutive C(ip) commands of a namespace run as one C(ip [-n NS] -batch -).
+    the same planner). Reads start no process per namespace; the module enters each namespace
+    it needs with setns(2) and dumps links, addresses and (where routes are listed) main-table
+    routes over rtnetlink, reads TX offload with SIOCETHTOOL and sysctls from /proc/sys; the
+    only read process is one C(ip -j netns list). Writes are batched, consecutive C(ip)
+    commands of a namespace run as one C(ip [-n NS] -batch -).
   - "Order: create namespaces (marker file, sysctls); delete links (pruned, absent, or with
     changed immutable attributes); create/converge links; veth peers, addresses and routes per
     namespace; C(ethtool) offload; delete namespaces."

@@ -97,7 +97,9 @@ attributes:
     support: full
     description: Shows our chains' rules before and after.
 notes:
-  - Needs C(iptables-save)/C(iptables-restore) or C(nft), and C(ip netns exec) for namespaces.
+  - Needs C(iptables-save)/C(iptables-restore) or C(nft), and C(ip netns exec) for the writes in
+    namespaces. The read of a namespace runs inside it without C(ip netns exec) (the module
+    enters it with setns(2) and starts C(iptables-save) or C(nft -j list ruleset) there).
 '''
 
 EXAMPLES = r'''

@@ -3,64 +3,28 @@
 
 At hundreds of tenants, one process per veth end (``ethtool -k``) and per
 router (``sysctl -n``) dominated a no-change run. Here the module process
-enters each namespace with ``setns(2)`` and reads:
+enters each namespace with ``setns(2)`` (``ovl_netns.entered``) and reads:
 
 - the TX checksum state of a device with the ``SIOCETHTOOL`` ioctl
   (``ETHTOOL_GTXCSUM``, the value ``ethtool -k`` shows as tx-checksumming);
 - sysctls from ``/proc/sys`` (net sysctls are those of the reader's netns).
 
-Nothing is written, and the process always returns to its own namespace
-before anything else runs (``entered`` restores it even on errors).
+Nothing is written.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import array
-import contextlib
-import ctypes
 import errno
 import fcntl
-import os
 import socket
 import struct
 
-CLONE_NEWNET = 0x40000000
+from ansible.module_utils.ovl_netns import entered  # noqa: F401  (the readers' way in)
+
 SIOCETHTOOL = 0x8946
 ETHTOOL_GTXCSUM = 0x00000016
-NETNS_DIR = '/run/netns'
-
-_libc = None
-
-
-def _setns(fd):
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(None, use_errno=True)
-    if _libc.setns(fd, CLONE_NEWNET) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, 'setns: %s' % os.strerror(err))
-
-
-@contextlib.contextmanager
-def entered(netns):
-    """Run the body inside network namespace *netns* (None: stay here)."""
-    if not netns:
-        yield
-        return
-    home = os.open('/proc/self/ns/net', os.O_RDONLY)
-    try:
-        target = os.open(os.path.join(NETNS_DIR, netns), os.O_RDONLY)
-        try:
-            _setns(target)
-        finally:
-            os.close(target)
-        try:
-            yield
-        finally:
-            _setns(home)
-    finally:
-        os.close(home)
 
 
 def tx_checksum(dev):

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Module glue shared by ``snat`` and ``nat_state``: one read per namespace,
-the pure planner, then ``apply_plan`` with one atomic write per namespace."""
+"""Module glue shared by ``snat`` and ``nat_state``: one read per namespace
+(run inside it with setns, no ``ip netns exec``), the pure planner, then
+``apply_plan`` with one atomic write per namespace."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -30,8 +31,8 @@ def read_and_plan(runner, wants, backend, check_mode=False):
     read_argv, parse, plan = BACKENDS[backend]
     plans = []
     for want in wants:
-        argv = netns_argv(want['netns'], read_argv)
-        rc, out, err = runner.run(argv)
+        argv = netns_argv(want['netns'], read_argv)  # what the read is equivalent to
+        rc, out, err = runner.run_in(want['netns'], read_argv)
         if rc != 0 and check_mode and want['netns'] and NO_NETNS in (err or ''):
             out = EMPTY_OUTPUT[backend]
         elif rc != 0:

@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl_netns import NetnsMissing, entered
+
 INSTALL_HINT = {
     'ovs-vsctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
     'ovs-ofctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
@@ -64,6 +66,18 @@ class Runner(object):
             raise TypeError('commands are argv lists, got %r' % (argv,))
         return self.module.run_command(self._resolve(argv), data=data,
                                        check_rc=False, binary_data=False)
+
+    def run_in(self, netns, argv, data=None):
+        """``run`` inside network namespace *netns* (None: here). The module
+        enters it with setns(2) and the command inherits it: no ``ip netns
+        exec`` process, which also unshares a mount namespace and remounts
+        /sys for every call. A missing namespace gives rc 255 and the message
+        ``ip netns exec`` prints."""
+        try:
+            with entered(netns):
+                return self.run(argv, data=data)
+        except NetnsMissing as exc:
+            return 255, '', '%s\n' % exc
 
     @staticmethod
     def failure(argv, rc, out, err):

@@ -3,11 +3,20 @@
 ``run_command`` is either the real one (functional tests) or a fake given by
 the test (unit tests). Every argv the module runs is recorded in
 ``result['_argv']`` so tests can assert exact commands and count processes.
+
+A command the module runs inside a namespace it entered with setns
+(``Runner.run_in``) is recorded, and handed to a fake, as its equivalent
+``ip netns exec NS CMD ...``; with a fake, nothing is really entered.
 """
+import contextlib
 import json
+import os
+import shutil
 from unittest import mock
 
-from ansible.module_utils import basic
+from ansible.module_utils import basic, ovl_runner
+
+IP = shutil.which('ip', path='/usr/sbin:/sbin:/usr/bin:/bin') or 'ip'
 from ansible.module_utils.testing import patch_module_args
 
 
@@ -26,13 +35,26 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
     args = dict(args)
     args['_ansible_check_mode'] = check_mode
     args['_ansible_diff'] = diff
-    calls = []
+    calls, inside = [], []
     real = basic.AnsibleModule.run_command
+    real_entered = ovl_runner.entered
+
+    @contextlib.contextmanager
+    def entered(ns):
+        with (real_entered(ns) if fake is None else contextlib.nullcontext()):
+            inside.append(ns)
+            try:
+                yield
+            finally:
+                inside.pop()
 
     def spy(self, argv, *a, **kw):
-        calls.append((list(argv), kw.get('data')))
+        logical = list(argv)
+        if inside and inside[-1]:
+            logical = [IP, 'netns', 'exec', inside[-1], os.path.basename(argv[0])] + logical[1:]
+        calls.append((logical, kw.get('data')))
         if fake is not None:
-            return fake(list(argv), kw.get('data'))
+            return fake(logical, kw.get('data'))
         return real(self, argv, *a, **kw)
 
     def exit_json(self, **kw):
@@ -42,6 +64,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
         raise _Exit(dict(kw, msg=msg, failed=True))
 
     with patch_module_args(args), \
+            mock.patch.object(ovl_runner, 'entered', entered), \
             mock.patch.object(basic.AnsibleModule, 'run_command', spy), \
             mock.patch.object(basic.AnsibleModule, 'exit_json', exit_json), \
             mock.patch.object(basic.AnsibleModule, 'fail_json', fail_json):

@@ -147,3 +147,28 @@ def test_nat_state_host_and_namespace_in_one_call_reads_each_once(make_netns):
     assert 'ovl:blue' in sh('iptables-save', '-t', 'nat', ns=a)
     assert 'OVL-POSTROUTING' not in sh('iptables-save', ns=b)
     assert 'ovl:in-qg0' in sh('iptables-save', '-t', 'filter', ns=b)
+
+
+@pytest.mark.parametrize('backend', ['iptables', 'nft'])
+def test_missing_namespace_planned_in_check_mode_and_named_in_a_real_run(backend):
+    """Reads run inside the namespace with setns: a namespace that does not
+    exist is planned as empty in check mode (the role creates it first) and
+    a real run fails with one line naming it, having written nothing."""
+    args = dict(backend=backend, namespaces=[dict(netns='ovr-nonexistent-x', snat=[BLUE])])
+    check = run_module(nat_state, args, check_mode=True)
+    assert not check['failed'], check['msg']
+    assert check['changed'] and check['commands']
+    real = run_module(nat_state, args)
+    assert real['failed'], real
+    assert 'Cannot open network namespace "ovr-nonexistent-x"' in real['msg']
+    assert real['_argv'] == []   # setns failed first: no process was started
+
+
+def test_read_sees_the_namespaces_own_rules(make_netns):
+    """The read is started inside the namespace (setns): the rule written
+    there is seen (read in the host's namespace it would be missing and the
+    run would change something)."""
+    ns = make_netns('tnat')
+    run(ns, 'iptables', [BLUE])
+    res = run_module(nat_state, dict(namespaces=[dict(netns=ns, snat=[BLUE])]))
+    assert res['changed'] is False and res['commands'] == []

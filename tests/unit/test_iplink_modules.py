@@ -8,6 +8,7 @@ import pytest
 
 from ansible.module_utils import iplink_read
 
+from iproute_json import parse_addr_json, parse_routes
 import ip_address
 import ip_link
 import ip_route
@@ -35,8 +36,8 @@ CURRENT = []
 
 @pytest.fixture(autouse=True)
 def in_process_reads(monkeypatch):
-    """The reads done inside namespaces without a process (setns + ioctl,
-    /proc/sys) answered by the current Machine, which records them."""
+    """The reads done inside namespaces without a process (setns + rtnetlink,
+    ioctl, /proc/sys) answered by the current Machine, which records them."""
     @contextlib.contextmanager
     def entered(ns):
         CURRENT[-1].inside.append(ns)
@@ -53,7 +54,14 @@ def in_process_reads(monkeypatch):
         machine.ns_reads.append(('sysctl', machine.inside[-1] if machine.inside else None, key))
         return machine.sysctl
 
+    def read_namespace(families):
+        machine = CURRENT[-1]
+        ns = machine.inside[-1] if machine.inside else None
+        machine.ns_reads.append(('netlink', ns, tuple(sorted(families))))
+        return machine.read_namespace(ns, families)
+
     monkeypatch.setattr(iplink_read, 'entered', entered)
+    monkeypatch.setattr(iplink_read, 'read_namespace', read_namespace)
     monkeypatch.setattr(iplink_read, 'tx_checksum', tx_checksum)
     monkeypatch.setattr(iplink_read, 'sysctl', sysctl)
     yield
@@ -75,11 +83,12 @@ class Machine(object):
         self.ns_reads = []
         CURRENT.append(self)
 
-    def _batch_read(self, ns, data):
-        docs = {'addr show': self.links.get(ns, []),
-                'route show table main': self.routes.get(ns, [])}
-        lines = [line for line in data.splitlines() if line.strip()]
-        return 0, '\n'.join(json.dumps(docs[line]) for line in lines) + '\n', ''
+    def read_namespace(self, ns, families):
+        """What the rtnetlink read returns, from `ip -j` style dicts."""
+        links, addrs, secondary = parse_addr_json(json.dumps(self.links.get(ns, [])))
+        routes = [route for route in parse_routes(json.dumps(self.routes.get(ns, [])), 4)
+                  if route['family'] in families]
+        return links, addrs, secondary, routes
 
     def __call__(self, argv, data):
         argv = [os.path.basename(argv[0])] + argv[1:]
@@ -90,10 +99,6 @@ class Machine(object):
             rest = argv[1:]
         if rest == ['-j', 'netns', 'list']:
             return 0, json.dumps([{"name": n} for n in self.netns]), ''
-        if rest == ['-j', '-d', '-batch', '-']:
-            return self._batch_read(ns, data)
-        if rest[-5:] == ['-j', 'route', 'show', 'table', 'main']:
-            return 0, json.dumps(self.routes.get(ns, [])), ''
         self.writes.append((argv, data))
         if self.fail and self.fail in argv:
             return 2, '', 'RTNETLINK answers: File exists\nCommand failed -:1\n'
@@ -207,9 +212,8 @@ def test_ip_route_reads_only_its_family_and_namespace():
                                                      "dev": "eth0"}]})
     result = run_module(ip_route, dict(netns='ep', dst='default', via='10.0.0.1'), fake=machine)
     assert [a[1:] for a in result['_argv']] == [
-        ['-j', 'netns', 'list'], ['-n', 'ep', '-j', '-d', '-batch', '-'],
-        ['-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
-    assert result['_stdin'][1] == 'addr show\nroute show table main\n'
+        ['-j', 'netns', 'list'], ['-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
+    assert machine.ns_reads == [('netlink', 'ep', (4,))]
 
 
 def test_netns_create(tmp_path):
@@ -264,8 +268,8 @@ def test_check_mode_never_writes(module, args):
 
 @pytest.mark.parametrize('count', [1, 5, 40])
 def test_ip_state_read_processes_do_not_grow_with_devices(count, tmp_path):
-    """One `ip netns list` + ONE batched ip read per namespace; offload and
-    sysctls are read in-process inside the right namespace."""
+    """One `ip netns list` and no other process: links, addresses, offload
+    and sysctls are read in-process inside the right namespace."""
     spaces, links, host_links, addresses = [], [], [], []
     peers = {}
     for i in range(count):
@@ -283,7 +287,9 @@ def test_ip_state_read_processes_do_not_grow_with_devices(count, tmp_path):
     result = run_module(ip_state, args, fake=machine)
     assert not result['failed'], result['msg']
     assert result["changed"] is False and machine.writes == [], result["commands"]
-    assert len(result['_argv']) == 1 + count + 1          # netns list, each ns, the host
+    assert [a[1:] for a in result['_argv']] == [['-j', 'netns', 'list']]
+    assert sorted((r for r in machine.ns_reads if r[0] == 'netlink'), key=str) == sorted(
+        [('netlink', 'ep%d' % i, ()) for i in range(count)] + [('netlink', None, ())], key=str)
     assert sorted((r for r in machine.ns_reads if r[0] == 'tx'), key=str) == sorted(
         [('tx', None, 'ove%d' % i) for i in range(count)] +
         [('tx', 'ep%d' % i, 'eth0') for i in range(count)], key=str)

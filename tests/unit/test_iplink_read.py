@@ -1,11 +1,12 @@
-"""Parsers of ip -j / ethtool --json output (samples taken from iproute2 6.1)."""
+"""`ip -j netns list`, and the `ip -j` oracle the rtnetlink reader is checked
+against (samples taken from iproute2 6.1)."""
 import json
 
 import pytest
 
 from ansible.module_utils.ovl_runner import CommandError
-from ansible.module_utils.iplink_read import (
-    parse_addr_json, parse_netns, parse_routes)
+from ansible.module_utils.iplink_read import parse_netns
+from iproute_json import parse_addr_json, parse_routes
 
 ADDR = json.dumps([
     {"ifindex": 1, "ifname": "lo", "flags": ["LOOPBACK", "UP"], "mtu": 65536,
