@@ -1,9 +1,21 @@
 # -*- coding: utf-8 -*-
 """Run argv lists for a module: reads never fail the module silently, writes
-raise with the first line of stderr. No shell is ever involved."""
+raise with the first line of stderr. No shell is ever involved.
+
+Processes are started by ``spawn`` (subprocess, argv list) rather than
+``AnsibleModule.run_command``: run_command passes a ``preexec_fn``, which
+makes Python fork() the whole module process for every command instead of
+using vfork/posix_spawn. With hundreds of tenants the module process holds
+the whole desired state and a no-change run starts one read per router
+namespace, so that cost showed up per tenant (bench/NOTES.md). Like
+run_command, the child gets default SIGPIPE handling (``restore_signals``),
+the module's environment, no inherited descriptors, and text is UTF-8.
+"""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import subprocess
 
 from ansible.module_utils.ovl_netns import NetnsMissing, entered
 
@@ -37,8 +49,18 @@ def first_line(text):
     return ''
 
 
+def spawn(argv, data=None):
+    """(rc, stdout, stderr) of the argv list *argv*, *data* on its stdin."""
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
+                            restore_signals=True)
+    out, err = proc.communicate(data.encode('utf-8') if data is not None else None)
+    return (proc.returncode, out.decode('utf-8', 'surrogateescape'),
+            err.decode('utf-8', 'surrogateescape'))
+
+
 class Runner(object):
-    """Thin wrapper over ``module.run_command`` taking argv lists only."""
+    """Runs argv lists only (``spawn``), binaries resolved like run_command."""
 
     def __init__(self, module):
         self.module = module
@@ -64,8 +86,7 @@ class Runner(object):
         """Run and return (rc, stdout, stderr) without judging rc."""
         if not isinstance(argv, (list, tuple)):
             raise TypeError('commands are argv lists, got %r' % (argv,))
-        return self.module.run_command(self._resolve(argv), data=data,
-                                       check_rc=False, binary_data=False)
+        return spawn(self._resolve(argv), data=data)
 
     def run_in(self, netns, argv, data=None):
         """``run`` inside network namespace *netns* (None: here). The module

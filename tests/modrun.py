@@ -1,7 +1,7 @@
 """Run an Ansible module's main() in-process and return its result dict.
 
-``run_command`` is either the real one (functional tests) or a fake given by
-the test (unit tests). Every argv the module runs is recorded in
+``ovl_runner.spawn`` (every process the modules start) is either the real one
+(functional tests) or a fake given by the test (unit tests). Every argv the module runs is recorded in
 ``result['_argv']`` so tests can assert exact commands and count processes.
 
 A command the module runs inside a namespace it entered with setns
@@ -36,7 +36,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
     args['_ansible_check_mode'] = check_mode
     args['_ansible_diff'] = diff
     calls, inside = [], []
-    real = basic.AnsibleModule.run_command
+    real = ovl_runner.spawn
     real_entered = ovl_runner.entered
 
     @contextlib.contextmanager
@@ -48,14 +48,14 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
             finally:
                 inside.pop()
 
-    def spy(self, argv, *a, **kw):
+    def spy(argv, data=None):
         logical = list(argv)
         if inside and inside[-1]:
             logical = [IP, 'netns', 'exec', inside[-1], os.path.basename(argv[0])] + logical[1:]
-        calls.append((logical, kw.get('data')))
+        calls.append((logical, data))
         if fake is not None:
-            return fake(logical, kw.get('data'))
-        return real(self, argv, *a, **kw)
+            return fake(logical, data)
+        return real(argv, data)
 
     def exit_json(self, **kw):
         raise _Exit(dict(kw, failed=False))
@@ -65,7 +65,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
 
     with patch_module_args(args), \
             mock.patch.object(ovl_runner, 'entered', entered), \
-            mock.patch.object(basic.AnsibleModule, 'run_command', spy), \
+            mock.patch.object(ovl_runner, 'spawn', spy), \
             mock.patch.object(basic.AnsibleModule, 'exit_json', exit_json), \
             mock.patch.object(basic.AnsibleModule, 'fail_json', fail_json):
         try:
