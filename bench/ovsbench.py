@@ -96,15 +96,19 @@ def check_state(n):
         raise RuntimeError('%s has %d ports (want %d), datapath %s' % (BRIDGE, len(out), 2 * n, dp))
 
 
-def bench(ns, repeat, log, loop_repeat=None, variants=VARIANTS, rows=None, saved=None):
+def bench(ns, repeat, log, loop_repeat=None, variants=VARIANTS, rows=None, saved=None,
+          loop_ns=None):
     """Append rows {variant, n, run, secs, vsctl, changed} for every repeat to *rows*
-    (saved(rows) after each one, so a crash keeps what was measured)."""
+    (saved(rows) after each one, so a crash keeps what was measured). The per_object
+    loop runs only for N in *loop_ns* (None: every N)."""
     colls = anchor_collection()
     inv = inventory()
     rows = [] if rows is None else rows
     for n in ns:
         paths = playbooks(n)
         for variant in variants:
+            if variant == 'per_object' and loop_ns is not None and n not in loop_ns:
+                continue
             env = ansible_env(colls if variant == 'anchor' else None)
             reps = repeat if variant == 'ovs_state' or loop_repeat is None else loop_repeat
             for r in range(reps):

@@ -2,8 +2,12 @@
 """make bench: OVS module benchmark against openvswitch.openvswitch 2.1.1, site.yml at
 T tenants, iperf3 over the overlay; writes bench/RESULTS.md and prints it.
 
-Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3
-     BENCH_LOOP_REPEAT (repeats of the slow per-item variants)
+Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state runs and
+     site.yml no-change runs: the figures the targets are about)
+     BENCH_LOOP_REPEAT=1 (repeats of the slow per-item variants: minutes per run each)
+     BENCH_LOOP_N="50" (N at which the ovs_port/ovs_tunnel loop runs; the anchor runs at every N)
+     BENCH_FIRST_REPEAT=1 (site.yml first runs per mode/T, each on a fresh lab and followed by
+     BENCH_REPEAT no-change runs)
      BENCH_DP_TUNED=0 (skip the tuned data-plane rerun)
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
      N/variants in out/ovs.json)
@@ -30,8 +34,10 @@ ENV = os.environ
 N = [int(x) for x in ENV.get('BENCH_N', '50 200').split()]
 T = [int(x) for x in ENV.get('BENCH_TENANTS', '10 100 500').split()]
 REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
-# repeats of the slow per-item variants (anchor, ovs_port loop); default BENCH_REPEAT
-LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', str(REPEAT)))
+# the slow per-item variants (anchor, ovs_port loop) take minutes per run: once by default
+LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', '1'))
+LOOP_N = [int(x) for x in ENV.get('BENCH_LOOP_N', '50').split()]
+FIRST_REPEAT = int(ENV.get('BENCH_FIRST_REPEAT', '1'))
 PARTS = ENV.get('BENCH_PARTS', 'ovs site dataplane').split()
 RESULTS = os.path.join(lab.BENCH, 'RESULTS.md')
 
@@ -112,13 +118,14 @@ def main():
             conf = {'n': sorted(set(N) | set((old or {}).get('config', {}).get('n', []))),
                     'repeat': REPEAT, 'loop_repeat': LOOP_REPEAT}
             ovsbench.bench(N, REPEAT, log, LOOP_REPEAT, variants, rows,
-                           lambda rs: save('ovs', {'config': conf, 'rows': rs}))
+                           lambda rs: save('ovs', {'config': conf, 'rows': rs}), LOOP_N)
         if 'site' in PARTS:
             hook = run_dataplane if 'dataplane' in PARTS else None
-            save(ENV.get('BENCH_SITE_PART', 'site'), {'config': {'t': T, 'modes': modes, 'repeat': REPEAT},
-                          'rows': sitebench.bench(T, modes, REPEAT, log, hook)})
+            save(ENV.get('BENCH_SITE_PART', 'site'),
+                 {'config': {'t': T, 'modes': modes, 'repeat': REPEAT, 'first_repeat': FIRST_REPEAT},
+                  'rows': sitebench.bench(T, modes, REPEAT, log, hook, FIRST_REPEAT)})
         elif 'dataplane' in PARTS:
-            sitebench.bench([min(T)], modes, 1, log, run_dataplane)
+            sitebench.bench([min(T)], modes, 1, log, run_dataplane, 1)
         save('machine', {'lines': machine()})
     finally:
         if ENV.get('BENCH_KEEP_LAB') != '1':
@@ -151,8 +158,10 @@ def write(available):
     if site:
         lines, v_site = report.site_table(site)
         md += ['', '## site.yml on the two-host lab', '', 'One endpoint per host per tenant, SNAT on, '
-               'fresh lab hosts (OVS started) for every first run; median of %d. Part run %s.'
-               % (site['config']['repeat'], site['when']), '']
+               'fresh lab hosts (OVS started) for every first run; %d first run(s) per mode and T, '
+               'each followed by %d no-change runs on the same hosts; medians. Part run %s.'
+               % (site['config'].get('first_repeat', site['config']['repeat']),
+                  site['config']['repeat'], site['when']), '']
         md += lines
     if dp:
         md += ['', '## Data plane (iperf3 TCP, %d s, host1 -> host2)' % dataplane.SECONDS, '',

@@ -58,9 +58,10 @@ def netns_count(host):
     return len(dexec(host, ['ip', 'netns', 'list'], check=False).stdout.splitlines())
 
 
-def bench(ts, modes, repeat, log, after_first=None):
+def bench(ts, modes, repeat, log, after_first=None, first_repeat=1):
     """Rows {mode, t, run, secs, vsctl_host1, vsctl_host2, changed, ports_host1, netns_host1}.
-    A fresh lab for every repeat (first run = fresh hosts with OVS already started).
+    *first_repeat* first runs, each on a fresh lab (hosts with OVS already started), each
+    followed by *repeat* no-change runs on the same hosts (the figure the targets are about).
     after_first(mode, t) is called once per mode on the smallest T (data plane)."""
     rows = []
     env = ansible_env()
@@ -68,12 +69,13 @@ def bench(ts, modes, repeat, log, after_first=None):
     for mode in modes:
         for t in ts:
             inv = write_inventory(t, mode)
-            for r in range(repeat):
+            for r in range(first_repeat):
                 lab_fresh()
                 for h in hosts:
                     prepare_host(h)
-                for kind in ('first', 'nochange'):
-                    logf = os.path.join(OUT, 'site-%s-%d-%s-%d.log' % (mode, t, kind, r))
+                runs = ['first'] + ['nochange'] * repeat
+                for i, kind in enumerate(runs):
+                    logf = os.path.join(OUT, 'site-%s-%d-%s-%d-%d.log' % (mode, t, kind, r, i))
                     try:
                         secs, counts = playbook(SITE, inv, hosts, env, logf)
                     except RuntimeError as exc:
@@ -89,6 +91,6 @@ def bench(ts, modes, repeat, log, after_first=None):
                         'ports(h1)=%d netns(h1)=%d' % (mode, t, kind, secs, row['vsctl_host1'],
                                                        row['vsctl_host2'], row['changed'],
                                                        row['ports_host1'], row['netns_host1']))
-                if after_first and t == min(ts) and r == repeat - 1:
+                if after_first and t == min(ts) and r == first_repeat - 1:
                     after_first(mode, t)
     return rows
