@@ -10,7 +10,7 @@ Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state run
      BENCH_REPEAT no-change runs)
      BENCH_DP_TUNED=0 (skip the tuned data-plane rerun)
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
-     N/variants in out/ovs.json)
+     N/variants in out/ovs.json, and the data-plane rows of other modes)
      BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
      BENCH_PARTS="ovs site dataplane"  BENCH_MODES (default: every mode site.yml supports
      of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
@@ -107,8 +107,10 @@ def main():
         for h in lab.HOSTS:
             lab.prepare_host(h)
         if 'dataplane' in PARTS:
-            save('dataplane', {'modes': {}, 'kernel_underlay': dataplane.underlay(
-                REPEAT, 'underlay, kernel only (eth0 <-> eth0, fresh lab, before OVS bridges)')})
+            # merge: keep the stored modes, measure the asked ones (and the kernel underlay) again
+            kept = (load('dataplane') or {}) if ENV.get('BENCH_MERGE') == '1' else {}
+            save('dataplane', dict(kept, modes=kept.get('modes', {}), kernel_underlay=dataplane.underlay(
+                REPEAT, 'underlay, kernel only (eth0 <-> eth0, fresh lab, before OVS bridges)')))
         if 'ovs' in PARTS:
             variants = ENV.get('BENCH_VARIANTS', ' '.join(ovsbench.VARIANTS)).split()
             old = load('ovs') if ENV.get('BENCH_MERGE') == '1' else None
