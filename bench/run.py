@@ -73,7 +73,7 @@ def machine():
             % (ovs[0] if ovs else '?'),
             '- %s; Python %s; connection community.docker.docker; ansible.cfg of the repo'
             % (ans, platform.python_version()),
-            '- code measured: git %s%s' % (head, ' + uncommitted changes of other sessions'
+            '- code measured: git %s%s' % (head, ' + uncommitted changes'
                                            if dirty.strip() else ''),
             '- load average at report time: %s (the machine is shared with other sessions: '
             'timings carry that noise)' % ' '.join(load1)]
