@@ -47,7 +47,8 @@ def log(msg):
 
 
 def save(part, data):
-    data['when'] = datetime.datetime.now().isoformat(timespec='seconds')
+    data['when'] = '%s (git %s)' % (datetime.datetime.now().isoformat(timespec='seconds'),
+                                    code_version())
     with open(os.path.join(lab.OUT, part + '.json'), 'w') as f:
         json.dump(data, f, indent=1)
 
@@ -60,12 +61,16 @@ def load(part):
         return json.load(f)
 
 
+def code_version():
+    head = lab.run(['git', '-C', lab.ROOT, 'rev-parse', '--short', 'HEAD']).stdout.strip()
+    dirty = lab.run(['git', '-C', lab.ROOT, 'status', '--porcelain', '--untracked-files=no']).stdout
+    return head + (' + uncommitted changes' if dirty.strip() else '')
+
+
 def machine():
     mem = open('/proc/meminfo').readline().split()[1]
     ovs = lab.dexec('host1', ['ovs-vsctl', '--version'], check=False).stdout.splitlines()
     ans = lab.run([os.path.join(lab.VENV_BIN, 'ansible'), '--version']).stdout.splitlines()[0]
-    head = lab.run(['git', '-C', lab.ROOT, 'rev-parse', '--short', 'HEAD']).stdout.strip()
-    dirty = lab.run(['git', '-C', lab.ROOT, 'status', '--porcelain', '--untracked-files=no']).stdout
     load1 = open('/proc/loadavg').read().split()[:3]
     return ['- CPUs (nproc): %d; memory: %.1f GiB; kernel: %s %s' % (
                 os.cpu_count(), int(mem) / 1048576, platform.system(), platform.release()),
@@ -73,8 +78,7 @@ def machine():
             % (ovs[0] if ovs else '?'),
             '- %s; Python %s; connection community.docker.docker; ansible.cfg of the repo'
             % (ans, platform.python_version()),
-            '- code measured: git %s%s' % (head, ' + uncommitted changes'
-                                           if dirty.strip() else ''),
+            '- code measured: git %s (each part below names its own)' % code_version(),
             '- load average at report time: %s (the machine is shared with other sessions: '
             'timings carry that noise)' % ' '.join(load1)]
 

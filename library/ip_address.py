@@ -9,7 +9,7 @@ DOCUMENTATION = r'''
 module: ip_address
 short_description: Manage IP addresses of an interface, also inside a network namespace
 description:
-  - Adds or removes addresses of one interface with C(ip addr); reads C(ip -j -d addr show).
+  - Adds or removes addresses of one interface with C(ip addr); reads them over rtnetlink in the module (setns into O(netns)), no process.
   - A thin front on the M(ip_state) planner (one address group, no pruning).
   - Only addresses of scope global are compared and, with O(exact), removed;
     link-local and host-scope addresses are never touched.

@@ -10,7 +10,7 @@ module: ip_link
 short_description: Manage veth pairs and kernel VXLAN devices, also inside network namespaces
 description:
   - Creates, converges and deletes one veth pair or one kernel VXLAN device with C(ip link).
-  - Reads state only from C(ip -j -d addr show) and C(ethtool --json -k); plans with the same
+  - Reads links over rtnetlink and TX offload with SIOCETHTOOL in the module (setns into each namespace, no process); plans with the same
     pure planner as M(ip_state) (this call is an C(ip_state) call with one link and no pruning).
   - MTU, admin state and VXLAN C(learning) are changed in place with C(ip link set).
     The other VXLAN attributes (O(id), O(remote), O(local), O(dev), O(dstport)), the O(kind),

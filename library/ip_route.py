@@ -10,7 +10,7 @@ module: ip_route
 short_description: Manage routes of the main table, also inside a network namespace
 description:
   - Converges one route with C(ip route replace) or deletes it with C(ip route del);
-    reads C(ip -j route show table main) (C(-6) for IPv6).
+    reads the main table over rtnetlink in the module (setns into O(netns), no process).
   - A route is identified as the kernel does, by family, O(dst) and O(metric). A route with
     the same O(dst) and metric but another gateway or device is replaced.
   - A thin front on the M(ip_state) planner (one route, no pruning).
