@@ -80,20 +80,10 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.iplink_exec import execute
-from ansible.module_utils.iplink_move import normalize, plan_move
-from ansible.module_utils.iplink_netlink import NetlinkError, read_namespace
-from ansible.module_utils.ovl_netns import NetnsMissing, entered
+from ansible.module_utils.iplink_move import holders_of, normalize, plan_move
+from ansible.module_utils.iplink_read import read_namespace_in
 from ansible.module_utils.ovl_result import apply_plan, guarded
-from ansible.module_utils.ovl_runner import CommandError, Runner
-
-
-def read(netns):
-    try:
-        with entered(netns):
-            links, addrs, _, _ = read_namespace(())
-    except (NetlinkError, NetnsMissing, OSError) as exc:
-        raise CommandError('reading %s: %s' % ('netns %s' % netns if netns else 'the host', exc))
-    return links, addrs
+from ansible.module_utils.ovl_runner import Runner
 
 
 def main():
@@ -107,10 +97,9 @@ def main():
     ), supports_check_mode=True)
     want = guarded(module, normalize, module.params)
     runner = Runner(module)
-    links, addrs = guarded(module, read, want['netns'])
+    links, addrs, _, _ = guarded(module, read_namespace_in, want['netns'])
     commands, prefix = guarded(module, plan_move, want, links, addrs, module.check_mode)
-    before = dict((d, a) for d, listed in addrs.items() for a in listed
-                  if a.split('/')[0] == want['address'])
+    before = holders_of(want['address'], addrs)
     after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
     after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], prefix))
     apply_plan(module, runner, commands, before=before, after=after,

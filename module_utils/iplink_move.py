@@ -13,6 +13,8 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible.module_utils.iplink_model import netns_name
+from ansible.module_utils.iplink_read import ip_argv
 from ansible.module_utils.ovl_validate import InputError, ifname, ip_address
 
 
@@ -22,7 +24,7 @@ def normalize(params):
                 dev=ifname(params['dev'], 'dev'),
                 from_dev=ifname(params['from_dev'], 'from_dev') if params.get('from_dev') else None,
                 prefixlen=params['prefixlen'], up=params['up'],
-                netns=ifname(params['netns'], 'netns') if params.get('netns') else None)
+                netns=netns_name(params.get('netns')))
     limit = 32 if ipaddress.ip_address(want['address']).version == 4 else 128
     if not 0 < want['prefixlen'] <= limit:
         raise InputError('prefixlen', want['prefixlen'], 'is not between 1 and %d' % limit)
@@ -31,7 +33,7 @@ def normalize(params):
     return want
 
 
-def _holders(address, addrs):
+def holders_of(address, addrs):
     """{dev: 'addr/prefix'} of the interfaces that carry *address*."""
     ip = ipaddress.ip_address(address)
     found = {}
@@ -53,17 +55,18 @@ def plan_move(want, links, addrs, check_mode=False):
     if want['dev'] not in links:
         raise InputError('dev', want['dev'], 'does not exist%s' % (
             ' in netns %s' % want['netns'] if want['netns'] else ''))
-    holders = _holders(want['address'], addrs)
+    holders = holders_of(want['address'], addrs)
     source = holders.get(want['dev']) or holders.get(want['from_dev']) or \
         (holders[sorted(holders)[0]] if holders else None)
     prefix = ipaddress.ip_interface(source).network.prefixlen if source else want['prefixlen']
-    base = ['ip'] + (['-n', want['netns']] if want['netns'] else [])
+    ns = want['netns']
     commands = []
     if want['up'] and not links[want['dev']]['up']:
-        commands.append(base + ['link', 'set', 'dev', want['dev'], 'up'])
+        commands.append(ip_argv(ns, 'link', 'set', 'dev', want['dev'], 'up'))
     if want['dev'] not in holders:
-        commands.append(base + ['addr', 'add', '%s/%d' % (want['address'], prefix),
-                                'dev', want['dev']])
+        commands.append(ip_argv(ns, 'addr', 'add', '%s/%d' % (want['address'], prefix),
+                                'dev', want['dev']))
     if want['from_dev'] in holders:
-        commands.append(base + ['addr', 'del', holders[want['from_dev']], 'dev', want['from_dev']])
+        commands.append(ip_argv(ns, 'addr', 'del', holders[want['from_dev']],
+                                'dev', want['from_dev']))
     return commands, prefix

@@ -5,11 +5,12 @@ in-process over rtnetlink (three dump requests on one NETLINK_ROUTE socket).
 Why: at hundreds of tenants a host has a thousand namespaces to read, and
 one ``ip -j -d -batch -`` process per namespace cost about 17 ms through
 ``run_command`` (17.7 s of a 41 s no-change run at T=500). The module
-enters each namespace with setns(2) (``iplink_nsread.entered``), opens a
+enters each namespace with setns(2) (``ovl_netns.entered``), opens a
 socket there and dumps; no process is started.
 
 The result has exactly the shape the ``ip -j -d`` parsers had (the
-functional test ``test_netlink_read`` compares both on real namespaces):
+functional tests in tests/functional/test_ip_netlink.py compare both on
+real namespaces):
 
 - links: ``{name: {name, ifindex, kind, mtu, up, alias, peer, link_index,
   other_ns[, id, remote, local, dev, dstport, learning]}}``; ``peer`` is the

@@ -21,8 +21,6 @@ import fcntl
 import socket
 import struct
 
-from ansible.module_utils.ovl_netns import entered  # noqa: F401  (the readers' way in)
-
 SIOCETHTOOL = 0x8946
 ETHTOOL_GTXCSUM = 0x00000016
 

@@ -14,8 +14,8 @@ import json
 import os
 
 from ansible.module_utils.iplink_netlink import NetlinkError, read_namespace
-from ansible.module_utils.iplink_nsread import entered, sysctl, tx_checksum
-from ansible.module_utils.ovl_netns import NetnsMissing
+from ansible.module_utils.iplink_nsread import sysctl, tx_checksum
+from ansible.module_utils.ovl_netns import NetnsMissing, entered
 from ansible.module_utils.ovl_runner import CommandError
 
 
@@ -57,6 +57,16 @@ def namespaces_of(want):
     return found
 
 
+def read_namespace_in(ns, families=()):
+    """(links, addrs, secondary, routes) of namespace *ns* (None: the host),
+    read in-process; failures become one-line CommandErrors."""
+    try:
+        with entered(ns):
+            return read_namespace(families)
+    except (NetlinkError, NetnsMissing, OSError) as exc:
+        raise CommandError('reading namespace %s: %s' % (ns or 'of the host', exc))
+
+
 def read_offloads(want, have):
     """{(ns, dev): True/False/None} for every end of a link with tx_offload."""
     ends = {}
@@ -96,11 +106,7 @@ def read_state(runner, want):
         if ns is not None and ns not in have['netns']:
             continue
         families = set(r['family'] for r in want['routes'] if r['netns'] == ns)
-        try:
-            with entered(ns):
-                links, addrs, secondary, routes = read_namespace(families)
-        except (NetlinkError, NetnsMissing, OSError) as exc:
-            raise CommandError('reading namespace %s: %s' % (ns or 'of the host', exc))
+        links, addrs, secondary, routes = read_namespace_in(ns, families)
         have['ns'][ns] = dict(links=links, addrs=addrs, secondary=secondary, routes=routes)
     have['sysctls'] = read_sysctls(want, have)
     have['offload'] = read_offloads(want, have)

@@ -15,9 +15,9 @@ import shutil
 from unittest import mock
 
 from ansible.module_utils import basic, ovl_runner
+from ansible.module_utils.testing import patch_module_args
 
 IP = shutil.which('ip', path='/usr/sbin:/sbin:/usr/bin:/bin') or 'ip'
-from ansible.module_utils.testing import patch_module_args
 
 
 class _Exit(Exception):

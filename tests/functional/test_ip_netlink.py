@@ -6,7 +6,7 @@ what the `ip -j` parsers make of iproute2's own output."""
 import pytest
 
 from ansible.module_utils.iplink_netlink import read_namespace
-from ansible.module_utils.iplink_nsread import entered
+from ansible.module_utils.ovl_netns import entered
 
 from fixtures.netns import sh
 from iproute_json import parse_addr_json, parse_routes

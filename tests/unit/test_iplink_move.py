@@ -62,7 +62,7 @@ def test_missing_target_interface_is_named():
     (dict(dev='br phy'), "dev: 'br phy' has characters"),
     (dict(from_dev='br-phy'), "from_dev: 'br-phy' is the same interface as dev"),
     (dict(prefixlen=33), 'prefixlen: 33 is not between 1 and 32'),
-    (dict(netns='a/b'), "netns: 'a/b' has characters"),
+    (dict(netns='a/b'), "netns: 'a/b' is not a namespace name"),
 ])
 def test_bad_input_names_the_field(kw, text):
     with pytest.raises(InputError) as err:
