@@ -68,3 +68,8 @@ def test_bad_input_names_the_field(kw, text):
     with pytest.raises(InputError) as err:
         want(**kw)
     assert text in str(err.value)
+
+
+def test_namespace_names_longer_than_an_interface_name_are_accepted():
+    """netns uses the namespace validator (64 characters), not the 15 of ifname."""
+    assert want(netns='ovl-lab-underlay-host1')['netns'] == 'ovl-lab-underlay-host1'
