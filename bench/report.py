@@ -127,5 +127,5 @@ def targets(v_ovs, v_site, modes_available):
                    'bridge/patch/uplink ports) = %d | %d | %s |' % (t, want, ports, mark(ports == want)))
     if 'flow' not in modes_available:
         out.append('| flow mode at T=500: ports = endpoints + routers + 1 tunnel | flow mode not '
-                   'available (tenant_ovs.TUNNEL_MODES = %s) | not measurable |' % modes_available)
+                   'available (ovl.tenant.ovs.TUNNEL_MODES = %s) | not measurable |' % modes_available)
     return out

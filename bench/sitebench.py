@@ -11,8 +11,8 @@ SITE = os.path.join(ROOT, 'site.yml')
 
 
 def tunnel_modes():
-    """Modes of module_utils/tenant_ovs.py TUNNEL_MODES (read, not imported)."""
-    with open(os.path.join(ROOT, 'module_utils', 'tenant_ovs.py')) as f:
+    """Modes of module_utils/ovl/tenant/ovs.py TUNNEL_MODES (read, not imported)."""
+    with open(os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'ovs.py')) as f:
         m = re.search(r'TUNNEL_MODES\s*=\s*[\(\[]([^\)\]]*)', f.read())
     return re.findall(r"'(\w+)'", m.group(1)) if m else ['port']
 

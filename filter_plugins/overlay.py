@@ -28,9 +28,10 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
-from ansible.module_utils import (  # noqa: E402
-    tenant_flows, tenant_gateway_arp, tenant_ip, tenant_nat, tenant_ovs)
-from ansible.module_utils.ovl_validate import InputError
+from ansible.module_utils.ovl.tenant import (  # noqa: E402
+    flows as tenant_flows, gateway_arp as tenant_gateway_arp, ip as tenant_ip,
+    nat as tenant_nat, ovs as tenant_ovs)
+from ansible.module_utils.ovl.core.validate import InputError
 
 HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
                 'overlay_datapath_type', 'overlay_integration_bridge')

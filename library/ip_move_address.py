@@ -79,11 +79,11 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.iplink_exec import execute
-from ansible.module_utils.iplink_move import holders_of, normalize, plan_move
-from ansible.module_utils.iplink_read import read_namespace_in
-from ansible.module_utils.ovl_result import apply_plan, guarded
-from ansible.module_utils.ovl_runner import Runner
+from ansible.module_utils.ovl.ip.batch import execute
+from ansible.module_utils.ovl.ip.move import holders_of, normalize, plan_move
+from ansible.module_utils.ovl.ip.read import read_namespace_in
+from ansible.module_utils.ovl.core.result import apply_plan, guarded
+from ansible.module_utils.ovl.core.runner import Runner
 
 
 def main():

@@ -77,8 +77,8 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.iplink_model import ROUTE_OPTIONS, norm_route, want_state
-from ansible.module_utils.iplink_module import run
+from ansible.module_utils.ovl.ip.model import ROUTE_OPTIONS, norm_route, want_state
+from ansible.module_utils.ovl.ip.front import run
 
 
 def main():

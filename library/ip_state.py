@@ -130,9 +130,9 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.iplink_model import (
+from ansible.module_utils.ovl.ip.model import (
     LINK_OPTIONS, NAMESPACE_OPTIONS, ROUTE_OPTIONS, want_aggregate)
-from ansible.module_utils.iplink_module import run
+from ansible.module_utils.ovl.ip.front import run
 
 ADDRESS_ITEM = dict(
     dev=dict(type='str', required=True),

@@ -148,10 +148,10 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.nat_model import state_want
-from ansible.module_utils.nat_module import BACKEND_CHOICES, apply, read_and_plan
-from ansible.module_utils.ovl_result import guarded
-from ansible.module_utils.ovl_runner import Runner
+from ansible.module_utils.ovl.nat.model import state_want
+from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, apply, read_and_plan
+from ansible.module_utils.ovl.core.result import guarded
+from ansible.module_utils.ovl.core.runner import Runner
 
 SNAT_SPEC = dict(
     id=dict(type='str', required=True),

@@ -75,8 +75,8 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.iplink_model import NAMESPACE_OPTIONS, norm_namespace, want_state
-from ansible.module_utils.iplink_module import run
+from ansible.module_utils.ovl.ip.model import NAMESPACE_OPTIONS, norm_namespace, want_state
+from ansible.module_utils.ovl.ip.front import run
 
 
 def main():

@@ -107,11 +107,11 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl_result import apply_plan, guarded
-from ansible.module_utils.ovl_runner import CommandError, Runner, first_line
-from ansible.module_utils.ovs_flows_model import normalize_flows
-from ansible.module_utils.ovs_flows_plan import plan_flows
-from ansible.module_utils.ovs_flows_read import (
+from ansible.module_utils.ovl.core.result import apply_plan, guarded
+from ansible.module_utils.ovl.core.runner import CommandError, Runner, first_line
+from ansible.module_utils.ovl.flows.model import normalize_flows
+from ansible.module_utils.ovl.flows.plan import plan_flows
+from ansible.module_utils.ovl.flows.read import (
     dump_argv, missing_bridge, ofctl_base, parse_flows, parse_ports, ports_argv)
 
 FLOW_KEYS = dict(

@@ -115,9 +115,9 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovs_args import normalize_bridge, normalize_port
-from ansible.module_utils.ovs_module import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
-from ansible.module_utils.ovs_state_plan import plan_state, resolve_tenant_tags
+from ansible.module_utils.ovl.ovs.model import normalize_bridge, normalize_port
+from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
+from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
 
 PORT_KEYS = dict(
     name=dict(type='str', required=True),

@@ -89,8 +89,8 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovs_module import COMMON_ARGS, run_ovs
-from ansible.module_utils.ovs_port_front import port_builder
+from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovl.ovs.front_port import port_builder
 
 
 def main():

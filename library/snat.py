@@ -109,10 +109,10 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.nat_model import SNAT, check_id, check_netns, check_owner, make_want, snat_rule
-from ansible.module_utils.nat_module import BACKEND_CHOICES, apply, read_and_plan
-from ansible.module_utils.ovl_result import guarded
-from ansible.module_utils.ovl_runner import Runner
+from ansible.module_utils.ovl.nat.model import SNAT, check_id, check_netns, check_owner, make_want, snat_rule
+from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, apply, read_and_plan
+from ansible.module_utils.ovl.core.result import guarded
+from ansible.module_utils.ovl.core.runner import Runner
 
 RULE_KEYS = ('id', 'source', 'out_interface', 'action', 'to_source')
 

@@ -5,7 +5,7 @@ exactly what these parsers make of real `ip -j -d` output."""
 import ipaddress
 import json
 
-from ansible.module_utils.ovl_runner import CommandError
+from ansible.module_utils.ovl.core.runner import CommandError
 
 
 def _json(text, what):

@@ -14,7 +14,8 @@ import os
 import shutil
 from unittest import mock
 
-from ansible.module_utils import basic, ovl_runner
+from ansible.module_utils import basic
+from ansible.module_utils.ovl.core import runner as ovl_runner
 from ansible.module_utils.testing import patch_module_args
 
 IP = shutil.which('ip', path='/usr/sbin:/sbin:/usr/bin:/bin') or 'ip'

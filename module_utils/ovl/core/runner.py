@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+"""Run argv lists for a module: reads never fail the module silently, writes
+raise with the first line of stderr. No shell is ever involved.
+
+Processes are started by ``spawn`` (subprocess, argv list) rather than
+``AnsibleModule.run_command``: run_command passes a ``preexec_fn``, which
+makes Python fork() the whole module process for every command instead of
+using vfork/posix_spawn. With hundreds of tenants the module process holds
+the whole desired state and a no-change run starts one read per router
+namespace, so that cost showed up per tenant (bench/NOTES.md). Like
+run_command, the child gets default SIGPIPE handling (``restore_signals``),
+the module's environment, no inherited descriptors, and text is UTF-8.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import subprocess
+
+from ansible.module_utils.ovl.core.netns import NetnsMissing, entered
+
+INSTALL_HINT = {
+    'ovs-vsctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
+    'ovs-ofctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
+    'ip': 'install iproute2 (apt-get install iproute2)',
+    'iptables-save': 'install iptables (apt-get install iptables)',
+    'iptables-restore': 'install iptables (apt-get install iptables)',
+    'nft': 'install nftables (apt-get install nftables)',
+    'ethtool': 'install ethtool (apt-get install ethtool)',
+    'sysctl': 'install procps (apt-get install procps)',
+}
+
+
+class CommandError(Exception):
+    """A command failed; ``str()`` is one line saying what and how to fix."""
+
+
+def netns_argv(netns, argv):
+    """Prefix *argv* so that it runs inside network namespace *netns*."""
+    if not netns:
+        return list(argv)
+    return ['ip', 'netns', 'exec', netns] + list(argv)
+
+
+def first_line(text):
+    for line in (text or '').splitlines():
+        if line.strip():
+            return line.strip()
+    return ''
+
+
+def spawn(argv, data=None):
+    """(rc, stdout, stderr) of the argv list *argv*, *data* on its stdin."""
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True,
+                            restore_signals=True)
+    out, err = proc.communicate(data.encode('utf-8') if data is not None else None)
+    return (proc.returncode, out.decode('utf-8', 'surrogateescape'),
+            err.decode('utf-8', 'surrogateescape'))
+
+
+class Runner(object):
+    """Runs argv lists only (``spawn``), binaries resolved like run_command."""
+
+    def __init__(self, module):
+        self.module = module
+        self._paths = {}
+
+    def binary(self, name):
+        if name not in self._paths:
+            path = self.module.get_bin_path(name, required=False)
+            if not path:
+                raise CommandError('%s: command not found; %s' % (
+                    name, INSTALL_HINT.get(name, 'install it')))
+            self._paths[name] = path
+        return self._paths[name]
+
+    def _resolve(self, argv):
+        argv = list(argv)
+        if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
+            self.binary(argv[4])
+            return [self.binary('ip')] + argv[1:]
+        return [self.binary(argv[0])] + argv[1:]
+
+    def run(self, argv, data=None):
+        """Run and return (rc, stdout, stderr) without judging rc."""
+        if not isinstance(argv, (list, tuple)):
+            raise TypeError('commands are argv lists, got %r' % (argv,))
+        return spawn(self._resolve(argv), data=data)
+
+    def run_in(self, netns, argv, data=None):
+        """``run`` inside network namespace *netns* (None: here). The module
+        enters it with setns(2) and the command inherits it: no ``ip netns
+        exec`` process, which also unshares a mount namespace and remounts
+        /sys for every call. A missing namespace gives rc 255 and the message
+        ``ip netns exec`` prints."""
+        try:
+            with entered(netns):
+                return self.run(argv, data=data)
+        except NetnsMissing as exc:
+            return 255, '', '%s\n' % exc
+
+    @staticmethod
+    def failure(argv, rc, out, err):
+        """The CommandError for a finished command with a non-zero rc."""
+        return CommandError('%s failed (rc=%s): %s' % (
+            ' '.join(argv[:6]) + (' ...' if len(argv) > 6 else ''), rc,
+            first_line(err) or first_line(out) or 'no output'))
+
+    def check(self, argv, data=None):
+        """Run and return stdout; raise CommandError on a non-zero rc."""
+        rc, out, err = self.run(argv, data=data)
+        if rc != 0:
+            raise self.failure(argv, rc, out, err)
+        return out

@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+"""Pure planner: ``plan(want, have) -> [argv, ...]`` for namespaces and links.
+Addresses and routes are planned by ``ovl.ip.plan_addr``.
+
+Action order (every step may depend on the ones before it):
+  1. create namespaces, their marker files and sysctls;
+  2. delete links, all namespaces first (pruned, ``absent``, and links whose
+     immutable attributes changed), so their names are free again;
+  3. create and converge links in their own namespace (a new veth is made
+     with its peer already moved to ``peer_netns``);
+  4. per namespace: converge veth peers living there, then addresses, then
+     routes;
+  5. ``ethtool -K DEV tx on|off`` for veth ends;
+  6. delete namespaces (``absent`` and pruned) and their marker files.
+``ip`` commands of one namespace in one step are batched by ``ovl.ip.batch``.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.core.runner import netns_argv
+from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.ip.plan_addr import plan_addresses, plan_routes
+from ansible.module_utils.ovl.ip.read import ip_argv
+
+VXLAN_IMMUTABLE = ('id', 'remote', 'local', 'dev', 'dstport')
+
+
+def mark(owner):
+    return 'ovl:%s' % owner
+
+
+def ns_key(ns):
+    return ns or ''
+
+
+class _Plan(object):
+    """Commands collected per step and namespace, flattened in step order."""
+
+    def __init__(self):
+        self.first, self.ethtool, self.last = [], [], []
+        self.steps = ({}, {}, {})   # delete, create/converge, peers+addresses+routes
+        self.fresh = set()          # (ns, dev) made in this run: no addresses yet
+        self.deleted = set()        # (ns, dev) deleted in step 2
+
+    def ip(self, step, ns, *tokens):
+        self.steps[step].setdefault(ns, []).append(ip_argv(ns, *tokens))
+
+    def commands(self):
+        out = list(self.first)
+        for step in self.steps:
+            for ns in sorted(step, key=ns_key):
+                out.extend(step[ns])
+        return out + self.ethtool + self.last
+
+
+def _ns_exists(ns, want, have):
+    if ns is None or ns in have['netns']:
+        return True
+    return any(n['name'] == ns and n['state'] == 'present' for n in want['namespaces'])
+
+
+def plan_namespaces(want, have, plan):
+    made_dir = False
+    listed = set()
+    for ns in want['namespaces']:
+        name = ns['name']
+        listed.add(name)
+        marker = '%s/%s' % (want['mark_dir'], name)
+        if ns['state'] == 'absent':
+            if name in have['netns']:
+                plan.last.append(['ip', 'netns', 'del', name])
+            if name in have['marked']:
+                plan.last.append(['rm', '-f', marker])
+            continue
+        current = have['sysctls'].get(name, {})
+        if name not in have['netns']:
+            plan.first.append(['ip', 'netns', 'add', name])
+            if not made_dir:
+                plan.first.append(['mkdir', '-p', want['mark_dir']])
+                made_dir = True
+            plan.first.append(['touch', marker])
+            current = {}
+        for key, value in sorted(ns['sysctls'].items()):
+            if current.get(key) != value:
+                plan.first.append(netns_argv(name, ['sysctl', '-w', '%s=%s' % (key, value)]))
+    if want['prune']:
+        for name in sorted(have['marked'] - listed):
+            if name in have['netns']:
+                plan.last.append(['ip', 'netns', 'del', name])
+            plan.last.append(['rm', '-f', '%s/%s' % (want['mark_dir'], name)])
+    return set(c[3] for c in plan.last if c[:3] == ['ip', 'netns', 'del'])
+
+
+def _peer_ns(link):
+    return link['peer_netns'] or link['netns']
+
+
+def _links(have, ns):
+    return have['ns'].get(ns, {}).get('links', {})
+
+
+def needs_recreate(link, cur, have):
+    """True when *cur* cannot be converged to *link* with ``ip link set``."""
+    if cur['kind'] != link['kind']:
+        return True
+    if link['kind'] == 'vxlan':
+        return any(cur.get(key) != link[key] for key in VXLAN_IMMUTABLE)
+    pns = _peer_ns(link)
+    if pns == link['netns']:
+        return cur['other_ns'] or cur['peer'] != link['peer']
+    peer = _links(have, pns).get(link['peer'])
+    return (not cur['other_ns'] or peer is None or peer.get('kind') != 'veth'
+            or peer.get('link_index') != cur['ifindex']
+            or cur.get('link_index') != peer.get('ifindex'))
+
+
+def _create(link, owner, plan):
+    ns, name = link['netns'], link['name']
+    mtu = ['mtu', str(link['mtu'])] if link['mtu'] else []
+    argv = ['link', 'add', name] + mtu + ['type', link['kind']]
+    if link['kind'] == 'veth':
+        argv += ['peer', 'name', link['peer']] + mtu
+        if _peer_ns(link) != ns:
+            argv += ['netns', _peer_ns(link)]
+        plan.fresh.add((_peer_ns(link), link['peer']))
+    else:
+        argv += ['id', str(link['id'])]
+        for key in ('remote', 'local', 'dev'):
+            if link[key]:
+                argv += [key, link[key]]
+        argv += ['dstport', str(link['dstport'])]
+        if link['learning'] is not None:
+            argv.append('learning' if link['learning'] else 'nolearning')
+    plan.fresh.add((ns, name))
+    plan.ip(1, ns, *argv)
+    plan.ip(1, ns, 'link', 'set', name, 'alias', mark(owner))
+    if link['state'] == 'up':
+        plan.ip(1, ns, 'link', 'set', name, 'up')
+        if link['kind'] == 'veth':
+            pns = _peer_ns(link)
+            plan.ip(1 if pns == ns else 2, pns, 'link', 'set', link['peer'], 'up')
+
+
+def _converge(link, cur, have, plan):
+    """``ip link set`` for what differs on an existing link (and its peer)."""
+    ns = link['netns']
+    ends = [(1, ns, link['name'], cur)]
+    if link['kind'] == 'veth':
+        pns = _peer_ns(link)
+        ends.append((1 if pns == ns else 2, pns, link['peer'], _links(have, pns).get(link['peer'])))
+    elif link['learning'] is not None and cur.get('learning') != link['learning']:
+        plan.ip(1, ns, 'link', 'set', link['name'], 'type', 'vxlan',
+                'learning' if link['learning'] else 'nolearning')
+    for step, where, dev, now in ends:
+        now = now or {}
+        if link['mtu'] and now.get('mtu') != link['mtu']:
+            plan.ip(step, where, 'link', 'set', dev, 'mtu', str(link['mtu']))
+        if link['state'] in ('up', 'down') and now.get('up') != (link['state'] == 'up'):
+            plan.ip(step, where, 'link', 'set', dev, link['state'])
+
+
+def _ethtool(link, plan, have):
+    if link['tx_offload'] is None or link['state'] == 'absent':
+        return
+    for ns, dev in ((link['netns'], link['name']), (_peer_ns(link), link['peer'])):
+        now = True if (ns, dev) in plan.fresh else have['offload'].get((ns, dev))
+        if now != link['tx_offload']:
+            plan.ethtool.append(netns_argv(ns, ['ethtool', '-K', dev, 'tx',
+                                                'on' if link['tx_offload'] else 'off']))
+
+
+def _delete(plan, ns, name):
+    if (ns, name) not in plan.deleted:
+        plan.deleted.add((ns, name))
+        plan.ip(0, ns, 'link', 'del', name)
+
+
+def plan_links(want, have, plan, doomed):
+    listed = set()
+    for link in want['links']:
+        if link['state'] != 'absent':
+            listed.add((link['netns'], link['name']))
+            if link['kind'] == 'veth':
+                listed.add((_peer_ns(link), link['peer']))
+    if want['prune']:
+        for ns in sorted(have['ns'], key=ns_key):
+            if ns in doomed:
+                continue
+            for name, cur in sorted(have['ns'][ns]['links'].items()):
+                if cur.get('alias') == mark(want['owner']) and (ns, name) not in listed:
+                    _delete(plan, ns, name)
+    for link in want['links']:
+        ns = link['netns']
+        cur = _links(have, ns).get(link['name'])
+        if link['state'] == 'absent':
+            if cur:
+                _delete(plan, ns, link['name'])
+            continue
+        for field, where in (('netns', ns), ('peer_netns', link['peer_netns'])):
+            if not _ns_exists(where, want, have):
+                raise InputError(field, where, 'does not exist (link %s); create the namespace '
+                                 'first (netns module or ip_state namespaces)' % link['name'])
+        if cur and needs_recreate(link, cur, have):
+            _delete(plan, ns, link['name'])
+            cur = None
+        if cur is None:
+            _create(link, want['owner'], plan)
+        else:
+            _converge(link, cur, have, plan)
+        _ethtool(link, plan, have)
+
+
+def plan(want, have):
+    """All commands, in order, that turn *have* into *want*."""
+    p = _Plan()
+    doomed = plan_namespaces(want, have, p)
+    plan_links(want, have, p, doomed)
+    addr_cmds = plan_addresses(want, have, p.fresh)
+    # routes on a device that loses an address may go with it: re-assert them
+    touched = p.fresh | set((ns, argv[4]) for ns, argv in addr_cmds if argv[1] == 'del')
+    for ns, argv in addr_cmds + plan_routes(want, have, touched):
+        p.ip(2, ns, *argv)
+    return p.commands()

@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+"""NAT desired state: validate user input and turn it into backend-neutral
+rules.
+
+A rule is ``(comment, terms)``: *comment* is ``<owner>:<id>`` (the mark that
+makes it ours) and *terms* is a canonical tuple such as
+``(('saddr', '10.0.0.0/24'), ('oifname', 'qg0'), ('masquerade',))``.
+Both backends (iptables, nft) render terms to their syntax and parse their
+machine-readable output back to terms, so comparing is comparing tuples.
+Nothing here touches the machine.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname, ip_address
+
+SNAT, FORWARD = 'snat', 'forward'          # chain keys (OVL-POSTROUTING, OVL-FORWARD)
+ACTIONS = ('masquerade', 'snat')
+ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}$')
+OWNER_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
+NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
+HOST = '@host'                               # label of the host namespace in results
+
+# canonical order of terms inside a rule: matches first, verdict last
+_ORDER = {'saddr': 0, 'iifname': 1, 'oifname': 2, 'ctstate': 3, 'raw': 4}
+
+
+def canon(terms):
+    """Sort terms into the canonical order (stable for unknown ones)."""
+    return tuple(sorted(terms, key=lambda t: _ORDER.get(t[0], 5)))
+
+
+def states(text):
+    """'NEW,INVALID' / ['new','invalid'] -> 'invalid,new' (sorted, lower)."""
+    if isinstance(text, (list, tuple)):
+        text = ','.join(text)
+    return ','.join(sorted(s.strip().lower() for s in text.split(',') if s.strip()))
+
+
+def host_net(value):
+    """'10.1.0.5' -> '10.1.0.5/32'; '10.0.0.0/24' unchanged."""
+    return str(ipaddress.ip_network(value, strict=False))
+
+
+def check_netns(value, field='netns'):
+    if value in (None, ''):
+        return None
+    if not isinstance(value, str) or not NETNS_RE.match(value) or value in ('.', '..'):
+        raise InputError(field, value, 'is not a network namespace name ([A-Za-z0-9_.-], 1-64)')
+    return value
+
+
+def check_owner(value, field='owner'):
+    if not isinstance(value, str) or not OWNER_RE.match(value):
+        raise InputError(field, value, 'is not an owner mark ([A-Za-z0-9_-], 1-32)')
+    return value
+
+
+def check_id(value, field='id'):
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise InputError(field, value, 'is not a rule id ([A-Za-z0-9_.:-], 1-200, no spaces)')
+    return value
+
+
+def _at(field, name):
+    return '%s.%s' % (field, name) if field else name
+
+
+def snat_rule(item, field='', owner='ovl'):
+    """Validate one snat entry; return (comment, terms).
+
+    *field* is the path of the entry (``namespaces[0].snat[1]``), '' for
+    the per-rule module whose options are the entry's keys."""
+    rid = check_id(item.get('id'), _at(field, 'id'))
+    source = cidr(item.get('source'), _at(field, 'source'))
+    if ipaddress.ip_network(source).version != 4:
+        raise InputError(_at(field, 'source'), item.get('source'), 'is not an IPv4 network (NAT is IPv4 only)')
+    out = ifname(item.get('out_interface'), _at(field, 'out_interface'))
+    action = item.get('action') or 'masquerade'
+    if action not in ACTIONS:
+        raise InputError(_at(field, 'action'), action, 'is not one of %s' % ', '.join(ACTIONS))
+    to_source = item.get('to_source')
+    if to_source not in (None, '') and action != 'snat':
+        raise InputError(_at(field, 'to_source'), to_source, 'is only allowed with action: snat')
+    if action == 'snat':
+        if to_source in (None, ''):
+            raise InputError(_at(field, 'to_source'), to_source, 'is required with action: snat')
+        to_source = ip_address(to_source, _at(field, 'to_source'))
+        if ipaddress.ip_address(to_source).version != 4:
+            raise InputError(_at(field, 'to_source'), item.get('to_source'), 'is not an IPv4 address')
+        verdict = ('snat', to_source)
+    else:
+        verdict = ('masquerade',)
+    return ('%s:%s' % (owner, rid), (('saddr', source), ('oifname', out), verdict))
+
+
+def block_rules(item, field, owner='ovl'):
+    """One block_inbound entry -> its two rules: replies return, new drop."""
+    dev = ifname(item.get('in_interface'), field + '.in_interface')
+    rid = check_id(item.get('id') or 'in-%s' % dev, field + '.id')
+    comment = '%s:%s' % (owner, rid)
+    return comment, [
+        (comment, (('iifname', dev), ('ctstate', 'established,related'), ('return',))),
+        (comment, (('iifname', dev), ('ctstate', 'invalid,new'), ('drop',))),
+    ]
+
+
+def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
+    """One namespaces[] item -> the planner's want for that namespace.
+
+    ``entries[chain]`` is an ordered list of ``(comment, [rules])``;
+    ``remove[chain]`` lists comments to delete (per-rule state=absent).
+    """
+    netns = check_netns(spec.get('netns'), field + '.netns')
+    entries = {SNAT: [], FORWARD: []}
+    seen = {}
+    for i, item in enumerate(spec.get('snat') or []):
+        path = '%s.snat[%d]' % (field, i)
+        comment, terms = snat_rule(item, path, owner)
+        _unique(seen, comment, path)
+        entries[SNAT].append((comment, [(comment, terms)]))
+    for i, item in enumerate(spec.get('block_inbound') or []):
+        path = '%s.block_inbound[%d]' % (field, i)
+        comment, rules = block_rules(item, path, owner)
+        _unique(seen, comment, path)
+        entries[FORWARD].append((comment, rules))
+    return make_want(netns, entries, prune, remove)
+
+
+def make_want(netns, entries=None, prune=False, remove=None):
+    """The planner's want for one namespace."""
+    entries = entries or {}
+    remove = remove or {}
+    return dict(netns=netns, prune=bool(prune),
+                entries={SNAT: list(entries.get(SNAT, [])), FORWARD: list(entries.get(FORWARD, []))},
+                remove={SNAT: list(remove.get(SNAT, [])), FORWARD: list(remove.get(FORWARD, []))})
+
+
+def _unique(seen, comment, path):
+    if comment in seen:
+        raise InputError(path + '.id', comment.split(':', 1)[1],
+                         'is used twice in one namespace (also at %s)' % seen[comment])
+    seen[comment] = path
+
+
+def state_want(namespaces, owner='ovl', prune=False):
+    """nat_state input -> list of per-namespace wants (netns unique)."""
+    owner = check_owner(owner)
+    wants, seen = [], {}
+    for i, spec in enumerate(namespaces or []):
+        field = 'namespaces[%d]' % i
+        want = namespace_want(spec, field, owner, prune)
+        label = want['netns'] or HOST
+        if label in seen:
+            raise InputError(field + '.netns', spec.get('netns'),
+                             'is listed twice (also at %s)' % seen[label])
+        seen[label] = field
+        wants.append(want)
+    return wants

@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+"""Rule syntax of both backends: render canonical terms to iptables tokens /
+nft text, and parse ``iptables-save`` tokens / ``nft -j`` expressions back
+to canonical terms. Anything not understood becomes a ``('raw', ...)`` term,
+so it never compares equal to a rule we want. Pure functions."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, canon, host_net, states
+
+# chain key -> (table, our chain, built-in chain that jumps to it)
+IPT_CHAINS = {SNAT: ('nat', 'OVL-POSTROUTING', 'POSTROUTING'),
+              FORWARD: ('filter', 'OVL-FORWARD', 'FORWARD')}
+JUMP_COMMENT = 'ovl'
+# nft: our own table; chain key -> (chain, base chain definition)
+NFT_FAMILY, NFT_TABLE = 'ip', 'ovl'
+NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
+              FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;')}
+
+# iptables ------------------------------------------------------------------
+
+_IPT_VERDICTS = {'MASQUERADE': 'masquerade', 'RETURN': 'return', 'DROP': 'drop'}
+_SAFE = re.compile(r'^[^\s"\'\\]+$')
+
+
+def ipt_tokens(comment, terms):
+    """(comment, terms) -> iptables rule spec tokens (iptables-save order)."""
+    out, tail = [], []
+    for term in terms:
+        kind = term[0]
+        if kind == 'saddr':
+            out += ['-s', term[1]]
+        elif kind == 'iifname':
+            out += ['-i', term[1]]
+        elif kind == 'oifname':
+            out += ['-o', term[1]]
+        elif kind == 'ctstate':
+            out += ['-m', 'conntrack', '--ctstate', term[1].upper()]
+        elif kind == 'snat':
+            tail = ['-j', 'SNAT', '--to-source', term[1]]
+        elif kind == 'jump':
+            tail = ['-j', term[1]]
+        elif kind in ('masquerade', 'return', 'drop'):
+            tail = ['-j', kind.upper()]
+        else:
+            raise ValueError('cannot render term %r for iptables' % (term,))
+    if comment is not None:
+        out += ['-m', 'comment', '--comment', comment]
+    return out + tail
+
+
+def ipt_quote(token):
+    """Quote a token the way iptables-restore reads it (double quotes only)."""
+    if _SAFE.match(token):
+        return token
+    return '"%s"' % token.replace('\\', '\\\\').replace('"', '\\"')
+
+
+def ipt_line(chain, tokens):
+    return ' '.join(['-A', chain] + [ipt_quote(t) for t in tokens])
+
+
+def ipt_parse(tokens):
+    """iptables-save rule tokens (after '-A CHAIN') -> (comment, terms)."""
+    terms, comment, i = [], None, 0
+    while i < len(tokens):
+        tok = tokens[i]
+        arg = tokens[i + 1] if i + 1 < len(tokens) else None
+        if arg is None:
+            terms.append(('raw', ' '.join(tokens[i:])))
+            break
+        if tok == '-s':
+            terms.append(('saddr', _net(arg)))
+        elif tok == '-i':
+            terms.append(('iifname', arg))
+        elif tok == '-o':
+            terms.append(('oifname', arg))
+        elif tok == '-m' and arg in ('comment', 'conntrack'):
+            pass
+        elif tok == '--ctstate':
+            terms.append(('ctstate', states(arg)))
+        elif tok == '--comment':
+            comment = arg
+        elif tok == '-j' and arg in _IPT_VERDICTS:
+            terms.append((_IPT_VERDICTS[arg],))
+        elif tok == '-j' and arg == 'SNAT':
+            pass
+        elif tok == '--to-source':
+            terms.append(('snat', arg))
+        elif tok == '-j':
+            terms.append(('jump', arg))
+        else:
+            terms.append(('raw', ' '.join(tokens[i:])))
+            break
+        i += 2
+    return comment, canon(terms)
+
+
+def _net(text):
+    try:
+        return host_net(text)
+    except ValueError:
+        return text
+
+# nft -----------------------------------------------------------------------
+
+
+def nft_text(comment, terms):
+    """(comment, terms) -> nft rule statement text."""
+    out = []
+    for term in terms:
+        kind = term[0]
+        if kind == 'saddr':
+            out.append('ip saddr %s' % term[1])
+        elif kind in ('iifname', 'oifname'):
+            out.append('%s "%s"' % (kind, term[1]))
+        elif kind == 'ctstate':
+            out.append('ct state %s' % term[1])
+        elif kind == 'snat':
+            out.append('snat to %s' % term[1])
+        elif kind in ('masquerade', 'return', 'drop'):
+            out.append(kind)
+        elif kind == 'raw':          # only ever shown in a diff, never written
+            out.append(term[1])
+        else:
+            raise ValueError('cannot render term %r for nft' % (term,))
+    if comment is not None:
+        out.append('comment "%s"' % comment)
+    return ' '.join(out)
+
+
+def nft_parse(expr):
+    """``nft -j`` rule ``expr`` list -> canonical terms."""
+    terms = []
+    for stmt in expr or []:
+        term = _nft_term(stmt)
+        terms.append(term if term else ('raw', json.dumps(stmt, sort_keys=True)))
+    return canon(terms)
+
+
+def _nft_term(stmt):
+    if not isinstance(stmt, dict) or len(stmt) != 1:
+        return None
+    (key, val), = stmt.items()
+    if key in ('masquerade', 'return', 'drop') and not val:
+        return (key,)
+    if key == 'snat' and isinstance(val, dict) and set(val) <= {'addr', 'family'} \
+            and isinstance(val.get('addr'), str):
+        return ('snat', val['addr'])
+    if key != 'match' or not isinstance(val, dict):
+        return None
+    left, right, op = val.get('left'), val.get('right'), val.get('op')
+    if not isinstance(left, dict):
+        return None
+    if left == {'payload': {'protocol': 'ip', 'field': 'saddr'}} and op == '==':
+        if isinstance(right, str):
+            return ('saddr', _net(right))
+        if isinstance(right, dict) and 'prefix' in right:
+            return ('saddr', _net('%s/%s' % (right['prefix'].get('addr'), right['prefix'].get('len'))))
+    meta = left.get('meta', {}).get('key') if isinstance(left.get('meta'), dict) else None
+    if meta in ('iifname', 'oifname') and op == '==' and isinstance(right, str):
+        return (meta, right)
+    ct = left.get('ct', {}).get('key') if isinstance(left.get('ct'), dict) else None
+    if ct == 'state' and op in ('in', '=='):
+        if isinstance(right, str) or isinstance(right, list) and all(isinstance(s, str) for s in right):
+            return ('ctstate', states(right))
+    return None

@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""Open vSwitch bridges and ports: model, one-process read, planners, one-transaction exec."""

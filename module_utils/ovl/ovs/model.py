@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+"""Turn module parameters into normalised desired OVS objects, validating
+every value with a message that names the field (``ports[3].tag``)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.core import validate as v
+
+PORT_TYPES = ('system', 'internal', 'patch', 'vxlan')
+VLAN_MODES = ('access', 'trunk', 'native-tagged', 'native-untagged', 'dot1q-tunnel')
+DATAPATH_TYPES = ('system', 'netdev')
+FAIL_MODES = ('secure', 'standalone')
+
+
+def _field(prefix, name):
+    return '%s%s' % (prefix, name)
+
+
+def string_map(value, field):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise v.InputError(field, value, 'is not a mapping')
+    out = {}
+    for key, val in value.items():
+        if not isinstance(key, str) or not key:
+            raise v.InputError(field, key, 'has a key that is not a non-empty string')
+        out[key] = None if val is None else str(val)
+    return out
+
+
+def vxlan_options(remote_ip, key, dst_port=4789, local_ip=None, prefix=''):
+    """Interface options of a VXLAN port, validated."""
+    if remote_ip is None:
+        raise v.InputError(_field(prefix, 'remote_ip'), remote_ip, 'is required for a vxlan port')
+    options = {}
+    options['remote_ip'] = ('flow' if str(remote_ip) == 'flow'
+                            else v.ip_address(remote_ip, _field(prefix, 'remote_ip')))
+    if key is None:
+        raise v.InputError(_field(prefix, 'key'), key, 'is required for a vxlan port (VNI or flow)')
+    options['key'] = 'flow' if str(key) == 'flow' else str(v.vni(key, _field(prefix, 'key')))
+    options['dst_port'] = str(v.port_number(4789 if dst_port is None else dst_port,
+                                            _field(prefix, 'dst_port')))
+    if local_ip:
+        options['local_ip'] = v.ip_address(local_ip, _field(prefix, 'local_ip'))
+    return options
+
+
+def normalize_bridge(params, prefix=''):
+    br = {'name': v.ifname(params.get('name'), _field(prefix, 'name'))}
+    for key, choices in (('datapath_type', DATAPATH_TYPES), ('fail_mode', FAIL_MODES)):
+        value = params.get(key)
+        if value is not None and value not in choices:
+            raise v.InputError(_field(prefix, key), value, 'is not one of %s' % ', '.join(choices))
+        br[key] = value
+    br['mtu'] = v.mtu(params['mtu'], _field(prefix, 'mtu')) if params.get('mtu') else None
+    br['other_config'] = string_map(params.get('other_config'), _field(prefix, 'other_config'))
+    br['external_ids'] = string_map(params.get('external_ids'), _field(prefix, 'external_ids'))
+    return br
+
+
+def normalize_port(params, prefix=''):
+    """A desired port; vxlan ports take remote_ip/key/dst_port/local_ip as
+    options or as top-level fields (the tunnel front)."""
+    f = lambda name: _field(prefix, name)  # noqa: E731
+    port = {'name': v.ifname(params.get('name'), f('name')),
+            'bridge': v.ifname(params.get('bridge'), f('bridge'))}
+    ptype = params.get('type') or 'system'
+    if ptype not in PORT_TYPES:
+        raise v.InputError(f('type'), ptype, 'is not one of %s' % ', '.join(PORT_TYPES))
+    port['type'] = ptype
+    port['tag'] = None if params.get('tag') is None else v.vlan_tag(params['tag'], f('tag'))
+    trunks = params.get('trunks') or []
+    port['trunks'] = sorted(set(v.vlan_tag(t, '%s[%d]' % (f('trunks'), i))
+                                for i, t in enumerate(trunks)))
+    mode = params.get('vlan_mode')
+    if mode is not None and mode not in VLAN_MODES:
+        raise v.InputError(f('vlan_mode'), mode, 'is not one of %s' % ', '.join(VLAN_MODES))
+    port['vlan_mode'] = mode
+    port['mtu'] = v.mtu(params['mtu'], f('mtu')) if params.get('mtu') else None
+    options = string_map(params.get('options'), f('options'))
+    if ptype == 'vxlan':
+        options = dict(options)
+        pick = lambda k: params.get(k) if params.get(k) is not None else options.get(k)  # noqa: E731
+        options.update(vxlan_options(pick('remote_ip'), pick('key'), pick('dst_port'),
+                                     pick('local_ip'), prefix))
+    if ptype == 'patch':
+        peer = params.get('peer') or options.get('peer')
+        options['peer'] = v.ifname(peer, f('peer'))
+        if options['peer'] == port['name']:
+            raise v.InputError(f('peer'), peer, 'is the port itself; a patch peer is another port')
+    port['options'] = dict((k, val) for k, val in options.items() if val is not None)
+    port['external_ids'] = string_map(params.get('external_ids'), f('external_ids'))
+    tenant = params.get('tenant')
+    if tenant is not None:
+        port['tenant'] = str(tenant)
+    port['untagged'] = bool(params.get('untagged'))
+    return port

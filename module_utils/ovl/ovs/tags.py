@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+"""Host-local VLAN tags for tenants: stable across runs and across unrelated
+tenant additions and removals.
+
+The tag of a tenant is stored where it is used: on the tenant's own ports
+(``external_ids:ovl-tenant``). A tenant keeps the tag its ports carry; a new
+tenant gets the lowest tag not used by a kept tenant nor by any other port
+on the same bridges (see ``reserved_tags``).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.ovs.plan import TENANT_KEY, is_ours
+
+MAX_TAG = 4094
+
+
+class TagError(ValueError):
+    pass
+
+
+def current_tags(state, owner):
+    """tenant -> the tag most of its ports carry now (lowest on a tie)."""
+    seen = {}
+    for port in state['ports'].values():
+        tenant = port['external_ids'].get(TENANT_KEY)
+        if tenant and is_ours(port, owner) and port['tag'] is not None:
+            counts = seen.setdefault(tenant, {})
+            counts[port['tag']] = counts.get(port['tag'], 0) + 1
+    return dict((t, sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
+                for t, c in seen.items())
+
+
+def reserved_tags(state, owner, bridges, tenants):
+    """Tags on the bridges carried by any port that is not one of our ports
+    of a wanted tenant: foreign ports, our ports without a tenant, ports of
+    tenants being removed (their tag is free again on the next run)."""
+    reserved = set()
+    for port in state['ports'].values():
+        if port['bridge'] not in bridges or port['tag'] is None:
+            continue
+        tenant = port['external_ids'].get(TENANT_KEY)
+        if not (is_ours(port, owner) and tenant in tenants):
+            reserved.add(port['tag'])
+    return reserved
+
+
+def allocate_tags(tenants, state, owner, bridges, pinned=None, reserved=()):
+    """Return {tenant: tag} for every tenant in *tenants* (an iterable).
+
+    *pinned*: tenant -> tag given explicitly by the caller (wins).
+    *reserved*: further tags not to hand out (explicit tags of other ports).
+    """
+    pinned = dict(pinned or {})
+    have = current_tags(state, owner)
+    wanted = sorted(set(tenants))
+    used = set(pinned.values()) | set(reserved) | reserved_tags(state, owner, bridges, set(wanted))
+    result = {}
+    for tenant in wanted:
+        if tenant in pinned:
+            result[tenant] = pinned[tenant]
+    for tenant in wanted:
+        if tenant in result:
+            continue
+        tag = have.get(tenant)
+        if tag is not None and tag not in used:
+            result[tenant] = tag
+            used.add(tag)
+    free = (t for t in range(1, MAX_TAG + 1) if t not in used)
+    for tenant in wanted:
+        if tenant not in result:
+            try:
+                result[tenant] = next(free)
+            except StopIteration:
+                raise TagError('no free VLAN tag left for tenant %s (all 4094 in use)' % tenant)
+    return result

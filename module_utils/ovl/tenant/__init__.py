@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""The tenant inventory (controller side): load, validate, and per-host desired state."""

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+"""Load every tenant file of a directory, validate all of it, normalise.
+
+``load_tenants(tenants_dir, hosts, schema, base_dir=None) -> (tenants, errors)``
+*errors* holds every problem found, one line each, as
+``inventory/tenants/red.yml: vni: 100 is already used by tenant blue
+(inventory/tenants/blue.yml)``; *tenants* (sorted by name) is empty when
+there is any error.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.ovl.tenant.cross import cross_errors
+from ansible.module_utils.ovl.tenant.hosts import all_host_facts
+from ansible.module_utils.ovl.tenant.normalize import normalise
+from ansible.module_utils.ovl.tenant.schema import schema_check
+from ansible.module_utils.ovl.tenant.yaml_file import load_file
+
+SUFFIXES = ('.yml', '.yaml')
+SCHEMA_RELPATH = os.path.join('schema', 'tenant.schema.json')
+KINDS = {'list': 'a list', 'str': 'plain text', 'int': 'a number', 'float': 'a number',
+         'bool': 'a boolean'}
+EMPTY = 'the file is empty (expected a mapping with name, vni, subnet, endpoints)'
+
+
+def tenant_files(tenants_dir):
+    """Sorted paths of the tenant files (*.yml, *.yaml; hidden files skipped)."""
+    names = [n for n in os.listdir(tenants_dir)
+             if n.endswith(SUFFIXES) and not n.startswith('.')
+             and os.path.isfile(os.path.join(tenants_dir, n))]
+    return [os.path.join(tenants_dir, n) for n in sorted(names)]
+
+
+def find_schema(start):
+    """schema/tenant.schema.json in *start* or the nearest parent holding it."""
+    here = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(here, SCHEMA_RELPATH)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def display_path(path, base_dir):
+    """*path* relative to *base_dir*; absolute when it lies outside it."""
+    if base_dir:
+        shown = os.path.relpath(os.path.abspath(path), os.path.abspath(base_dir))
+        return os.path.abspath(path) if shown.startswith('..') else shown
+    return path
+
+
+def _read(path, shown, schema, errors):
+    """The schema-valid document of *path*, or None (errors appended)."""
+    data, problem = load_file(path)
+    if problem is None and data is None:
+        problem = EMPTY
+    elif problem is None and not isinstance(data, dict):
+        problem = ('the file holds %s, expected a mapping with name, vni, subnet, endpoints'
+                   % KINDS.get(type(data).__name__, 'a %s' % type(data).__name__))
+    if problem is not None:
+        errors.append((shown, problem))
+        return None
+    found, structural = schema_check(schema, data)
+    errors.extend((shown, line) for line in found)
+    return None if structural else data  # unknown keys alone: still check the rest
+
+
+def load_tenants(tenants_dir, hosts, schema, base_dir=None):
+    facts, host_errors = all_host_facts(hosts)
+    if not os.path.isdir(tenants_dir):
+        return [], host_errors + ['%s: tenants directory does not exist'
+                                  % display_path(tenants_dir, base_dir)]
+    docs, tenants, errors = [], [], []
+    for path in tenant_files(tenants_dir):
+        shown = display_path(path, base_dir)
+        data = _read(path, shown, schema, errors)
+        if data is None:
+            continue
+        docs.append((shown, data))
+        stem = os.path.splitext(os.path.basename(path))[0]
+        tenant, found = normalise(data, stem, facts)
+        errors.extend((shown, line) for line in found)
+        if tenant is not None:
+            tenant['file'] = shown
+            tenants.append(tenant)
+    errors.extend(cross_errors(docs))
+    if errors or host_errors:
+        # grouped by file (stable: within a file, in the order found)
+        return [], host_errors + ['%s: %s' % pair for pair in
+                                  sorted(errors, key=lambda pair: pair[0])]
+    return sorted(tenants, key=lambda t: t['name']), []

@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+"""Checks of one schema-valid tenant document and its normalised form.
+
+``normalise(data, stem, facts) -> (tenant, errors)``: *stem* is the file name
+without extension, *facts* the per-host facts (ovl.tenant.hosts.all_host_facts).
+Errors are 'field: value reason' lines; *tenant* is None when there are any.
+
+Normalised tenant::
+
+    {name, vni, subnet, prefixlen, gateway, snat, mtu, hosts: [host, ...],
+     endpoints: [{name, host, ip, prefixlen}, ...]}   # sorted by (name, host)
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
+from ansible.module_utils.ovl.tenant.hosts import mtu_limit
+
+RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
+
+
+def _line(field, value, reason):
+    return str(InputError(field, value, reason))
+
+
+def _address_errors(field, text, net, gateway=None):
+    """Errors of an address that must be a usable host address of *net*."""
+    addr = ipaddress.ip_address(text)
+    if addr not in net:
+        return [_line(field, text, 'is not inside subnet %s' % net)]
+    if addr == net.network_address:
+        return [_line(field, text, 'is the network address of subnet %s' % net)]
+    if addr == net.broadcast_address:
+        return [_line(field, text, 'is the broadcast address of subnet %s' % net)]
+    if gateway is not None and addr == gateway:
+        return [_line(field, text, 'is the gateway address of the tenant')]
+    return []
+
+
+def _subnet(data, errors):
+    try:
+        net = ipaddress.ip_network(cidr(data['subnet'], 'subnet'))
+    except InputError as exc:
+        errors.append(str(exc))
+        return None
+    if net.prefixlen > 30:
+        errors.append(_line('subnet', data['subnet'],
+                            'leaves no room for a gateway and endpoints (use /30 or larger)'))
+        return None
+    return net
+
+
+def _endpoints(data, net, gateway, facts, errors):
+    seen_ip, seen_name, out = {}, {}, []
+    for index, ep in enumerate(data.get('endpoints') or []):
+        where = 'endpoints[%d]' % index
+        try:
+            ifname(ep['name'], where + '.name')
+        except InputError as exc:
+            errors.append(str(exc))
+        if ep['name'].startswith(RESERVED_PREFIXES):
+            errors.append(_line(where + '.name', ep['name'], "starts with 'ovr-', which is "
+                                'reserved for router namespaces'))
+        key = (ep['name'], ep['host'])
+        if key in seen_name:
+            errors.append(_line(where + '.name', ep['name'], 'is already used on %s by '
+                                'endpoints[%d] of this tenant' % (ep['host'], seen_name[key])))
+        seen_name.setdefault(key, index)
+        if ep['host'] not in facts:
+            errors.append(_line(where + '.host', ep['host'], 'is not a host of overlay_hosts '
+                                '(known: %s)' % (', '.join(sorted(facts)) or 'none')))
+        if net is not None:
+            bad = _address_errors(where + '.ip', ep['ip'], net, gateway)
+            errors.extend(bad)
+            if not bad and ep['ip'] in seen_ip:
+                errors.append(_line(where + '.ip', ep['ip'], 'is already used by endpoints[%d]'
+                                    ' of this tenant' % seen_ip[ep['ip']]))
+            seen_ip.setdefault(ep['ip'], index)
+            out.append(dict(name=ep['name'], host=ep['host'], ip=ep['ip'],
+                            prefixlen=net.prefixlen))
+    return sorted(out, key=lambda e: (e['name'], e['host']))
+
+
+def normalise(data, stem, facts):
+    errors = []
+    if data['name'] != stem:
+        errors.append(_line('name', data['name'], "differs from the file name '%s' (rename the "
+                            'file or change name)' % stem))
+    net = _subnet(data, errors)
+    gateway = None
+    if net is not None:
+        if data.get('gateway') is None:
+            gateway = next(net.hosts())
+        else:
+            bad = _address_errors('gateway', data['gateway'], net)
+            errors.extend(bad)
+            gateway = None if bad else ipaddress.ip_address(data['gateway'])
+    endpoints = _endpoints(data, net, gateway, facts, errors)
+    hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or []))
+    limit, by = mtu_limit(facts, hosts)
+    tenant_mtu = data.get('mtu', limit)
+    if tenant_mtu > limit:
+        errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus 50 '
+                            'for VXLAN' % (limit, limit + 50, by or 'the hosts')))
+    if errors:
+        return None, errors
+    return dict(name=data['name'], vni=int(data['vni']), subnet=str(net),
+                prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
+                mtu=int(tenant_mtu), hosts=hosts, endpoints=endpoints), []

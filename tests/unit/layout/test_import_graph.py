@@ -1,0 +1,73 @@
+"""The allowed import directions inside module_utils/ovl (docs/design.md):
+
+    tenant -> ovs, ip, nat, flows -> core
+
+A concern package (ovs, ip, nat, flows) imports only itself and core, never
+another concern and never tenant; core imports only core. The test reads the
+import statements of every file, so a new sideways import fails here.
+"""
+import ast
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PKG = os.path.join(ROOT, 'module_utils', 'ovl')
+PREFIX = 'ansible.module_utils.ovl'
+CONCERNS = ('ovs', 'ip', 'nat', 'flows')
+ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS)},
+               **dict((c, {c, 'core'}) for c in CONCERNS))
+
+
+def ovl_files():
+    for here, _dirs, files in os.walk(PKG):
+        for name in sorted(files):
+            if name.endswith('.py'):
+                yield os.path.join(here, name)
+
+
+def package_of(path):
+    rel = os.path.relpath(path, PKG).split(os.sep)
+    return rel[0] if len(rel) > 1 else ''
+
+
+def imported(path):
+    """Dotted names of ansible.module_utils.ovl modules *path* imports."""
+    with open(path) as handle:
+        tree = ast.parse(handle.read(), path)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == PREFIX:
+                found.extend(PREFIX + '.' + a.name for a in node.names)
+            elif node.module.startswith('ansible.module_utils'):
+                found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names if a.name.startswith('ansible.module_utils'))
+    return found
+
+
+def test_every_package_is_known():
+    packages = sorted(set(package_of(p) for p in ovl_files()) - {''})
+    assert packages == sorted(ALLOWED)
+
+
+@pytest.mark.parametrize('path', list(ovl_files()), ids=lambda p: os.path.relpath(p, PKG))
+def test_imports_follow_the_layers(path):
+    mine = package_of(path)
+    for name in imported(path):
+        if not name.startswith(PREFIX + '.'):
+            # ansible's own module_utils (basic, common...) only; no flat project modules
+            assert name.split('.')[2] in ('basic', 'common', 'six', 'compat'), (path, name)
+            continue
+        target = name[len(PREFIX) + 1:].split('.')[0]
+        assert target in ALLOWED[mine], '%s (package %s) imports %s' % (
+            os.path.relpath(path, ROOT), mine, name)
+
+
+def test_the_checker_sees_a_sideways_import(tmp_path):
+    """The checker itself can fail: a planted flows -> ovs import is found."""
+    bad = tmp_path / 'bad.py'
+    bad.write_text('from ansible.module_utils.ovl.ovs.read import parse_state\n')
+    assert imported(str(bad)) == ['ansible.module_utils.ovl.ovs.read']
+    assert 'ovs' not in ALLOWED['flows']

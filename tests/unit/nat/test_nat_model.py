@@ -1,0 +1,74 @@
+"""nat_model: input validation and normalisation (tables, no mocks)."""
+import pytest
+
+from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, snat_rule, state_want
+from ansible.module_utils.ovl.core.validate import InputError
+
+GOOD = dict(id='blue', source='10.0.0.0/24', out_interface='qg0')
+
+
+@pytest.mark.parametrize('item, expected', [
+    (GOOD, ('ovl:blue', (('saddr', '10.0.0.0/24'), ('oifname', 'qg0'), ('masquerade',)))),
+    (dict(GOOD, source='10.1.0.5'), ('ovl:blue', (('saddr', '10.1.0.5/32'), ('oifname', 'qg0'), ('masquerade',)))),
+    (dict(GOOD, action='snat', to_source='192.0.2.1'),
+     ('ovl:blue', (('saddr', '10.0.0.0/24'), ('oifname', 'qg0'), ('snat', '192.0.2.1')))),
+    (dict(GOOD, action='masquerade', to_source=None),
+     ('ovl:blue', (('saddr', '10.0.0.0/24'), ('oifname', 'qg0'), ('masquerade',)))),
+])
+def test_snat_rule_normalises(item, expected):
+    assert snat_rule(item) == expected
+
+
+@pytest.mark.parametrize('item, field, text', [
+    (dict(GOOD, source='10.0.0.1/24'), 'source', 'did you mean 10.0.0.0/24'),
+    (dict(GOOD, source='10.0.0.0/33'), 'source', 'not a network'),
+    (dict(GOOD, source='fd00::/64'), 'source', 'not an IPv4 network'),
+    (dict(GOOD, out_interface='way-too-long-name0'), 'out_interface', 'longer than 15'),
+    (dict(GOOD, out_interface='eth 0'), 'out_interface', 'characters outside'),
+    (dict(GOOD, to_source='192.0.2.1'), 'to_source', 'only allowed with action: snat'),
+    (dict(GOOD, action='snat'), 'to_source', 'required with action: snat'),
+    (dict(GOOD, action='snat', to_source='192.0.2.300'), 'to_source', 'not an IP address'),
+    (dict(GOOD, action='snat', to_source='fd00::1'), 'to_source', 'not an IPv4 address'),
+    (dict(GOOD, action='dnat'), 'action', 'not one of'),
+    (dict(GOOD, id='has space'), 'id', 'not a rule id'),
+])
+def test_snat_rule_rejects(item, field, text):
+    with pytest.raises(InputError) as err:
+        snat_rule(item, 'namespaces[0].snat[2]')
+    assert err.value.field == 'namespaces[0].snat[2].' + field
+    assert text in str(err.value)
+    assert str(err.value).startswith('namespaces[0].snat[2].%s: ' % field)
+
+
+def test_state_want_builds_entries_in_order():
+    wants = state_want([
+        dict(netns='ovr-blue', snat=[GOOD, dict(GOOD, id='b2', source='10.9.0.0/16')],
+             block_inbound=[dict(in_interface='qg0')]),
+        dict(netns=None, snat=[dict(GOOD, id='up', out_interface='eth0')]),
+    ], owner='ovl', prune=True)
+    assert [w['netns'] for w in wants] == ['ovr-blue', None]
+    blue = wants[0]
+    assert blue['prune'] is True
+    assert [c for c, _ in blue['entries'][SNAT]] == ['ovl:blue', 'ovl:b2']
+    (comment, rules), = blue['entries'][FORWARD]
+    assert comment == 'ovl:in-qg0'
+    assert rules == [
+        ('ovl:in-qg0', (('iifname', 'qg0'), ('ctstate', 'established,related'), ('return',))),
+        ('ovl:in-qg0', (('iifname', 'qg0'), ('ctstate', 'invalid,new'), ('drop',))),
+    ]
+
+
+@pytest.mark.parametrize('namespaces, owner, field, text', [
+    ([dict(netns='a'), dict(netns='a')], 'ovl', 'namespaces[1].netns', 'listed twice'),
+    ([dict(), dict(netns=None)], 'ovl', 'namespaces[1].netns', 'listed twice'),
+    ([dict(netns='bad/ns')], 'ovl', 'namespaces[0].netns', 'not a network namespace'),
+    ([dict(snat=[GOOD, GOOD])], 'ovl', 'namespaces[0].snat[1].id', 'used twice'),
+    ([dict(block_inbound=[dict(in_interface='a b')])], 'ovl',
+     'namespaces[0].block_inbound[0].in_interface', 'characters outside'),
+    ([dict()], 'o v l', 'owner', 'not an owner'),
+])
+def test_state_want_rejects(namespaces, owner, field, text):
+    with pytest.raises(InputError) as err:
+        state_want(namespaces, owner)
+    assert err.value.field == field
+    assert text in str(err.value)

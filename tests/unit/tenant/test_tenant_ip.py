@@ -1,0 +1,117 @@
+"""overlay_host_ip: tenant inventory -> ip_state input of one host."""
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from overlay import overlay_host_ip
+from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
+from ansible.module_utils.ovl.tenant.names import endpoint_port
+
+GREEN = tenant('green', 300, subnet='172.16.10.0/24', mtu=1400,
+               endpoints=[('g1', 'host1', '172.16.10.11'), ('g2', 'host2', '172.16.10.12')])
+BLUE = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11')])
+EMPTY = dict(namespaces=[], links=[], addresses=[], routes=[])
+
+
+def veth(name, peer, netns, mtu=1450, **extra):
+    link = dict(name=name, kind='veth', peer=peer, peer_netns=netns, state='up')
+    if mtu:
+        link['mtu'] = mtu
+    link.update(extra)
+    return link
+
+
+def router(tenant_name, slot_base, mtu=1450, gateway='10.0.0.1/24', **extra):
+    """The router part of the output for transit network 169.254.<slot_base>/30."""
+    net = '169.254.0.%d' % slot_base
+    host_end, router_end = '169.254.0.%d' % (slot_base + 1), '169.254.0.%d' % (slot_base + 2)
+    ns = 'ovr-' + tenant_name
+    return dict(
+        namespaces=[dict(name=ns, sysctls={'net.ipv4.ip_forward': 1})],
+        links=[veth('ovg-' + tenant_name, 'qr0', ns, mtu, **extra),
+               veth('ovu-' + tenant_name, 'qg0', ns, None, **extra)],
+        addresses=[dict(dev='ovu-' + tenant_name, address=host_end + '/30'),
+                   dict(netns=ns, dev='qg0', address=router_end + '/30'),
+                   dict(netns=ns, dev='qr0', address=gateway)],
+        routes=[dict(netns=ns, dst='default', via=host_end)],
+        net=net)
+
+
+def test_example_inventory_host1():
+    result = overlay_host_ip(example_tenants(), 'host1', {'blue': 1, 'red': 3, 'green': 2},
+                             HOSTVARS)
+    assert [n['name'] for n in result['namespaces']] == [
+        'blue-web1', 'green-app1', 'ovr-blue', 'ovr-red', 'red-web1']
+    assert [l['name'] for l in result['links']] == [
+        'ove342253d9b9', 'ovecb0aba4a73', 'ovef0e337d88c', 'ovg-blue', 'ovg-red', 'ovu-blue',
+        'ovu-red']
+    assert result['addresses'] == [
+        dict(dev='ovu-blue', address='169.254.0.5/30'),
+        dict(dev='ovu-red', address='169.254.0.13/30'),
+        dict(netns='blue-web1', dev='eth0', address='10.0.0.11/24'),
+        dict(netns='green-app1', dev='eth0', address='172.16.10.11/24'),
+        dict(netns='ovr-blue', dev='qg0', address='169.254.0.6/30'),
+        dict(netns='ovr-blue', dev='qr0', address='10.0.0.1/24'),
+        dict(netns='ovr-red', dev='qg0', address='169.254.0.14/30'),
+        dict(netns='ovr-red', dev='qr0', address='10.0.0.1/24'),
+        dict(netns='red-web1', dev='eth0', address='10.0.0.11/24')]
+    assert result['routes'] == [
+        dict(netns='blue-web1', dst='default', via='10.0.0.1'),
+        dict(netns='green-app1', dst='default', via='172.16.10.1'),
+        dict(netns='ovr-blue', dst='default', via='169.254.0.5'),
+        dict(netns='ovr-red', dst='default', via='169.254.0.13'),
+        dict(netns='red-web1', dst='default', via='10.0.0.1')]
+
+
+R1 = router('blue', 4)
+R1_NETDEV = router('blue', 4, tx_offload=False)
+
+
+@pytest.mark.parametrize('tenants, host, tags, hostvars, expected', [
+    # endpoint only (no snat): namespace, veth with the tenant MTU, address, default route
+    ([GREEN], 'host2', {}, HOSTVARS, dict(
+        namespaces=[dict(name='g2')],
+        links=[veth(endpoint_port('g2'), 'eth0', 'g2', 1400)],
+        addresses=[dict(netns='g2', dev='eth0', address='172.16.10.12/24')],
+        routes=[dict(netns='g2', dst='default', via='172.16.10.1')])),
+    # snat: the router on transit slot 1 (169.254.0.4/30: host .5, router .6)
+    ([BLUE], 'host1', {'blue': 1}, HOSTVARS, dict(
+        namespaces=[dict(name='b1')] + R1['namespaces'],
+        links=[veth(endpoint_port('b1'), 'eth0', 'b1')] + R1['links'],
+        addresses=R1['addresses'][:1] + [dict(netns='b1', dev='eth0', address='10.0.0.11/24')]
+        + R1['addresses'][1:],
+        routes=[dict(netns='b1', dst='default', via='10.0.0.1')] + R1['routes'])),
+    # netdev datapath: tx offload off on every veth
+    ([BLUE], 'host1', {'blue': 1}, NETDEV, dict(
+        namespaces=[dict(name='b1')] + R1['namespaces'],
+        links=[veth(endpoint_port('b1'), 'eth0', 'b1', tx_offload=False)] + R1_NETDEV['links'],
+        addresses=R1['addresses'][:1] + [dict(netns='b1', dev='eth0', address='10.0.0.11/24')]
+        + R1['addresses'][1:],
+        routes=[dict(netns='b1', dst='default', via='10.0.0.1')] + R1['routes'])),
+    # a host without endpoints of the tenants: nothing (so pruning removes leftovers)
+    ([BLUE], 'host2', {}, HOSTVARS, EMPTY),
+    ([], 'host1', {}, HOSTVARS, EMPTY),
+])
+def test_table(tenants, host, tags, hostvars, expected):
+    assert overlay_host_ip(tenants, host, tags, hostvars) == expected
+
+
+def test_kernel_tunnel_mode_adds_vxlan_devices():
+    result = overlay_host_ip([GREEN], 'host1', {}, HOSTVARS, tunnel_mode='kernel')
+    assert result['links'][-1] == dict(
+        name='vx12c-a8fa0c', kind='vxlan', id=300, remote='192.168.250.12',
+        local='192.168.250.11', dev='eth0', dstport=4789, learning=False, mtu=1400, state='up')
+
+
+def test_transit_follows_the_tag():
+    result = overlay_host_ip([BLUE], 'host1', {'blue': 4094}, HOSTVARS)
+    assert dict(netns='ovr-blue', dev='qg0', address='169.254.63.250/30') in result['addresses']
+
+
+@pytest.mark.parametrize('tags, message', [
+    ({}, "tenant_tags: 'blue' has no local VLAN tag"),
+    (None, "tenant_tags: 'blue' has no local VLAN tag"),
+    ({'blue': 0}, 'tenant_tags: 0 is not a transit slot'),
+])
+def test_errors(tags, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        overlay_host_ip([BLUE], 'host1', tags, HOSTVARS)

@@ -1,0 +1,63 @@
+"""Name rules: fixed names, VXLAN port names (stable, unique, <= 15), transit."""
+import hashlib
+import ipaddress
+
+import pytest
+
+from ansible.module_utils.ovl.core.validate import InputError, ifname
+from ansible.module_utils.ovl.tenant.names import (
+    endpoint_port, gateway_leg, router_ns, transit, uplink_leg, vxlan_port, vxlan_port_names)
+
+
+@pytest.mark.parametrize('func, arg, name', [
+    (endpoint_port, 'blue-web1', 'ove' + hashlib.sha1(b'blue-web1').hexdigest()[:10]),
+    (router_ns, 'abcdefghij', 'ovr-abcdefghij'),
+    (gateway_leg, 'blue', 'ovg-blue'),
+    (uplink_leg, 'blue', 'ovu-blue'),
+])
+def test_fixed_names(func, arg, name):
+    assert func(arg) == name
+    assert ifname(name) == name
+
+
+@pytest.mark.parametrize('vni, peer, name', [
+    (100, '192.168.250.12', 'vx64-a8fa0c'),
+    (1, '10.0.0.1', 'vx1-000001'),
+    (16777215, '255.255.255.255', 'vxffffff-ffffff'),
+    (200, '2001:db8::1:2', 'vxc8-010002'),
+])
+def test_vxlan_port_name(vni, peer, name):
+    assert vxlan_port(vni, peer) == name
+    assert len(name) <= 15
+
+
+def test_vxlan_names_unique_for_500_tenants_and_many_peers():
+    peers = [str(ipaddress.ip_address('10.1.0.0') + i * 37) for i in range(300)]
+    names = set()
+    for vni in range(16777215 - 500, 16777216):
+        for peer in peers:
+            name = vxlan_port(vni, peer)
+            assert len(name) <= 15
+            names.add(name)
+    assert len(names) == 501 * 300
+
+
+def test_vxlan_name_collision_is_refused():
+    with pytest.raises(InputError, match='same VXLAN port name vx64-000001'):
+        vxlan_port_names(100, ['10.0.0.1', '11.0.0.1'])
+
+
+@pytest.mark.parametrize('slot, result', [
+    (1, ('169.254.0.4/30', '169.254.0.5', '169.254.0.6')),
+    (2, ('169.254.0.8/30', '169.254.0.9', '169.254.0.10')),
+    (4094, ('169.254.63.248/30', '169.254.63.249', '169.254.63.250')),
+    (16383, ('169.254.255.252/30', '169.254.255.253', '169.254.255.254')),
+])
+def test_transit(slot, result):
+    assert transit(slot) == result
+
+
+@pytest.mark.parametrize('slot', [0, 16384, True, '1', None])
+def test_transit_bad_slot(slot):
+    with pytest.raises(InputError):
+        transit(slot)
