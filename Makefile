@@ -8,7 +8,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
-.PHONY: deps lab-deps lint docs-check unit functional molecule molecule-flow test demo demo-down bench clean
+.PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-flow test demo demo-down bench clean
 
 deps:
 	scripts/bootstrap.sh
@@ -25,6 +25,11 @@ docs-check: deps
 	@for m in $(MODULES); do \
 	  $(BIN)/ansible-doc -M library $$m >/dev/null || { echo "ansible-doc failed: $$m"; exit 1; }; \
 	done; echo "ansible-doc renders: $(MODULES)"
+
+# ansible-test sanity (validate-modules, pylint, pep8, import, ...) on a
+# collection view of the repo built under .cache/sanity/; offline.
+sanity: deps
+	scripts/sanity.sh
 
 unit: deps
 	$(PYTEST) tests/unit tests/lab

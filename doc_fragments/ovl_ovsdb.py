@@ -24,6 +24,8 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reads the OVS configuration, reports C(changed) and C(commands); runs no write.
   diff_mode:
     support: full
+    description: Shows the attributes of the bridges and ports concerned before and after.
 '''

@@ -46,7 +46,7 @@ attributes:
     support: full
     description: Shows the global addresses of the interface before and after.
 requirements: [iproute2]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''

@@ -82,7 +82,7 @@ attributes:
     support: full
     description: Shows the link before and after.
 requirements: [iproute2, ethtool (for tx_offload)]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''

@@ -49,7 +49,7 @@ attributes:
     support: full
     description: Shows which interfaces carry the address before and after.
 requirements: [iproute2]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''
@@ -97,7 +97,7 @@ def main():
     ), supports_check_mode=True)
     want = guarded(module, normalize, module.params)
     runner = Runner(module)
-    links, addrs, _, _ = guarded(module, read_namespace_in, want['netns'])
+    links, addrs, _secondary, _routes = guarded(module, read_namespace_in, want['netns'])
     commands, prefix = guarded(module, plan_move, want, links, addrs, module.check_mode)
     before = holders_of(want['address'], addrs)
     after = dict((d, a) for d, a in before.items() if d != want['from_dev'])

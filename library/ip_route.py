@@ -46,7 +46,7 @@ attributes:
     support: full
     description: Shows the routes to O(dst) before and the wanted route after.
 requirements: [iproute2]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''

@@ -75,7 +75,7 @@ options:
     elements: dict
     default: []
     suboptions:
-      dst: {description: CIDR, address or default., type: str, required: true}
+      dst: {description: 'CIDR, address or V(default).', type: str, required: true}
       via: {description: Gateway., type: str}
       dev: {description: Output interface., type: str}
       metric: {description: Priority., type: int}
@@ -93,7 +93,7 @@ attributes:
     support: full
     description: Shows the listed (and pruned) objects before and after.
 requirements: [iproute2, procps, ethtool (for tx_offload)]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''

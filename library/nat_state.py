@@ -21,7 +21,7 @@ description:
   - Foreign rules and chains (not ours) are never touched.
   - Only IPv4 is supported.
 version_added: "1.0.0"
-author: overlay team
+author: overlay team (!UNKNOWN)
 options:
   backend:
     description: Which packet filter to program.

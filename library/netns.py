@@ -43,7 +43,7 @@ attributes:
     support: full
     description: Shows existence and sysctls before and after.
 requirements: [iproute2, procps]
-author: [overlay team]
+author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''

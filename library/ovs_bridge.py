@@ -53,7 +53,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment: [ovl_ovsdb]
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -103,7 +103,7 @@ def build(params):
 
     def _build(state):
         if params['state'] == 'present':
-            cmds, before, after, _ = plan_state([want], [], state, params['owner'])
+            cmds, before, after, _warnings = plan_state([want], [], state, params['owner'])
             return cmds, before['bridges'][want['name']], after['bridges'][want['name']], {}
         have = state['bridges'].get(want['name'])
         foreign = foreign_ports(want['name'], state, params['owner']) if have else []

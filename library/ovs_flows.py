@@ -58,12 +58,14 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reads ports and flows, reports C(changed), C(commands) and C(flow_mods); runs no write.
     details: In check mode a bridge that does not exist yet reads as having no flows.
   diff_mode:
     support: full
+    description: Shows the project's flows on the bridge before and after, as flow texts.
 seealso:
   - module: ovs_state
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

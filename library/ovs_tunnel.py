@@ -50,7 +50,7 @@ options:
 seealso:
   - module: ovs_port
 extends_documentation_fragment: [ovl_ovsdb]
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''

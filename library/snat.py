@@ -17,7 +17,7 @@ description:
   - One read (C(iptables-save) or C(nft -j list ruleset)) and at most one atomic write
     (C(iptables-restore --noflush) or C(nft -f -)). IPv4 only.
 version_added: "1.0.0"
-author: overlay team
+author: overlay team (!UNKNOWN)
 options:
   id:
     description: Rule identity, stored in the comment C(<owner>:<id>).
