@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
-# Two-host Docker lab for the overlay: host1, host2 (overlay hosts) and outside.
+# N-host Docker lab for the overlay: host1..hostN (overlay hosts) and outside.
 #   scripts/lab.sh up|down|status
 # Env: LAB_PREFIX (default ovl-demo), LAB_SUBNET (default 192.168.250.0/24),
-#      OVL_HOST_IMAGE (default ovl-host:bookworm), LAB_SKIP_IMAGE=1 to not
-#      (re)check the image.
+#      LAB_HOSTS (number of overlay hosts, default 2, 1..89),
+#      LAB_STOCK_HOSTS (hosts that run the stock image, space- or
+#      comma-separated, e.g. "host3"; default none),
+#      OVL_HOST_IMAGE (default ovl-host:bookworm), OVL_STOCK_IMAGE (default
+#      ovl-host-stock:bookworm), LAB_SKIP_IMAGE=1 to not (re)check the images.
 # The underlay is a user-defined Docker network created with --internal:
-# nothing leaves the machine. host1=.11, host2=.12, outside=.100.
+# nothing leaves the machine. hostI=.(10+I) (host1 .11, host2 .12, ...),
+# outside=.100. Every container carries the labels ovl.lab=<prefix> and
+# ovl.role=<name>: `down` removes every container of the prefix (whatever
+# LAB_HOSTS was at `up`), `up` removes hosts of the prefix beyond LAB_HOSTS and
+# recreates a host whose image (or local repo) differs from the one asked for.
+# Stock hosts (scripts/host-image.sh stock: python3 + openvswitch-switch only)
+# get the local apt repository of scripts/apt-repo.sh read-only at
+# /srv/ovl-apt, and /etc/apt/sources.list = `deb [trusted=yes]
+# file:/srv/ovl-apt ./` (read-only), so `apt-get update && apt-get install`
+# works with no network. `outside` always runs the full image.
 # Containers run WITHOUT --privileged (it fails here): capabilities + devices
-# as measured in ../shared/GUIDE.md. OVS is not started on host1/host2 (the
+# as measured in ../shared/GUIDE.md. OVS is not started on the hosts (the
 # product does that); `outside` runs the listener (TCP 8080 + ICMP records).
 set -euo pipefail
 
@@ -15,12 +27,28 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PREFIX=${LAB_PREFIX:-ovl-demo}
 SUBNET=${LAB_SUBNET:-192.168.250.0/24}
 IMAGE=${OVL_HOST_IMAGE:-ovl-host:bookworm}
+STOCK_IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
+NHOSTS=${LAB_HOSTS:-2}
+STOCK=${LAB_STOCK_HOSTS:-}; STOCK=" ${STOCK//,/ } "   # " host3 host5 ", for matching
 DOCKER=${DOCKER:-docker}
 NET="$PREFIX-underlay"
 LISTENER_PORT=${LAB_LISTENER_PORT:-8080}
+REPO_MOUNT=/srv/ovl-apt
 
+die() { echo "lab: $*" >&2; exit 2; }
+
+# .11 .. .99 are free for hosts: .100 is outside.
+[[ $NHOSTS =~ ^[1-9][0-9]*$ ]] && [ "$NHOSTS" -le 89 ] \
+    || die "LAB_HOSTS=$NHOSTS: want a number of overlay hosts, 1..89"
 base=${SUBNET%/*}; base=${base%.*}       # 192.168.250
-HOSTS=("host1:$base.11" "host2:$base.12" "outside:$base.100")
+HOSTS=()
+for i in $(seq 1 "$NHOSTS"); do HOSTS+=("host$i:$base.$((10 + i))"); done
+HOSTS+=("outside:$base.100")
+for s in $STOCK; do
+    [[ $s =~ ^host[0-9]+$ ]] && [ "${s#host}" -ge 1 ] && [ "${s#host}" -le "$NHOSTS" ] \
+        || die "LAB_STOCK_HOSTS: $s is not one of host1..host$NHOSTS (outside always runs $IMAGE)"
+done
+is_stock() { [[ $STOCK == *" $1 "* ]]; }
 
 # Flags that work here (no --privileged, no --ulimit).
 RUN_FLAGS=(--cap-add NET_ADMIN --cap-add SYS_ADMIN --cap-add NET_RAW --cap-add SYS_NICE
@@ -41,31 +69,69 @@ container_state() {
     fi
 }
 
+container_spec() {  # "image|repo mounted at /srv/ovl-apt" of an existing container
+    "$DOCKER" container inspect --format \
+        "{{.Config.Image}}|{{range .Mounts}}{{if eq .Destination \"$REPO_MOUNT\"}}{{.Source}}{{end}}{{end}}" \
+        "$1" 2>/dev/null || true
+}
+
+lab_containers() {  # "name role" of every container of this prefix
+    "$DOCKER" ps -a --filter "label=ovl.lab=$PREFIX" --format '{{.Names}} {{.Label "ovl.role"}}'
+}
+
+underlay_tx_off() {  # $1 container
+    # The underlay is a veth: with TX checksum offload on, a packet that OVS
+    # (userspace datapath) receives from it keeps a partial checksum and the
+    # kernel behind br-phy drops it. A real NIC computes the checksum;
+    # emulate that on every underlay end. Done with this machine's ethtool in
+    # the container's network namespace, so it works on stock hosts too
+    # (they have no ethtool).
+    local pid
+    command -v ethtool >/dev/null || die "install ethtool on this machine (scripts/bootstrap.sh)"
+    pid=$("$DOCKER" container inspect --format '{{.State.Pid}}' "$1")
+    nsenter -t "$pid" -n ethtool -K eth0 tx off >/dev/null
+}
+
 up() {
+    local repo="" want role ip name state img src extra
     "$HERE/docker-engine.sh" >/dev/null
-    [ "${LAB_SKIP_IMAGE:-0}" = 1 ] || "$HERE/host-image.sh"
+    if [ "${LAB_SKIP_IMAGE:-0}" != 1 ]; then
+        "$HERE/host-image.sh"
+        [ -z "${STOCK// /}" ] || "$HERE/host-image.sh" stock
+    fi
+    [ -z "${STOCK// /}" ] || repo=$("$HERE/apt-repo.sh")
     if ! "$DOCKER" network inspect "$NET" >/dev/null 2>&1; then
         echo "lab: network $NET ($SUBNET, internal)"
         "$DOCKER" network create --internal --subnet "$SUBNET" \
             --label ovl.lab="$PREFIX" "$NET" >/dev/null
     fi
+    # Hosts of this prefix beyond LAB_HOSTS (an earlier, larger lab) go.
+    want=" ${HOSTS[*]%%:*} "
+    while read -r name role; do
+        [ -n "$name" ] && [[ $want != *" $role "* ]] || continue
+        echo "lab: $name is not in LAB_HOSTS=$NHOSTS: removing"
+        remove_container "$name"
+    done < <(lab_containers)
     for spec in "${HOSTS[@]}"; do
         role=${spec%%:*}; ip=${spec#*:}; name="$PREFIX-$role"
+        img=$IMAGE; src=""; extra=()
+        if is_stock "$role"; then
+            img=$STOCK_IMAGE; src=$repo
+            extra=(-v "$repo:$REPO_MOUNT:ro" -v "$repo/sources.list:/etc/apt/sources.list:ro")
+        fi
         state=$(container_state "$name")
         case "$state" in
-            running) continue ;;
+            running)
+                [ "$(container_spec "$name")" = "$img|$src" ] && continue
+                echo "lab: $name runs another image or repo: recreating"; remove_container "$name" ;;
             absent) ;;
-            *) echo "lab: $name is $state: recreating"; "$DOCKER" rm -f "$name" >/dev/null ;;
+            *) echo "lab: $name is $state: recreating"; remove_container "$name" ;;
         esac
-        echo "lab: container $name ($ip)"
+        echo "lab: container $name ($ip, $img)"
         "$DOCKER" run -d --name "$name" --hostname "$role" \
             --network "$NET" --ip "$ip" --label ovl.lab="$PREFIX" --label ovl.role="$role" \
-            "${RUN_FLAGS[@]}" --init "$IMAGE" sleep infinity >/dev/null
-        # The underlay is a veth: with TX checksum offload on, a packet that OVS
-        # (userspace datapath) receives from it keeps a partial checksum and the
-        # kernel behind br-phy drops it. A real NIC computes the checksum;
-        # emulate that on every underlay end.
-        "$DOCKER" exec "$name" ethtool -K eth0 tx off >/dev/null
+            "${extra[@]}" "${RUN_FLAGS[@]}" --init "$img" sleep infinity >/dev/null
+        underlay_tx_off "$name"
         if [ "$role" = outside ]; then
             "$DOCKER" exec -d "$name" /usr/local/bin/ovl-listener \
                 --port "$LISTENER_PORT" --name "$name"
@@ -96,8 +162,15 @@ remove_container() {  # gone afterwards, also if another caller is removing it
 }
 
 down() {
-    for spec in "${HOSTS[@]}"; do
-        remove_container "$PREFIX-${spec%%:*}" || return 1
+    local names=" " name _role
+    # Every container labelled with this prefix, plus the names LAB_HOSTS
+    # implies (in case one lost its label).
+    for spec in "${HOSTS[@]}"; do names+="$PREFIX-${spec%%:*} "; done
+    while read -r name _role; do
+        [ -n "$name" ] && [[ $names != *" $name "* ]] && names+="$name "
+    done < <(lab_containers)
+    for name in $names; do
+        remove_container "$name" || return 1
     done
     if ! err=$("$DOCKER" network rm "$NET" 2>&1 >/dev/null); then
         is_missing "$err" || { echo "lab: $err" >&2; return 1; }
@@ -106,17 +179,25 @@ down() {
 }
 
 status() {
+    local name role
     "$DOCKER" network inspect "$NET" >/dev/null 2>&1 && echo "network $NET: present ($SUBNET)" \
         || echo "network $NET: absent"
     for spec in "${HOSTS[@]}"; do
         name="$PREFIX-${spec%%:*}"
-        printf '%-24s %-8s %s\n' "$name" "$(container_state "$name")" "${spec#*:}"
+        printf '%-24s %-8s %-16s %s\n' "$name" "$(container_state "$name")" "${spec#*:}" \
+            "$(container_spec "$name" | cut -d'|' -f1)"
     done
+    # Containers of this prefix that LAB_HOSTS does not name (a larger lab).
+    while read -r name role; do
+        [ -n "$name" ] && [[ " ${HOSTS[*]%%:*} " != *" $role "* ]] || continue
+        printf '%-24s %-8s %-16s %s\n' "$name" "$(container_state "$name")" "-" \
+            "(not in LAB_HOSTS=$NHOSTS)"
+    done < <(lab_containers)
 }
 
 case "${1:-}" in
     up) up ;;
     down) "$HERE/docker-engine.sh" >/dev/null; down ;;
     status) status ;;
-    *) echo "usage: $0 up|down|status  (env LAB_PREFIX, LAB_SUBNET)" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status  (env LAB_PREFIX, LAB_SUBNET, LAB_HOSTS, LAB_STOCK_HOSTS)" >&2; exit 2 ;;
 esac
