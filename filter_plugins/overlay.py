@@ -1,17 +1,18 @@
 # -*- coding: utf-8 -*-
-"""Filters: tenant inventory (as returned by the overlay_tenants module) ->
-per-host desired state for ovs_state, ip_state and nat_state.
+"""Filters between the validated inventory and the host tasks.
 
-All are pure and deterministic (sorted output); *hostvars_subset* maps EVERY
-host of overlay_hosts (not only the play's, so --limit still sees all tunnel
-peers) to its overlay_* variables; build it with ``overlay_hostvars``.
+- ``hostvars | overlay_hostvars(groups['overlay_hosts'])``: {host: the
+  overlay_* host and play variables set for it} for EVERY host of the group
+  (not only the play's, so --limit still sees all tunnel peers): the input of
+  the validation (``overlay_tenants``).
+- ``overlay_inventory | overlay_preflight_args(host)``: the options of the
+  host's ``overlay_preflight`` task.
+- ``overlay_inventory | overlay_host_state(host, tags, discovered)``: every
+  module input of the host, computed once (``ovl.tenant.host_state``).
 
-- ``tenants | overlay_host_ovs(host, hostvars_subset, tunnel_mode='port')``
-- ``tenants | overlay_host_ip(host, tenant_tags, hostvars_subset, tunnel_mode='port')``
-- ``tenants | overlay_host_nat(host, tenant_tags, hostvars_subset, host_block_inbound=False)``
-- ``tenants | overlay_host_flows(host, tenant_tags, hostvars_subset)`` (tunnel mode flow:
-  br-tun OpenFlow rules, input of ovs_flows)
-- ``hostvars | overlay_hostvars(groups['overlay_hosts'])``
+*overlay_inventory* is what ``overlay_tenants`` returned. The inputs were
+validated there, before any host task, so these filters do not report input
+errors; a failure here is a defect of the project, reported as one line.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -28,62 +29,49 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
-from ansible.module_utils.ovl.tenant import (  # noqa: E402
-    flows as tenant_flows, gateway_arp as tenant_gateway_arp, ip as tenant_ip,
-    nat as tenant_nat, ovs as tenant_ovs)
-from ansible.module_utils.ovl.core.validate import InputError
-
-HOSTVAR_KEYS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
-                'overlay_datapath_type', 'overlay_integration_bridge')
+from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
+    host_state, preflight_args)
+from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
+from ansible.module_utils.ovl.tenant.model import Inventory  # noqa: E402
 
 
-def _guard(func, *args, **kwargs):
+def _inventory(result):
+    if not isinstance(result, dict) or 'tenants' not in result or 'hosts' not in result:
+        raise AnsibleFilterError('overlay filters take the result of overlay_tenants '
+                                 '(registered as overlay_inventory)')
+    return Inventory.from_result(result)
+
+
+def _guard(func, *args):
     try:
-        return func(*args, **kwargs)
-    except (InputError, KeyError, TypeError) as exc:
-        raise AnsibleFilterError('%s: %s' % (func.__module__.split('.')[-1], exc))
-
-
-def overlay_host_ovs(tenants, host, hostvars_subset, tunnel_mode='port'):
-    return _guard(tenant_ovs.build_ovs, list(tenants), host, hostvars_subset, tunnel_mode)
-
-
-def overlay_host_ip(tenants, host, tenant_tags, hostvars_subset, tunnel_mode='port'):
-    return _guard(tenant_ip.build_ip, list(tenants), host, tenant_tags, hostvars_subset,
-                  tunnel_mode)
-
-
-def overlay_host_nat(tenants, host, tenant_tags, hostvars_subset, host_block_inbound=False):
-    return _guard(tenant_nat.build_nat, list(tenants), host, tenant_tags, hostvars_subset,
-                  host_block_inbound)
-
-
-def overlay_host_flows(tenants, host, tenant_tags, hostvars_subset):
-    return _guard(tenant_flows.build_flows, list(tenants), host, tenant_tags, hostvars_subset)
-
-
-def overlay_host_int_flows(tenants, host, hostvars_subset, tunnel_mode='port'):
-    return _guard(tenant_gateway_arp.build_int_flows, list(tenants), host, hostvars_subset,
-                  tunnel_mode)
+        return func(*args)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError('%s: %s (a defect of the project: the inventory was '
+                                 'validated before)' % (func.__name__, exc))
 
 
 def overlay_hostvars(hostvars, hosts):
-    """{host: {overlay_* variables that are set}} for *hosts* (sorted)."""
+    """{host: {overlay_* variables that are set (not None)}} for *hosts*."""
     out = {}
     for host in sorted(hosts or []):
         values = hostvars[host]
-        out[host] = dict((key, values[key]) for key in HOSTVAR_KEYS
+        out[host] = dict((key, values[key]) for key in HOST_VARS + PLAY_VARS
                          if key in values and values[key] is not None)
     return out
+
+
+def overlay_preflight_args(result, host):
+    return _guard(preflight_args, _inventory(result), host)
+
+
+def overlay_host_state(result, host, tags, discovered=None):
+    return _guard(host_state, _inventory(result), host, tags, discovered)
 
 
 class FilterModule(object):
     def filters(self):
         return {
-            'overlay_host_ovs': overlay_host_ovs,
-            'overlay_host_ip': overlay_host_ip,
-            'overlay_host_nat': overlay_host_nat,
-            'overlay_host_flows': overlay_host_flows,
-            'overlay_host_int_flows': overlay_host_int_flows,
             'overlay_hostvars': overlay_hostvars,
+            'overlay_preflight_args': overlay_preflight_args,
+            'overlay_host_state': overlay_host_state,
         }

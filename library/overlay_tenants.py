@@ -20,6 +20,10 @@ description:
     C(inventory/tenants/red.yml: vni: 100 is already used by tenant blue (inventory/tenants/blue.yml)).
     Malformed YAML is reported as C(<file>: line 3: <yaml error>).
   - >-
+    The host and play variables of every host of overlay_hosts are validated in the same
+    run (O(hosts), O(play)), and reported in the same list, each message naming the host,
+    the variable and the value, e.g. C(host2: overlay_underlay_mtu: 0 is outside 68-65535).
+  - >-
     Changes nothing; run it with C(delegate_to: localhost) and C(run_once: true).
 version_added: "0.1.0"
 options:
@@ -29,11 +33,23 @@ options:
     required: true
   hosts:
     description:
-      - Every host of overlay_hosts (the whole group, also under C(--limit)) mapped to its
-        facts C({underlay_ip, underlay_mtu}); C(overlay_underlay_ip)/C(overlay_underlay_mtu)
-        spellings are accepted too. C(underlay_mtu) defaults to 1500.
+      - Every host of overlay_hosts (the whole group, also under C(--limit)) mapped to the
+        C(overlay_*) host and play variables set for it (build it with the
+        C(overlay_hostvars) filter).
+      - Each variable of each host is validated on its own and defaulted as the README
+        documents (C(overlay_underlay_mtu) 1500, C(overlay_datapath_type) system,
+        C(overlay_integration_bridge) br-int); only null means unset. Across hosts the
+        underlay addresses must be unique and differ in their last 24 bits, and every host
+        must use the same C(overlay_tunnel_mode).
     type: dict
     required: true
+  play:
+    description:
+      - Play-level values (C(overlay_tunnel_mode), C(overlay_nat_backend), C(overlay_owner))
+        used for a host that does not set its own, as the validation task sees them (extra
+        vars, play vars or the role defaults).
+    type: dict
+    default: {}
   base_dir:
     description: File names in messages and in RV(tenants[].file) are shown relative to this
       directory (the playbook or inventory directory). Default is O(tenants_dir) as given.
@@ -45,10 +61,12 @@ options:
 attributes:
   check_mode:
     support: full
+    description: The module only reads files; check mode runs and returns the same.
   diff_mode:
     support: none
+    description: Returns no diff (nothing is changed).
 requirements: [PyYAML, jsonschema]
-author: ovl maintainers
+author: ovl maintainers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -57,6 +75,7 @@ EXAMPLES = r'''
     tenants_dir: "{{ inventory_dir }}/tenants"
     base_dir: "{{ playbook_dir }}"
     hosts: "{{ hostvars | overlay_hostvars(groups['overlay_hosts']) }}"
+    play: {overlay_tunnel_mode: flow}
   delegate_to: localhost
   run_once: true
   register: overlay
@@ -72,6 +91,24 @@ tenants:
     - {name: blue, vni: 100, subnet: 10.0.0.0/24, prefixlen: 24, gateway: 10.0.0.1,
        snat: true, mtu: 1450, hosts: [host1, host2], file: inventory/tenants/blue.yml,
        endpoints: [{name: blue-web1, host: host1, ip: 10.0.0.11, prefixlen: 24}]}
+  contains:
+    file:
+      description: The tenant's file, relative to O(base_dir) (absolute when outside it), or
+        joined to O(tenants_dir) as given when O(base_dir) is not set.
+      returned: success
+      type: str
+      sample: inventory/tenants/blue.yml
+hosts:
+  description:
+    - Every host of overlay_hosts with its validated and defaulted variables.
+      C(underlay_interface) is null when the variable is not set (the host's preflight finds
+      the interface holding C(underlay_ip)).
+  returned: success
+  type: dict
+  sample:
+    host1: {name: host1, underlay_ip: 192.168.250.11, underlay_mtu: 1500,
+            underlay_interface: null, datapath_type: netdev, integration_bridge: br-int,
+            tunnel_mode: port, nat_backend: iptables, owner: ovl}
 tenant_names:
   description: Names of the tenants, sorted.
   returned: success
@@ -87,7 +124,7 @@ errors:
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.ovl.tenant.inventory import find_schema, load_tenants
+from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory
 from ansible.module_utils.ovl.tenant.schema import HAS_JSONSCHEMA, load_schema
 from ansible.module_utils.ovl.tenant.yaml_file import HAS_YAML
 
@@ -97,6 +134,7 @@ def main():
         argument_spec=dict(
             tenants_dir=dict(type='path', required=True),
             hosts=dict(type='dict', required=True),
+            play=dict(type='dict', default={}),
             base_dir=dict(type='path'),
             schema=dict(type='path'),
         ),
@@ -116,12 +154,12 @@ def main():
     except (IOError, OSError, ValueError) as exc:
         module.fail_json(msg='%s: cannot load the JSON Schema: %s' % (schema_path, exc),
                          changed=False, exception=traceback.format_exc())
-    tenants, errors = load_tenants(params['tenants_dir'], params['hosts'], schema,
-                                   base_dir=params['base_dir'])
+    inventory, errors = load_inventory(params['tenants_dir'], params['hosts'], schema,
+                                       base_dir=params['base_dir'], play=params['play'])
     if errors:
         module.fail_json(msg='\n'.join(errors), errors=errors, changed=False)
-    module.exit_json(changed=False, tenants=tenants,
-                     tenant_names=[t['name'] for t in tenants])
+    result = inventory.as_result()
+    module.exit_json(changed=False, tenant_names=[t.name for t in inventory.tenants], **result)
 
 
 if __name__ == '__main__':

@@ -49,6 +49,14 @@ options:
     description: OVS VLAN mode of the port.
     type: str
     choices: [access, trunk, native-tagged, native-untagged, dot1q-tunnel]
+  protected:
+    description:
+      - OVS C(Port:protected). The C(NORMAL) action never forwards a frame from one protected
+        port to another; unprotected ports are not affected. The overlay sets it on every
+        tunnel port (split horizon), so a frame that came in from a tunnel never leaves
+        through another one and three or more hosts cannot loop broadcasts.
+    type: bool
+    default: false
   peer:
     description: Peer port of a C(patch) port (same as C(options.peer)).
     type: str
@@ -69,7 +77,7 @@ seealso:
   - module: ovs_tunnel
   - module: ovs_state
 extends_documentation_fragment: [ovl_ovsdb]
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -134,6 +142,7 @@ def main():
             trunks=dict(type='list', elements='int'),
             vlan_mode=dict(type='str', choices=['access', 'trunk', 'native-tagged',
                                                 'native-untagged', 'dot1q-tunnel']),
+            protected=dict(type='bool', default=False),
             peer=dict(type='str'),
             options=dict(type='dict'),
             mtu=dict(type='int'),

@@ -47,11 +47,15 @@ options:
       tag: {description: Access VLAN tag; for tenant ports defaults to the tenant's local tag., type: int}
       trunks: {description: Trunked VLANs., type: list, elements: int}
       vlan_mode: {description: OVS VLAN mode., type: str}
+      protected:
+        description: OVS C(Port:protected) (split horizon; see M(ovs_port)).
+        type: bool
+        default: false
       peer: {description: Peer of a patch port., type: str}
       options: {description: Interface options (whole map)., type: dict}
       remote_ip: {description: VXLAN remote address or C(flow)., type: str}
       local_ip: {description: VXLAN local address., type: str}
-      key: {description: VXLAN VNI or C(flow)., type: str, no_log: false}
+      key: {description: VXLAN VNI or C(flow)., type: str}
       dst_port: {description: VXLAN UDP port (default 4789)., type: int}
       mtu: {description: Requested interface MTU., type: int}
       external_ids: {description: Keys to set (null removes)., type: dict}
@@ -71,7 +75,7 @@ seealso:
   - module: ovs_port
   - module: ovs_tunnel
 extends_documentation_fragment: [ovl_ovsdb]
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -128,6 +132,7 @@ PORT_KEYS = dict(
     tag=dict(type='int'),
     trunks=dict(type='list', elements='int'),
     vlan_mode=dict(type='str'),
+    protected=dict(type='bool', default=False),
     peer=dict(type='str'),
     options=dict(type='dict'),
     remote_ip=dict(type='str'),

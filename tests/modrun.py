@@ -2,7 +2,9 @@
 
 ``ovl_runner.spawn`` (every process the modules start) is either the real one
 (functional tests) or a fake given by the test (unit tests). Every argv the module runs is recorded in
-``result['_argv']`` so tests can assert exact commands and count processes.
+``result['_argv']`` so tests can assert exact commands and count processes. Writes the
+module does in-process (``ovl_runner.in_process``: ethtool -K, sysctl -w, marker files)
+are recorded as their logical argv in ``result['_inproc']``; with a fake they are not done.
 
 A command the module runs inside a namespace it entered with setns
 (``Runner.run_in``) is recorded, and handed to a fake, as its equivalent
@@ -36,7 +38,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
     args = dict(args)
     args['_ansible_check_mode'] = check_mode
     args['_ansible_diff'] = diff
-    calls, inside = [], []
+    calls, inside, local = [], [], []
     real = ovl_runner.spawn
     real_entered = ovl_runner.entered
 
@@ -58,6 +60,13 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
             return fake(logical, data)
         return real(argv, data)
 
+    def in_process(netns, argv, func):
+        local.append(list(argv))
+        if fake is None:
+            with real_entered(netns):
+                return func()
+        return None
+
     def exit_json(self, **kw):
         raise _Exit(dict(kw, failed=False))
 
@@ -67,6 +76,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
     with patch_module_args(args), \
             mock.patch.object(ovl_runner, 'entered', entered), \
             mock.patch.object(ovl_runner, 'spawn', spy), \
+            mock.patch.object(ovl_runner, 'in_process', in_process), \
             mock.patch.object(basic.AnsibleModule, 'exit_json', exit_json), \
             mock.patch.object(basic.AnsibleModule, 'fail_json', fail_json):
         try:
@@ -78,6 +88,7 @@ def run_module(module, args, check_mode=False, diff=False, fake=None):
     json.dumps(result)  # a result must be serialisable, as Ansible needs
     result['_argv'] = [argv for argv, _ in calls]
     result['_stdin'] = [data for _, data in calls]
+    result['_inproc'] = local
     return result
 
 

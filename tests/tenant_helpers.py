@@ -1,7 +1,10 @@
-"""Shared data for the tenant and filter tests (no mocks: real files)."""
+"""Shared data for the tenant and filter tests (no mocks: real files, and
+records made by the same validation the module runs)."""
 import os
 
-from ansible.module_utils.ovl.tenant.inventory import find_schema, load_tenants
+from ansible.module_utils.ovl.tenant.hostvars import host_facts
+from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory, load_tenants
+from ansible.module_utils.ovl.tenant.model import Endpoint, Inventory, Tenant
 from ansible.module_utils.ovl.tenant.schema import load_schema
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -9,16 +12,18 @@ EXAMPLE_DIR = os.path.join(ROOT, 'inventory', 'tenants')
 BROKEN_DIR = os.path.join(ROOT, 'tests', 'data', 'tenants')
 SCHEMA = load_schema(find_schema(EXAMPLE_DIR))
 
+# the hosts of the broken-fixture cases (tests/data/tenants/README.md)
 HOSTS = {
-    'host1': {'underlay_ip': '192.168.250.11'},
-    'host2': {'underlay_ip': '192.168.250.12', 'underlay_mtu': 1500},
-    'host3': {'underlay_ip': '192.168.250.13', 'underlay_mtu': 1400},
+    'host1': {'overlay_underlay_ip': '192.168.250.11'},
+    'host2': {'overlay_underlay_ip': '192.168.250.12', 'overlay_underlay_mtu': 1500},
+    'host3': {'overlay_underlay_ip': '192.168.250.13', 'overlay_underlay_mtu': 1400},
 }
 
 HOSTVARS = {
     'host1': {'overlay_underlay_ip': '192.168.250.11', 'overlay_underlay_interface': 'eth0'},
     'host2': {'overlay_underlay_ip': '192.168.250.12', 'overlay_underlay_interface': 'ens3'},
 }
+H3 = dict(HOSTVARS, host3={'overlay_underlay_ip': '192.168.250.13'})
 
 NETDEV = {
     'host1': dict(HOSTVARS['host1'], overlay_datapath_type='netdev'),
@@ -26,22 +31,44 @@ NETDEV = {
 }
 
 
-def load(directory, hosts=None, base_dir=None):
+def load(directory, hosts=None, base_dir=None, play=None):
     return load_tenants(directory, HOSTS if hosts is None else hosts, SCHEMA,
-                        base_dir=base_dir or directory)
+                        base_dir=base_dir or directory, play=play)
+
+
+def tenant(name, vni, subnet='10.0.0.0/24', snat=False, endpoints=(), mtu=1450, gateway=None):
+    """A normalised tenant record as overlay_tenants makes it."""
+    prefix = int(subnet.split('/')[1])
+    eps = sorted((Endpoint(n, h, ip, prefix) for n, h, ip in endpoints),
+                 key=lambda e: (e.name, e.host))
+    return Tenant(name=name, vni=vni, subnet=subnet, prefixlen=prefix,
+                  gateway=gateway or subnet.rsplit('.', 1)[0] + '.1', snat=snat, mtu=mtu,
+                  endpoints=tuple(eps), file='inventory/tenants/%s.yml' % name)
+
+
+def inventory(tenants, hostvars=None, mode='port', **play):
+    """An Inventory of *tenants* over validated host variables."""
+    values = dict((k, dict(v)) for k, v in (HOSTVARS if hostvars is None else hostvars).items())
+    play = dict(('overlay_' + k, v) for k, v in play.items())
+    play['overlay_tunnel_mode'] = mode
+    facts, errors = host_facts(values, play)
+    assert errors == []
+    return Inventory(tuple(sorted(tenants, key=lambda t: t.name)),
+                     tuple(facts[n] for n in sorted(facts)))
+
+
+def example_inventory(hostvars=None, mode='port'):
+    inv, errors = load_inventory(EXAMPLE_DIR, HOSTVARS if hostvars is None else hostvars,
+                                 SCHEMA, base_dir=ROOT, play={'overlay_tunnel_mode': mode})
+    assert errors == []
+    return inv
 
 
 def example_tenants():
-    tenants, errors = load(EXAMPLE_DIR, HOSTVARS, base_dir=ROOT)
-    assert errors == []
-    return tenants
+    return list(example_inventory().tenants)
 
 
-def tenant(name, vni, subnet='10.0.0.0/24', snat=False, endpoints=(), mtu=1450):
-    """A normalised tenant as overlay_tenants returns it."""
-    prefix = int(subnet.split('/')[1])
-    eps = [dict(name=n, host=h, ip=ip, prefixlen=prefix) for n, h, ip in endpoints]
-    return dict(name=name, vni=vni, subnet=subnet, prefixlen=prefix,
-                gateway=subnet.rsplit('.', 1)[0] + '.1', snat=snat, mtu=mtu,
-                hosts=sorted(set(h for _, h, _ in endpoints)),
-                endpoints=sorted(eps, key=lambda e: (e['name'], e['host'])))
+def facts(inv, host, interface=None):
+    """The host's facts, with the underlay interface its preflight would find."""
+    found = inv.host(host)
+    return found.discovered({'underlay_interface': interface}) if interface else found

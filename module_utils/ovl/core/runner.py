@@ -23,6 +23,7 @@ INSTALL_HINT = {
     'ovs-vsctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
     'ovs-ofctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
     'ip': 'install iproute2 (apt-get install iproute2)',
+    'bridge': 'install iproute2 (apt-get install iproute2)',
     'iptables-save': 'install iptables (apt-get install iptables)',
     'iptables-restore': 'install iptables (apt-get install iptables)',
     'nft': 'install nftables (apt-get install nftables)',
@@ -57,6 +58,14 @@ def spawn(argv, data=None):
     out, err = proc.communicate(data.encode('utf-8') if data is not None else None)
     return (proc.returncode, out.decode('utf-8', 'surrogateescape'),
             err.decode('utf-8', 'surrogateescape'))
+
+
+def in_process(netns, argv, func):
+    """Do *func* (the in-process form of the logical command *argv*) inside
+    network namespace *netns* (None: here). The one seam for writes done in
+    the module process, as ``spawn`` is for processes."""
+    with entered(netns):
+        return func()
 
 
 class Runner(object):
@@ -99,6 +108,13 @@ class Runner(object):
                 return self.run(argv, data=data)
         except NetnsMissing as exc:
             return 255, '', '%s\n' % exc
+
+    def call_in(self, netns, argv, func):
+        """``in_process``; a missing namespace raises CommandError."""
+        try:
+            return in_process(netns, argv, func)
+        except NetnsMissing as exc:
+            raise CommandError('%s: %s' % (' '.join(argv[:6]), exc))
 
     @staticmethod
     def failure(argv, rc, out, err):

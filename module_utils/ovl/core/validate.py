@@ -13,7 +13,9 @@ __metaclass__ = type
 import ipaddress
 import re
 
-IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,15}$')
+IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,15}\Z')
+NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}\Z')
+OWNER_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}\Z')
 VLAN_MIN, VLAN_MAX = 1, 4094
 VNI_MIN, VNI_MAX = 1, 16777215
 MTU_MIN, MTU_MAX = 68, 65535
@@ -67,6 +69,23 @@ def ifname(value, field='name'):
         raise InputError(field, value, 'is longer than 15 characters (%d)' % len(value))
     if not IFNAME_RE.match(value) or value in ('.', '..'):
         raise InputError(field, value, 'has characters outside [A-Za-z0-9_.-]')
+    return value
+
+
+def netns_name(value, field='netns'):
+    """A network namespace name (a file under /run/netns); None or '' = the host."""
+    if value is None or value == '':
+        return None
+    if not isinstance(value, str) or not NETNS_RE.match(value) or value in ('.', '..'):
+        raise InputError(field, value, 'is not a namespace name (1-64 of [A-Za-z0-9_.-])')
+    return value
+
+
+def owner_name(value, field='owner'):
+    """The ownership mark every module writes (external_ids, ifalias, rule
+    comments): 1-32 of [A-Za-z0-9_-], the same rule for every module."""
+    if not isinstance(value, str) or not OWNER_RE.match(value):
+        raise InputError(field, value, 'is not an owner name (1-32 of [A-Za-z0-9_-])')
     return value
 
 

@@ -24,10 +24,11 @@ __metaclass__ = type
 import hashlib
 import re
 
+from ansible.module_utils.ovl.core.marks import COOKIE_MASK, COOKIE_PROJECT
 from ansible.module_utils.ovl.core.validate import InputError
 
-PROJECT = 0x0f1c000000000000
-PROJECT_MASK = 0xffff000000000000
+PROJECT = COOKIE_PROJECT
+PROJECT_MASK = COOKIE_MASK
 LEARNED_BIT = 0x0000800000000000
 STATIC_MASK = PROJECT_MASK | LEARNED_BIT        # static flows: PROJECT/STATIC_MASK
 LEARNED = PROJECT | LEARNED_BIT                 # learned flows: LEARNED/STATIC_MASK

@@ -1,8 +1,11 @@
 # -*- coding: utf-8 -*-
 """Run a plan: consecutive ``ip [-n NS] link|addr|route ...`` commands of one
 namespace go to a single ``ip [-n NS] -batch -`` process (one line each on
-stdin); anything else (``ip netns``, sysctl, ethtool, marker files) runs as
-its own argv. Batch lines are joined from tokens the model validated; a
+stdin), and consecutive ``bridge [-n NS] fdb ...`` commands to one
+``bridge [-n NS] -batch -``; anything else (``ip netns``, sysctl, ethtool,
+marker files) runs as its own argv, except the commands the module does
+itself, in-process (``in_process``: ``ethtool -K DEV tx on|off``,
+``sysctl -w``, ``mkdir -p``, ``touch``, ``rm -f``; see ``ovl.ip.nswrite``). Batch lines are joined from tokens the model validated; a
 token that could change how ``ip -batch`` splits a line is refused.
 """
 from __future__ import absolute_import, division, print_function
@@ -12,22 +15,23 @@ __metaclass__ = type
 import re
 
 from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.ip import nswrite
 
-BATCHABLE = ('link', 'addr', 'route')
-TOKEN_RE = re.compile(r'^[A-Za-z0-9_.:/=+-]+$')
+BATCHABLE = {'ip': ('link', 'addr', 'route'), 'bridge': ('fdb',)}
+TOKEN_RE = re.compile(r'^[A-Za-z0-9_.:/=+-]+\Z')
 
 
 def batch_key(argv):
-    """(netns, tail) for a batchable ip command, else None."""
+    """((tool, netns), tail) for a batchable ip/bridge command, else None."""
     argv = list(argv)
-    if not argv or argv[0] != 'ip':
+    if not argv or argv[0] not in BATCHABLE:
         return None
     ns, tail = None, argv[1:]
     if tail[:1] == ['-n']:
         ns, tail = tail[1], tail[2:]
-    if not tail or tail[0] not in BATCHABLE:
+    if not tail or tail[0] not in BATCHABLE[argv[0]]:
         return None
-    return ns, tail
+    return (argv[0], ns), tail
 
 
 def batch_line(tail):
@@ -45,8 +49,8 @@ def group(commands):
         if len(lines) == 1:
             out.append((lines[0][1], None))
         elif lines:
-            ns = current
-            argv = ['ip'] + (['-n', ns] if ns else []) + ['-batch', '-']
+            tool, ns = current
+            argv = [tool] + (['-n', ns] if ns else []) + ['-batch', '-']
             out.append((argv, ''.join(batch_line(t) + '\n' for t, _ in lines)))
         del lines[:]
 
@@ -63,6 +67,31 @@ def group(commands):
     return out
 
 
+def in_process(argv):
+    """(netns, function) doing *argv* in the module process, or None."""
+    argv, ns = list(argv), None
+    if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
+        ns, argv = argv[3], argv[4:]
+    if argv[:2] == ['ethtool', '-K'] and len(argv) == 5 and argv[3] == 'tx' \
+            and argv[4] in ('on', 'off'):
+        return ns, lambda: nswrite.set_tx_checksum(argv[2], argv[4] == 'on')
+    if argv[:2] == ['sysctl', '-w'] and len(argv) == 3 and '=' in argv[2]:
+        key, value = argv[2].split('=', 1)
+        return ns, lambda: nswrite.write_sysctl(key, value)
+    if ns is None and len(argv) == 3 and argv[:2] in (['mkdir', '-p'], ['rm', '-f']):
+        return None, lambda: (nswrite.make_dir if argv[0] == 'mkdir' else nswrite.remove)(argv[2])
+    if ns is None and len(argv) == 2 and argv[0] == 'touch':
+        return None, lambda: nswrite.touch(argv[1])
+    return None
+
+
 def execute(runner, commands):
     for argv, data in group(commands):
-        runner.check(argv, data=data)
+        local = in_process(argv) if data is None else None
+        if local is None:
+            runner.check(argv, data=data)
+            continue
+        try:
+            runner.call_in(local[0], argv, local[1])
+        except nswrite.WriteError as exc:
+            raise CommandError(str(exc))

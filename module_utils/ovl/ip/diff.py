@@ -6,7 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 LINK_KEYS = ('kind', 'mtu', 'up', 'alias', 'peer', 'id', 'remote', 'local', 'dev',
-             'dstport', 'learning')
+             'dstport', 'learning', 'flood')
 
 
 def _where(ns, name):

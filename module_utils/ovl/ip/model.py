@@ -13,17 +13,17 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible.module_utils.ovl.core.marks import DEFAULT_OWNER, MARK_DIR
 from ansible.module_utils.ovl.core.validate import (
-    InputError, cidr, ifname, ip_address, ip_interface, mtu, port_number, vni)
+    InputError, cidr, ifname, ip_address, ip_interface, mtu, netns_name, owner_name, port_number,
+    vni)
 
-NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
-OWNER_RE = re.compile(r'^[A-Za-z0-9_.-]{1,32}$')
-SYSCTL_KEY_RE = re.compile(r'^[A-Za-z0-9_-]+([./][A-Za-z0-9_.-]+)+$')
-SYSCTL_VALUE_RE = re.compile(r'^[A-Za-z0-9_.:, \t-]{1,128}$')
-MARK_DIR_RE = re.compile(r'^/[A-Za-z0-9_./-]*$')
+SYSCTL_KEY_RE = re.compile(r'^[A-Za-z0-9_-]+([./][A-Za-z0-9_.-]+)+\Z')
+SYSCTL_VALUE_RE = re.compile(r'^[A-Za-z0-9_.:, \t-]{1,128}\Z')
+MARK_DIR_RE = re.compile(r'^/[A-Za-z0-9_./-]*\Z')
 LINK_KINDS = ('veth', 'vxlan')
 LINK_STATES = ('present', 'up', 'down', 'absent')
-VXLAN_ONLY = ('id', 'remote', 'local', 'dev', 'learning')
+VXLAN_ONLY = ('id', 'remote', 'local', 'dev', 'learning', 'flood')
 METRIC_MAX = 4294967295
 DEFAULT_DSTPORT = 4789
 
@@ -40,6 +40,7 @@ LINK_OPTIONS = dict(
     dev=dict(type='str'),
     dstport=dict(type='int'),
     learning=dict(type='bool'),
+    flood=dict(type='list', elements='str'),
     mtu=dict(type='int'),
     state=dict(type='str', default='up', choices=list(LINK_STATES)),
     tx_offload=dict(type='bool'),
@@ -70,21 +71,6 @@ def _f(prefix, name):
     return '%s.%s' % (prefix, name) if prefix else name
 
 
-def netns_name(value, field='netns'):
-    """A network namespace name (a file under /run/netns); None = the host."""
-    if value is None or value == '':
-        return None
-    if not isinstance(value, str) or not NETNS_RE.match(value) or value in ('.', '..'):
-        raise InputError(field, value, 'is not a namespace name (1-64 of [A-Za-z0-9_.-])')
-    return value
-
-
-def owner_name(value, field='owner'):
-    if not isinstance(value, str) or not OWNER_RE.match(value):
-        raise InputError(field, value, 'is not an owner name (1-32 of [A-Za-z0-9_.-])')
-    return value
-
-
 def mark_dir_path(value, field='mark_dir'):
     if not isinstance(value, str) or not MARK_DIR_RE.match(value) or '..' in value:
         raise InputError(field, value, 'is not an absolute directory path')
@@ -102,7 +88,7 @@ def norm_link(item, prefix=''):
     out = dict(name=name, state=state, kind=kind,
                netns=netns_name(item.get('netns'), _f(prefix, 'netns')),
                peer=None, peer_netns=None, id=None, remote=None, local=None, dev=None,
-               dstport=None, learning=item.get('learning'), mtu=None,
+               dstport=None, learning=item.get('learning'), flood=None, mtu=None,
                tx_offload=item.get('tx_offload'))
     if state == 'absent':
         return out
@@ -133,7 +119,20 @@ def norm_link(item, prefix=''):
         out['dev'] = ifname(item['dev'], _f(prefix, 'dev'))
     port = item.get('dstport')
     out['dstport'] = port_number(DEFAULT_DSTPORT if port is None else port, _f(prefix, 'dstport'))
+    if item.get('flood') is not None:
+        out['flood'] = flood_list(item['flood'], _f(prefix, 'flood'))
     return out
+
+
+def flood_list(values, field):
+    """Remote addresses of a vxlan device's head-end replication list (the
+    all-zeros FDB entries): sorted, unique; [] empties the list."""
+    if not isinstance(values, (list, tuple)):
+        raise InputError(field, values, 'is not a list of addresses')
+    found = set()
+    for index, value in enumerate(values):
+        found.add(ip_address(value, '%s[%d]' % (field, index)))
+    return sorted(found)
 
 
 def norm_address(item, prefix=''):
@@ -236,7 +235,7 @@ def norm_namespace(item, prefix=''):
     return dict(name=name, sysctls=sysctls, state=state)
 
 
-def want_state(owner='ovl', mark_dir='/run/ovl/netns', namespaces=(), links=(),
+def want_state(owner=DEFAULT_OWNER, mark_dir=MARK_DIR, namespaces=(), links=(),
                addresses=(), routes=(), prune=False):
     """The planner's input from already normalised objects (norm_* above)."""
     want = dict(owner=owner_name(owner), mark_dir=mark_dir_path(mark_dir), prune=bool(prune),
@@ -249,8 +248,8 @@ def want_state(owner='ovl', mark_dir='/run/ovl/netns', namespaces=(), links=(),
 def want_aggregate(params):
     """ip_state's parameters -> planner input; fields named like links[2].mtu."""
     return want_state(
-        owner=params.get('owner') or 'ovl',
-        mark_dir=params.get('mark_dir') or '/run/ovl/netns',
+        owner=params.get('owner') or DEFAULT_OWNER,
+        mark_dir=params.get('mark_dir') or MARK_DIR,
         namespaces=[norm_namespace(n, 'namespaces[%d]' % i)
                     for i, n in enumerate(params.get('namespaces') or [])],
         links=[norm_link(x, 'links[%d]' % i) for i, x in enumerate(params.get('links') or [])],

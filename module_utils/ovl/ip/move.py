@@ -13,9 +13,8 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible.module_utils.ovl.ip.model import netns_name
 from ansible.module_utils.ovl.ip.read import ip_argv
-from ansible.module_utils.ovl.core.validate import InputError, ifname, ip_address
+from ansible.module_utils.ovl.core.validate import InputError, ifname, ip_address, netns_name
 
 
 def normalize(params):

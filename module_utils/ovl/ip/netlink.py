@@ -37,7 +37,8 @@ NLMSG_ERROR, NLMSG_DONE = 2, 3
 RTM_NEWLINK, RTM_GETLINK = 16, 18
 RTM_NEWADDR, RTM_GETADDR = 20, 22
 RTM_NEWROUTE, RTM_GETROUTE = 24, 26
-AF_INET, AF_INET6, AF_UNSPEC = 2, 10, 0
+RTM_NEWNEIGH, RTM_GETNEIGH = 28, 30
+AF_INET, AF_INET6, AF_UNSPEC, AF_BRIDGE = 2, 10, 0, 7
 IFF_UP = 0x1
 IFA_F_SECONDARY = 0x01
 RT_TABLE_MAIN, RTN_UNICAST, RTM_F_CLONED, RT_SCOPE_UNIVERSE = 254, 1, 0x200, 0
@@ -49,11 +50,14 @@ VXLAN_ID, VXLAN_GROUP, VXLAN_LINK, VXLAN_LOCAL, VXLAN_LEARNING = 1, 2, 3, 4, 7
 VXLAN_PORT, VXLAN_GROUP6, VXLAN_LOCAL6 = 15, 16, 17
 IFA_ADDRESS, IFA_LOCAL, IFA_FLAGS = 1, 2, 8
 RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
+NDA_DST, NDA_LLADDR = 1, 2
+ZERO_MAC = b'\0' * 6
 
 NLMSG = struct.Struct('=IHHII')
 IFINFO = struct.Struct('=BxHiII')
 IFADDR = struct.Struct('=BBBBI')
 RTMSG = struct.Struct('=BBBBBBBBI')
+NDMSG = struct.Struct('=BxxxiHBB')
 RTATTR = struct.Struct('=HH')
 DUMP_RETRIES = 5
 RECV_SIZE = 1 << 18
@@ -178,6 +182,25 @@ def parse_routes(messages, links):
     return routes
 
 
+def parse_flood(messages, links):
+    """RTM_NEWNEIGH payloads of an AF_BRIDGE dump -> {vxlan dev: sorted
+    remote addresses of its all-zeros entries} (the head-end replication
+    list ``bridge fdb append 00:00:00:00:00:00 dev DEV dst IP`` makes);
+    learned unicast entries are not part of it. Every vxlan link has an entry."""
+    names = dict((link['ifindex'], name) for name, link in links.items()
+                 if link.get('kind') == 'vxlan')
+    flood = dict((name, []) for name in names.values())
+    for payload in messages:
+        family, index, _state, _flags, _kind = NDMSG.unpack_from(payload)
+        a = attrs(payload, NDMSG.size)
+        if family != AF_BRIDGE or index not in names or NDA_DST not in a:
+            continue
+        if bytes(a.get(NDA_LLADDR, b''))[:6] != ZERO_MAC:
+            continue
+        flood[names[index]].append(_ip(a[NDA_DST]))
+    return dict((name, sorted(set(ips))) for name, ips in flood.items())
+
+
 def split_messages(data, seq):
     """(payloads of *seq*, done, interrupted) of one received datagram."""
     payloads, done, interrupted, offset = [], False, False, 0
@@ -231,9 +254,10 @@ class Dumper(object):
         raise NetlinkError('netlink dump kept being interrupted by concurrent changes')
 
 
-def read_namespace(route_families=()):
+def read_namespace(route_families=(), fdb=False):
     """(links, addrs, secondary, routes) of the current network namespace;
-    routes only of the IP versions in *route_families* (4, 6)."""
+    routes only of the IP versions in *route_families* (4, 6). With *fdb*,
+    every vxlan link also gets ``flood`` (``parse_flood``)."""
     dumper = Dumper()
     try:
         links = parse_links(dumper.dump(RTM_GETLINK, IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0)))
@@ -244,6 +268,11 @@ def read_namespace(route_families=()):
             af = AF_INET6 if family == 6 else AF_INET
             routes += parse_routes(
                 dumper.dump(RTM_GETROUTE, RTMSG.pack(af, 0, 0, 0, 0, 0, 0, 0, 0)), links)
+        if fdb and any(link['kind'] == 'vxlan' for link in links.values()):
+            flood = parse_flood(dumper.dump(RTM_GETNEIGH, NDMSG.pack(AF_BRIDGE, 0, 0, 0, 0)),
+                                links)
+            for name, ips in flood.items():
+                links[name]['flood'] = ips
     except (OSError, socket.error) as exc:
         raise NetlinkError('netlink read failed: %s' % exc)
     finally:

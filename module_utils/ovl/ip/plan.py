@@ -8,26 +8,32 @@ Action order (every step may depend on the ones before it):
      immutable attributes changed), so their names are free again;
   3. create and converge links in their own namespace (a new veth is made
      with its peer already moved to ``peer_netns``);
-  4. per namespace: converge veth peers living there, then addresses, then
+  4. the flood lists of vxlan devices (``bridge fdb append|del
+     00:00:00:00:00:00 dev DEV dst PEER``: head-end replication to peers);
+  5. per namespace: converge veth peers living there, then addresses, then
      routes;
-  5. ``ethtool -K DEV tx on|off`` for veth ends;
-  6. delete namespaces (``absent`` and pruned) and their marker files.
-``ip`` commands of one namespace in one step are batched by ``ovl.ip.batch``.
+  6. ``ethtool -K DEV tx on|off`` for veth ends;
+  7. delete namespaces (``absent`` and pruned) and their marker files.
+``ip`` (and ``bridge``) commands of one namespace in one step are batched by
+``ovl.ip.batch``.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.marks import IFALIAS_PREFIX
 from ansible.module_utils.ovl.core.runner import netns_argv
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.ip.plan_addr import plan_addresses, plan_routes
 from ansible.module_utils.ovl.ip.read import ip_argv
 
 VXLAN_IMMUTABLE = ('id', 'remote', 'local', 'dev', 'dstport')
+FDB_STEP, PEER_STEP = 2, 3
+ZERO_MAC = '00:00:00:00:00:00'
 
 
 def mark(owner):
-    return 'ovl:%s' % owner
+    return IFALIAS_PREFIX + owner
 
 
 def ns_key(ns):
@@ -39,12 +45,16 @@ class _Plan(object):
 
     def __init__(self):
         self.first, self.ethtool, self.last = [], [], []
-        self.steps = ({}, {}, {})   # delete, create/converge, peers+addresses+routes
+        self.steps = ({}, {}, {}, {})   # delete, create/converge, fdb, peers+addresses+routes
         self.fresh = set()          # (ns, dev) made in this run: no addresses yet
         self.deleted = set()        # (ns, dev) deleted in step 2
 
     def ip(self, step, ns, *tokens):
         self.steps[step].setdefault(ns, []).append(ip_argv(ns, *tokens))
+
+    def fdb(self, ns, *tokens):
+        argv = ['bridge'] + (['-n', ns] if ns else []) + ['fdb'] + list(tokens)
+        self.steps[FDB_STEP].setdefault(ns, []).append(argv)
 
     def commands(self):
         out = list(self.first)
@@ -139,7 +149,7 @@ def _create(link, owner, plan):
         plan.ip(1, ns, 'link', 'set', name, 'up')
         if link['kind'] == 'veth':
             pns = _peer_ns(link)
-            plan.ip(1 if pns == ns else 2, pns, 'link', 'set', link['peer'], 'up')
+            plan.ip(1 if pns == ns else PEER_STEP, pns, 'link', 'set', link['peer'], 'up')
 
 
 def _converge(link, cur, have, plan):
@@ -148,7 +158,8 @@ def _converge(link, cur, have, plan):
     ends = [(1, ns, link['name'], cur)]
     if link['kind'] == 'veth':
         pns = _peer_ns(link)
-        ends.append((1 if pns == ns else 2, pns, link['peer'], _links(have, pns).get(link['peer'])))
+        ends.append((1 if pns == ns else PEER_STEP, pns, link['peer'],
+                     _links(have, pns).get(link['peer'])))
     elif link['learning'] is not None and cur.get('learning') != link['learning']:
         plan.ip(1, ns, 'link', 'set', link['name'], 'type', 'vxlan',
                 'learning' if link['learning'] else 'nolearning')
@@ -158,6 +169,18 @@ def _converge(link, cur, have, plan):
             plan.ip(step, where, 'link', 'set', dev, 'mtu', str(link['mtu']))
         if link['state'] in ('up', 'down') and now.get('up') != (link['state'] == 'up'):
             plan.ip(step, where, 'link', 'set', dev, link['state'])
+
+
+def _flood(link, cur, plan):
+    """Make the vxlan device's all-zeros FDB entries exactly ``flood``."""
+    if link['kind'] != 'vxlan' or link.get('flood') is None:
+        return
+    now = set((cur or {}).get('flood') or [])
+    for peer in link['flood']:
+        if peer not in now:
+            plan.fdb(link['netns'], 'append', ZERO_MAC, 'dev', link['name'], 'dst', peer)
+    for peer in sorted(now - set(link['flood'])):
+        plan.fdb(link['netns'], 'del', ZERO_MAC, 'dev', link['name'], 'dst', peer)
 
 
 def _ethtool(link, plan, have):
@@ -208,6 +231,7 @@ def plan_links(want, have, plan, doomed):
             _create(link, want['owner'], plan)
         else:
             _converge(link, cur, have, plan)
+        _flood(link, cur, plan)
         _ethtool(link, plan, have)
 
 
@@ -220,5 +244,5 @@ def plan(want, have):
     # routes on a device that loses an address may go with it: re-assert them
     touched = p.fresh | set((ns, argv[4]) for ns, argv in addr_cmds if argv[1] == 'del')
     for ns, argv in addr_cmds + plan_routes(want, have, touched):
-        p.ip(2, ns, *argv)
+        p.ip(PEER_STEP, ns, *argv)
     return p.commands()

@@ -57,12 +57,12 @@ def namespaces_of(want):
     return found
 
 
-def read_namespace_in(ns, families=()):
+def read_namespace_in(ns, families=(), fdb=False):
     """(links, addrs, secondary, routes) of namespace *ns* (None: the host),
     read in-process; failures become one-line CommandErrors."""
     try:
         with entered(ns):
-            return read_namespace(families)
+            return read_namespace(families, fdb=fdb)
     except (NetlinkError, NetnsMissing, OSError) as exc:
         raise CommandError('reading namespace %s: %s' % (ns or 'of the host', exc))
 
@@ -106,7 +106,8 @@ def read_state(runner, want):
         if ns is not None and ns not in have['netns']:
             continue
         families = set(r['family'] for r in want['routes'] if r['netns'] == ns)
-        links, addrs, secondary, routes = read_namespace_in(ns, families)
+        fdb = any(link['netns'] == ns and link.get('flood') is not None for link in want['links'])
+        links, addrs, secondary, routes = read_namespace_in(ns, families, fdb)
         have['ns'][ns] = dict(links=links, addrs=addrs, secondary=secondary, routes=routes)
     have['sysctls'] = read_sysctls(want, have)
     have['offload'] = read_offloads(want, have)

@@ -16,13 +16,12 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname, ip_address
+from ansible.module_utils.ovl.core.validate import (
+    InputError, cidr, ifname, ip_address, netns_name, owner_name)
 
 SNAT, FORWARD = 'snat', 'forward'          # chain keys (OVL-POSTROUTING, OVL-FORWARD)
 ACTIONS = ('masquerade', 'snat')
-ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}$')
-OWNER_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}$')
-NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
+ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}\Z')
 HOST = '@host'                               # label of the host namespace in results
 
 # canonical order of terms inside a rule: matches first, verdict last
@@ -46,18 +45,8 @@ def host_net(value):
     return str(ipaddress.ip_network(value, strict=False))
 
 
-def check_netns(value, field='netns'):
-    if value in (None, ''):
-        return None
-    if not isinstance(value, str) or not NETNS_RE.match(value) or value in ('.', '..'):
-        raise InputError(field, value, 'is not a network namespace name ([A-Za-z0-9_.-], 1-64)')
-    return value
-
-
-def check_owner(value, field='owner'):
-    if not isinstance(value, str) or not OWNER_RE.match(value):
-        raise InputError(field, value, 'is not an owner mark ([A-Za-z0-9_-], 1-32)')
-    return value
+check_netns = netns_name
+check_owner = owner_name
 
 
 def check_id(value, field='id'):

@@ -14,8 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.nat.model import FORWARD, SNAT
-from ansible.module_utils.ovl.nat.syntax import (IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, NFT_FAMILY,
-                                             NFT_TABLE, ipt_line, ipt_tokens, nft_text)
+from ansible.module_utils.ovl.core.marks import NFT_FAMILY, NFT_TABLE
+from ansible.module_utils.ovl.nat.syntax import (
+    IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, ipt_line, ipt_tokens, nft_text)
 from ansible.module_utils.ovl.core.runner import netns_argv
 
 KEYS = (SNAT, FORWARD)

@@ -15,8 +15,9 @@ __metaclass__ = type
 import json
 import shlex
 
-from ansible.module_utils.ovl.nat.syntax import (IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, NFT_FAMILY,
-                                             NFT_TABLE, ipt_parse, nft_parse)
+from ansible.module_utils.ovl.core.marks import NFT_FAMILY, NFT_TABLE
+from ansible.module_utils.ovl.nat.syntax import (
+    IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, ipt_parse, nft_parse)
 
 IPT_READ = ['iptables-save']
 NFT_READ = ['nft', '-j', 'list', 'ruleset']

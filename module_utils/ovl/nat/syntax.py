@@ -10,21 +10,23 @@ __metaclass__ = type
 import json
 import re
 
+from ansible.module_utils.ovl.core.marks import (
+    IPT_CHAIN_FORWARD, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT, NFT_FAMILY, NFT_TABLE)
 from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, canon, host_net, states
 
+
 # chain key -> (table, our chain, built-in chain that jumps to it)
-IPT_CHAINS = {SNAT: ('nat', 'OVL-POSTROUTING', 'POSTROUTING'),
-              FORWARD: ('filter', 'OVL-FORWARD', 'FORWARD')}
-JUMP_COMMENT = 'ovl'
-# nft: our own table; chain key -> (chain, base chain definition)
-NFT_FAMILY, NFT_TABLE = 'ip', 'ovl'
+IPT_CHAINS = {SNAT: ('nat', IPT_CHAIN_SNAT, 'POSTROUTING'),
+              FORWARD: ('filter', IPT_CHAIN_FORWARD, 'FORWARD')}
+JUMP_COMMENT = IPT_JUMP_COMMENT
+# nft: our own table (NFT_FAMILY, NFT_TABLE); chain key -> (chain, base chain definition)
 NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
               FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;')}
 
 # iptables ------------------------------------------------------------------
 
 _IPT_VERDICTS = {'MASQUERADE': 'masquerade', 'RETURN': 'return', 'DROP': 'drop'}
-_SAFE = re.compile(r'^[^\s"\'\\]+$')
+_SAFE = re.compile(r'^[^\s"\'\\]+\Z')
 
 
 def ipt_tokens(comment, terms):

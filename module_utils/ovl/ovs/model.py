@@ -78,6 +78,7 @@ def normalize_port(params, prefix=''):
     if mode is not None and mode not in VLAN_MODES:
         raise v.InputError(f('vlan_mode'), mode, 'is not one of %s' % ', '.join(VLAN_MODES))
     port['vlan_mode'] = mode
+    port['protected'] = bool(params.get('protected'))
     port['mtu'] = v.mtu(params['mtu'], f('mtu')) if params.get('mtu') else None
     options = string_map(params.get('options'), f('options'))
     if ptype == 'vxlan':

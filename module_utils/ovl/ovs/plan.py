@@ -5,7 +5,7 @@
 ONE ovs-vsctl transaction. No I/O, no module object: tested with tables.
 
 Semantics (documented in the modules):
-- Port columns ``tag``, ``trunks``, ``vlan_mode`` and Interface ``type``,
+- Port columns ``tag``, ``trunks``, ``vlan_mode``, ``protected`` and Interface ``type``,
   ``options`` (whole map) and ``mtu_request`` are declarative: the port is made
   exactly as described (an omitted tag means "no tag").
 - ``external_ids`` and ``other_config`` are merged: listed keys are set, a key
@@ -17,10 +17,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 from ansible.module_utils.ovl.ovs.syntax import set_col, set_key, set_map
 
-OWNER_KEY = 'ovl-owner'
-TENANT_KEY = 'ovl-tenant'
+
 
 
 def is_ours(record, owner):
@@ -121,6 +121,8 @@ def _port_cols(want):
         cols.append(set_col('trunks', sorted(want['trunks'])))
     if want.get('vlan_mode'):
         cols.append(set_col('vlan_mode', want['vlan_mode']))
+    if want.get('protected'):
+        cols.append(set_col('protected', True))
     return cols
 
 
@@ -176,6 +178,8 @@ def plan_port(want, have, owner=None):
                    sorted(want.get('trunks') or []), port_cols, clears)
     _scalar_change('Port', name, 'vlan_mode', have['vlan_mode'], want.get('vlan_mode'),
                    port_cols, clears)
+    if bool(want.get('protected')) != bool(have.get('protected')):
+        port_cols.append(set_col('protected', bool(want.get('protected'))))
     want_type = want.get('type') or 'system'
     if want_type != have['type']:
         iface_cols.append(set_col('type', '' if want_type == 'system' else want_type))

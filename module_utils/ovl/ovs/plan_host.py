@@ -6,12 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 from ansible.module_utils.ovl.ovs.plan import (
-    TENANT_KEY, foreign_ports, is_ours, merge_map, plan_bridge, plan_bridge_absent,
+    foreign_ports, is_ours, merge_map, plan_bridge, plan_bridge_absent,
     plan_port, plan_port_absent)
 from ansible.module_utils.ovl.ovs.tags import allocate_tags
 
-PORT_VIEW = ('bridge', 'tag', 'trunks', 'vlan_mode', 'type', 'options', 'mtu', 'external_ids')
+PORT_VIEW = ('bridge', 'tag', 'trunks', 'vlan_mode', 'protected', 'type', 'options', 'mtu',
+             'external_ids')
 BRIDGE_VIEW = ('datapath_type', 'fail_mode', 'other_config', 'external_ids', 'mtu')
 
 
@@ -51,11 +53,12 @@ def project_port(want, have, owner):
     after = dict((k, want.get(k)) for k in PORT_VIEW)
     after['type'] = want.get('type') or 'system'
     after['trunks'] = sorted(want.get('trunks') or [])
+    after['protected'] = bool(want.get('protected'))
     after['options'] = dict((k, str(v)) for k, v in (want.get('options') or {}).items())
     keep = have['external_ids'] if have else {}
     ids = merge_map(keep, want.get('external_ids'))
     if have is None and owner:
-        ids['ovl-owner'] = owner
+        ids[OWNER_KEY] = owner
     after['external_ids'] = ids
     return after
 
@@ -70,7 +73,7 @@ def project_bridge(want, have, owner):
     after['other_config'] = merge_map(base['other_config'], want.get('other_config'))
     after['external_ids'] = merge_map(base['external_ids'], want.get('external_ids'))
     if have is None and owner:
-        after['external_ids']['ovl-owner'] = owner
+        after['external_ids'][OWNER_KEY] = owner
     return after
 
 

@@ -6,7 +6,7 @@
 
     {'bridges': {name: {datapath_type, fail_mode, other_config, external_ids,
                         mtu, ports: [port names]}},
-     'ports':   {name: {bridge, tag, trunks, vlan_mode, external_ids,
+     'ports':   {name: {bridge, tag, trunks, vlan_mode, protected, external_ids,
                         type, options, mtu, interface_external_ids, ofport}}}
 """
 from __future__ import absolute_import, division, print_function
@@ -16,7 +16,7 @@ __metaclass__ = type
 import json
 
 BRIDGE_COLUMNS = '_uuid,name,ports,datapath_type,fail_mode,other_config,external_ids'
-PORT_COLUMNS = '_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids'
+PORT_COLUMNS = '_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids,protected'
 IFACE_COLUMNS = '_uuid,name,type,options,mtu_request,external_ids,ofport'
 
 
@@ -111,6 +111,7 @@ def parse_state(stdout):
             'tag': optional(row['tag']),
             'trunks': sorted(as_list(row['trunks'])),
             'vlan_mode': optional(row['vlan_mode']),
+            'protected': bool(optional(row.get('protected', False))),
             'external_ids': datum(row['external_ids']),
             'type': (iface.get('type') or 'system'),
             'options': datum(iface.get('options', ['map', []])),

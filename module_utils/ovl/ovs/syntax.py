@@ -15,7 +15,7 @@ def q(value):
 def set_col(column, value):
     """``column=value``: ints bare, strings quoted, lists as a set."""
     if isinstance(value, bool):
-        value = str(value).lower()
+        return '%s=%s' % (column, 'true' if value else 'false')
     if isinstance(value, int):
         return '%s=%d' % (column, value)
     if isinstance(value, (list, tuple)):

@@ -11,7 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.ovs.plan import TENANT_KEY, is_ours
+from ansible.module_utils.ovl.core.marks import TENANT_KEY
+from ansible.module_utils.ovl.ovs.plan import is_ours
 
 MAX_TAG = 4094
 

@@ -13,20 +13,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.tenant.hosts import host_facts
-from ansible.module_utils.ovl.tenant.ovs import tunnels
+from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
-def build_int_flows(tenants, host, hosts, tunnel_mode='port'):
+def build_int_flows(inventory, facts):
     """{bridge, flows} (input of ovs_flows) for the integration bridge."""
     flows = []
-    if tunnel_mode != 'flow':
-        for tenant, port, _peer, _own in tunnels(tenants, host, hosts):
-            if not tenant.get('snat'):
+    if facts.tunnel_mode != 'flow':
+        for tunnel in tunnels(inventory, facts.name, facts.tunnel_mode):
+            if not tunnel.tenant.snat:
                 continue
             for field in ('spa', 'tpa'):
                 flows.append(dict(table=0, priority=100, actions='drop',
                                   match='arp,in_port=%s,arp_%s=%s'
-                                  % (port, field, tenant['gateway'])))
-    return dict(bridge=host_facts(hosts, host)['integration_bridge'],
-                flows=sorted(flows, key=lambda f: f['match']))
+                                  % (tunnel.name, field, tunnel.tenant.gateway)))
+    return dict(bridge=facts.integration_bridge, flows=sorted(flows, key=lambda f: f['match']))

@@ -1,11 +1,14 @@
 # -*- coding: utf-8 -*-
 """Load every tenant file of a directory, validate all of it, normalise.
 
-``load_tenants(tenants_dir, hosts, schema, base_dir=None) -> (tenants, errors)``
+``load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None)
+-> (Inventory or None, errors)``: the tenant files, and the host and play
+variables of every host (``ovl.tenant.hostvars``), validated together.
 *errors* holds every problem found, one line each, as
 ``inventory/tenants/red.yml: vni: 100 is already used by tenant blue
-(inventory/tenants/blue.yml)``; *tenants* (sorted by name) is empty when
-there is any error.
+(inventory/tenants/blue.yml)`` or ``host2: overlay_underlay_mtu: 0 is
+outside 68-65535 (an MTU)``; the Inventory is None when there is any error.
+``load_tenants`` is the same returning (tenants, errors).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -14,7 +17,8 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.ovl.tenant.cross import cross_errors
-from ansible.module_utils.ovl.tenant.hosts import all_host_facts
+from ansible.module_utils.ovl.tenant.hostvars import host_facts
+from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.normalize import normalise
 from ansible.module_utils.ovl.tenant.schema import schema_check
 from ansible.module_utils.ovl.tenant.yaml_file import load_file
@@ -71,11 +75,11 @@ def _read(path, shown, schema, errors):
     return None if structural else data  # unknown keys alone: still check the rest
 
 
-def load_tenants(tenants_dir, hosts, schema, base_dir=None):
-    facts, host_errors = all_host_facts(hosts)
+def load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None):
+    facts, host_errors = host_facts(hostvars, play)
     if not os.path.isdir(tenants_dir):
-        return [], host_errors + ['%s: tenants directory does not exist'
-                                  % display_path(tenants_dir, base_dir)]
+        return None, host_errors + ['%s: tenants directory does not exist'
+                                    % display_path(tenants_dir, base_dir)]
     docs, tenants, errors = [], [], []
     for path in tenant_files(tenants_dir):
         shown = display_path(path, base_dir)
@@ -84,14 +88,19 @@ def load_tenants(tenants_dir, hosts, schema, base_dir=None):
             continue
         docs.append((shown, data))
         stem = os.path.splitext(os.path.basename(path))[0]
-        tenant, found = normalise(data, stem, facts)
+        tenant, found = normalise(data, stem, facts, shown)
         errors.extend((shown, line) for line in found)
         if tenant is not None:
-            tenant['file'] = shown
             tenants.append(tenant)
     errors.extend(cross_errors(docs))
     if errors or host_errors:
         # grouped by file (stable: within a file, in the order found)
-        return [], host_errors + ['%s: %s' % pair for pair in
-                                  sorted(errors, key=lambda pair: pair[0])]
-    return sorted(tenants, key=lambda t: t['name']), []
+        return None, host_errors + ['%s: %s' % pair for pair in
+                                    sorted(errors, key=lambda pair: pair[0])]
+    return Inventory(tuple(sorted(tenants, key=lambda t: t.name)),
+                     tuple(facts[name] for name in sorted(facts))), []
+
+
+def load_tenants(tenants_dir, hostvars, schema, base_dir=None, play=None):
+    inventory, errors = load_inventory(tenants_dir, hostvars, schema, base_dir, play)
+    return (list(inventory.tenants) if inventory else []), errors

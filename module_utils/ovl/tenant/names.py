@@ -2,14 +2,18 @@
 """Names of the objects a tenant makes on a host (docs/design.md, "Names on
 a host"), and the transit /30 addressing. Every name fits in 15 characters.
 
-VXLAN port names: ``vx<vni in hex>-<low 24 bits of the peer underlay address,
-6 hex digits>``, e.g. VNI 100 to 192.168.250.12 -> ``vx64-a8fa0c``. At most
-2 + 6 + 1 + 6 = 15 characters for any VNI (1-16777215). Stable: derived only
-from the VNI and the peer address, so adding or removing other tenants or
-hosts never renames a port. Unique on a host for any number of tenants, since
-the VNI is unique per tenant, and for peers whose underlay addresses differ
-in their last 24 bits (always true inside one /8); ``vxlan_port_names``
-refuses a collision instead of guessing.
+Tunnel names are derived only from the VNI and the peer's underlay address,
+so adding or removing other tenants or hosts never renames anything:
+
+- mode ``port``: ``vx<vni hex>-<low 24 bits of the peer address, 6 hex>``,
+  e.g. VNI 100 to 192.168.250.12 -> ``vx64-a8fa0c`` (one per tenant per peer);
+- mode ``kernel``: ``vx<vni hex>``, e.g. ``vx64`` (one kernel device per
+  tenant, the peers in its flood list);
+- mode ``flow``: ``vxf-<low 24 bits of the peer address>`` (one per peer).
+
+Unique on a host because VNIs are unique per tenant and the validation of the
+host variables (``ovl.tenant.hostvars``) refuses two hosts whose addresses
+agree in their last 24 bits (``host_suffix``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -18,12 +22,15 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 
+from ansible.module_utils.ovl.core.marks import TUNNEL_BRIDGE, UPLINK_BRIDGE
 from ansible.module_utils.ovl.core.validate import InputError
 
 ENDPOINT_DEV = 'eth0'
 ROUTER_GW_DEV = 'qr0'
 ROUTER_UP_DEV = 'qg0'
-UPLINK_BRIDGE = 'br-phy'
+RESERVED_BRIDGES = (UPLINK_BRIDGE, TUNNEL_BRIDGE)
+PATCH_INT = 'ovp-tun'      # on br-int, leads to br-tun (flow mode)
+PATCH_TUN = 'ovp-int'      # on br-tun, leads to br-int
 TRANSIT_POOL = ipaddress.ip_network('169.254.0.0/16')
 VXLAN_PORT = 4789
 SLOT_MAX = TRANSIT_POOL.num_addresses // 4 - 1
@@ -45,23 +52,32 @@ def uplink_leg(tenant):
     return 'ovu-' + tenant
 
 
+def host_suffix(peer_ip):
+    """The low 24 bits of an underlay address, 6 hex digits (``a8fa0c``)."""
+    return '%06x' % (int(ipaddress.ip_address(peer_ip)) & 0xffffff)
+
+
 def vxlan_port(vni, peer_ip):
-    low = int(ipaddress.ip_address(peer_ip)) & 0xffffff
-    return 'vx%x-%06x' % (int(vni), low)
+    """Mode ``port``: the tunnel of one tenant to one peer."""
+    return 'vx%x-%s' % (int(vni), host_suffix(peer_ip))
 
 
-def vxlan_port_names(vni, peer_ips):
-    """{peer_ip: name} for one tenant; raises InputError on a name collision."""
-    names, seen = {}, {}
-    for peer in sorted(peer_ips):
-        name = vxlan_port(vni, peer)
-        if name in seen:
-            raise InputError('overlay_underlay_ip', peer, 'gives the same VXLAN port name %s as '
-                             '%s (underlay addresses must differ in their last 24 bits)'
-                             % (name, seen[name]))
-        seen[name] = peer
-        names[peer] = name
-    return names
+def vxlan_device(vni):
+    """Mode ``kernel``: the one kernel VXLAN device of a tenant."""
+    return 'vx%x' % int(vni)
+
+
+def flow_port(peer_ip):
+    """Mode ``flow``: the one ``key=flow`` tunnel to a peer host."""
+    return 'vxf-' + host_suffix(peer_ip)
+
+
+def tag_of(tags, tenant):
+    """The host-local VLAN tag of *tenant* (also its transit slot)."""
+    if tenant not in (tags or {}):
+        raise KeyError('tenant %s has no host-local VLAN tag (the preflight returns one for '
+                       'every tenant with an endpoint on the host)' % tenant)
+    return tags[tenant]
 
 
 def transit(slot):
@@ -71,17 +87,3 @@ def transit(slot):
         raise InputError('tenant_tags', slot, 'is not a transit slot (1-%d)' % SLOT_MAX)
     base = TRANSIT_POOL.network_address + 4 * slot
     return '%s/30' % base, str(base + 1), str(base + 2)
-
-
-def has_router(tenant, host):
-    """A router namespace exists on *host* for a tenant with snat: true and an
-    endpoint there."""
-    return bool(tenant.get('snat')) and host in tenant_hosts(tenant)
-
-
-def tenant_hosts(tenant):
-    return sorted(set(ep['host'] for ep in tenant.get('endpoints') or []))
-
-
-def local_endpoints(tenant, host):
-    return [ep for ep in tenant.get('endpoints') or [] if ep['host'] == host]

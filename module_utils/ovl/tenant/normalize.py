@@ -1,14 +1,11 @@
 # -*- coding: utf-8 -*-
 """Checks of one schema-valid tenant document and its normalised form.
 
-``normalise(data, stem, facts) -> (tenant, errors)``: *stem* is the file name
-without extension, *facts* the per-host facts (ovl.tenant.hosts.all_host_facts).
-Errors are 'field: value reason' lines; *tenant* is None when there are any.
-
-Normalised tenant::
-
-    {name, vni, subnet, prefixlen, gateway, snat, mtu, hosts: [host, ...],
-     endpoints: [{name, host, ip, prefixlen}, ...]}   # sorted by (name, host)
+``normalise(data, stem, facts, path) -> (tenant, errors)``: *stem* is the
+file name without extension, *facts* the HostFacts of every host
+(``ovl.tenant.hostvars.host_facts``), *path* the file as shown in messages.
+Errors are 'field: value reason' lines; *tenant* (an ``ovl.tenant.model.Tenant``
+whose endpoints are sorted by (name, host)) is None when there are any.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -17,7 +14,8 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
-from ansible.module_utils.ovl.tenant.hosts import mtu_limit
+from ansible.module_utils.ovl.tenant.hostvars import TUNNEL_OVERHEAD, mtu_limit
+from ansible.module_utils.ovl.tenant.model import Endpoint, Tenant
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
 
@@ -79,12 +77,11 @@ def _endpoints(data, net, gateway, facts, errors):
                 errors.append(_line(where + '.ip', ep['ip'], 'is already used by endpoints[%d]'
                                     ' of this tenant' % seen_ip[ep['ip']]))
             seen_ip.setdefault(ep['ip'], index)
-            out.append(dict(name=ep['name'], host=ep['host'], ip=ep['ip'],
-                            prefixlen=net.prefixlen))
-    return sorted(out, key=lambda e: (e['name'], e['host']))
+            out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen))
+    return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 
-def normalise(data, stem, facts):
+def normalise(data, stem, facts, path=None):
     errors = []
     if data['name'] != stem:
         errors.append(_line('name', data['name'], "differs from the file name '%s' (rename the "
@@ -103,10 +100,11 @@ def normalise(data, stem, facts):
     limit, by = mtu_limit(facts, hosts)
     tenant_mtu = data.get('mtu', limit)
     if tenant_mtu > limit:
-        errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus 50 '
-                            'for VXLAN' % (limit, limit + 50, by or 'the hosts')))
+        errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus %d '
+                            'for VXLAN' % (limit, limit + TUNNEL_OVERHEAD, by or 'the hosts',
+                                           TUNNEL_OVERHEAD)))
     if errors:
         return None, errors
-    return dict(name=data['name'], vni=int(data['vni']), subnet=str(net),
-                prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
-                mtu=int(tenant_mtu), hosts=hosts, endpoints=endpoints), []
+    return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
+                  prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
+                  mtu=int(tenant_mtu), endpoints=endpoints, file=path), []

@@ -1,96 +1,83 @@
 # -*- coding: utf-8 -*-
 """Desired OVS state of one host (input of the ``ovs_state`` module).
 
-``build_ovs(tenants, host, hosts, tunnel_mode='port') -> {bridges, ports}``
-*tenants*: normalised tenants (the whole inventory); *hosts*: facts of EVERY
-overlay host (tunnels are computed from the whole inventory, also under
---limit). Tunnels: for each tenant with an endpoint on *host*, one VXLAN port
-per other host carrying an endpoint of the tenant.
-tunnel_mode ``port``: OVS vxlan ports; ``kernel``: kernel vxlan devices (made
-by ip_state, see ovl.tenant.ip) attached as ordinary ports; ``flow``: one
-``key=flow`` VXLAN port per peer host on br-tun plus OpenFlow rules (see
-ovl.tenant.flows).
+``build_ovs(inventory, facts, tags) -> {bridges, ports}``: *facts* is the
+host's HostFacts (with the underlay interface its preflight found), *tags*
+the host-local VLAN of each of its tenants (from the preflight's read; every
+tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
+
+- ``br-int``: standalone (a VLAN-aware NORMAL switch), one tagged port per
+  endpoint and per router gateway leg;
+- ``br-phy`` (netdev datapath): the uplink, so OVS can send tunnels itself;
+- tunnels (``ovl.tenant.topology``): mode ``port``: an OVS VXLAN port per
+  tenant per peer, tagged, ``protected`` (split horizon: NORMAL never
+  forwards from one tunnel to another, so broadcasts cannot loop between
+  three or more hosts); mode ``kernel``: the tenant's one kernel VXLAN
+  device (made by ip_state) as a tagged port: frames never go back out of
+  the port they came in, so one port per tenant is loop-free by itself;
+  mode ``flow``: ``br-tun`` patched to br-int, one ``key=flow`` port per
+  peer host, forwarding by OpenFlow rules (``ovl.tenant.flows``).
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.validate import InputError
-from ansible.module_utils.ovl.tenant.flows import flow_ovs
-from ansible.module_utils.ovl.tenant.hosts import host_facts
 from ansible.module_utils.ovl.tenant.names import (
-    UPLINK_BRIDGE, VXLAN_PORT, endpoint_port, gateway_leg, has_router, local_endpoints,
-    tenant_hosts, vxlan_port_names)
+    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, VXLAN_PORT, endpoint_port, gateway_leg,
+    tag_of)
+from ansible.module_utils.ovl.tenant.topology import tunnels
 
-TUNNEL_MODES = ('port', 'kernel', 'flow')
-
-
-def check_mode(tunnel_mode):
-    if tunnel_mode not in TUNNEL_MODES:
-        raise InputError('tunnel_mode', tunnel_mode, 'is not one of %s' % ', '.join(TUNNEL_MODES))
-
-
-def tunnels(tenants, host, hosts):
-    """[(tenant, port name, peer facts, own facts)] for *host*, sorted by name."""
-    own = host_facts(hosts, host)
-    out = []
-    for tenant in tenants:
-        present = tenant_hosts(tenant)
-        if host not in present:
-            continue
-        peers = dict((host_facts(hosts, p)['underlay_ip'], host_facts(hosts, p))
-                     for p in present if p != host)
-        for peer_ip, name in sorted(vxlan_port_names(tenant['vni'], peers).items()):
-            out.append((tenant, name, peers[peer_ip], own))
-    return sorted(out, key=lambda item: item[1])
 
 
 def _bridges(facts):
-    datapath = facts['datapath_type']
     # standalone: with no controller the bridge is a normal (VLAN-aware) switch
-    bridges = [dict(name=facts['integration_bridge'], datapath_type=datapath,
+    bridges = [dict(name=facts.integration_bridge, datapath_type=facts.datapath_type,
                     fail_mode='standalone')]
-    if datapath == 'netdev':
-        bridges.append(dict(name=UPLINK_BRIDGE, datapath_type=datapath, fail_mode='standalone'))
+    if facts.netdev:
+        bridges.append(dict(name=UPLINK_BRIDGE, datapath_type=facts.datapath_type,
+                            fail_mode='standalone'))
+    if facts.tunnel_mode == 'flow':
+        bridges.append(dict(name=TUNNEL_BRIDGE, datapath_type=facts.datapath_type,
+                            fail_mode='secure'))
     return bridges
 
 
-def _tunnel_ports(tenants, host, hosts, bridge, tunnel_mode):
+def _tenant_port(name, bridge, tenant, tags, **extra):
+    return dict(name=name, bridge=bridge, type=extra.pop('type', 'system'), tenant=tenant,
+                tag=tag_of(tags, tenant), **extra)
+
+
+def _tunnel_ports(inventory, facts, tags):
+    own, bridge = facts.underlay_ip, facts.integration_bridge
     ports = []
-    for tenant, name, peer, own in tunnels(tenants, host, hosts):
-        if tunnel_mode == 'kernel':
-            ports.append(dict(name=name, bridge=bridge, type='system', tenant=tenant['name']))
-            continue
-        ports.append(dict(name=name, bridge=bridge, type='vxlan', tenant=tenant['name'],
-                          options=dict(remote_ip=peer['underlay_ip'], key=str(tenant['vni']),
-                                       dst_port=str(VXLAN_PORT), local_ip=own['underlay_ip'])))
+    for tunnel in tunnels(inventory, facts.name, facts.tunnel_mode):
+        if facts.tunnel_mode == 'flow':
+            ports.append(dict(name=tunnel.name, bridge=TUNNEL_BRIDGE, type='vxlan',
+                              options=dict(remote_ip=tunnel.peers[0].underlay_ip, key='flow',
+                                           dst_port=str(VXLAN_PORT), local_ip=own)))
+        elif facts.tunnel_mode == 'kernel':
+            ports.append(_tenant_port(tunnel.name, bridge, tunnel.tenant.name, tags))
+        else:
+            ports.append(_tenant_port(
+                tunnel.name, bridge, tunnel.tenant.name, tags, type='vxlan', protected=True,
+                options=dict(remote_ip=tunnel.peers[0].underlay_ip, key=str(tunnel.tenant.vni),
+                             dst_port=str(VXLAN_PORT), local_ip=own)))
+    if facts.tunnel_mode == 'flow':
+        ports += [dict(name=PATCH_INT, bridge=bridge, type='patch', peer=PATCH_TUN),
+                  dict(name=PATCH_TUN, bridge=TUNNEL_BRIDGE, type='patch', peer=PATCH_INT)]
     return ports
 
 
-def build_ovs(tenants, host, hosts, tunnel_mode='port'):
-    check_mode(tunnel_mode)
-    facts = host_facts(hosts, host)
-    bridge = facts['integration_bridge']
+def build_ovs(inventory, facts, tags):
+    bridge = facts.integration_bridge
     ports = []
-    if facts['datapath_type'] == 'netdev':
-        if not facts['underlay_interface']:
-            raise InputError('%s: overlay_underlay_interface' % host, None,
-                             'is required with overlay_datapath_type netdev (it moves to %s)'
-                             % UPLINK_BRIDGE)
-        ports.append(dict(name=facts['underlay_interface'], bridge=UPLINK_BRIDGE, type='system'))
-    for tenant in tenants:
-        for ep in local_endpoints(tenant, host):
-            ports.append(dict(name=endpoint_port(ep['name']), bridge=bridge, type='system',
-                              tenant=tenant['name']))
-        if has_router(tenant, host):
-            ports.append(dict(name=gateway_leg(tenant['name']), bridge=bridge, type='system',
-                              tenant=tenant['name']))
-    bridges = _bridges(facts)
-    if tunnel_mode == 'flow':
-        extra_bridges, extra_ports = flow_ovs(tenants, host, hosts)
-        bridges += extra_bridges
-        ports += extra_ports
-    else:
-        ports += _tunnel_ports(tenants, host, hosts, bridge, tunnel_mode)
-    return dict(bridges=bridges,
+    if facts.netdev:
+        ports.append(dict(name=facts.underlay_interface, bridge=UPLINK_BRIDGE, type='system'))
+    for tenant in inventory.tenants_on(facts.name):
+        for ep in tenant.endpoints_on(facts.name):
+            ports.append(_tenant_port(endpoint_port(ep.name), bridge, tenant.name, tags))
+        if tenant.has_router(facts.name):
+            ports.append(_tenant_port(gateway_leg(tenant.name), bridge, tenant.name, tags))
+    ports += _tunnel_ports(inventory, facts, tags)
+    return dict(bridges=_bridges(facts),
                 ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))

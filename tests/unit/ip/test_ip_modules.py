@@ -54,7 +54,7 @@ def in_process_reads(monkeypatch):
         machine.ns_reads.append(('sysctl', machine.inside[-1] if machine.inside else None, key))
         return machine.sysctl
 
-    def read_namespace(families):
+    def read_namespace(families, fdb=False):
         machine = CURRENT[-1]
         ns = machine.inside[-1] if machine.inside else None
         machine.ns_reads.append(('netlink', ns, tuple(sorted(families))))
@@ -141,9 +141,11 @@ def test_ip_link_batches_per_namespace():
         (['ip', '-batch', '-'],
          'link add ove1 mtu 1450 type veth peer name eth0 mtu 1450 netns ep\n'
          'link set ove1 alias ovl:ovl\nlink set ove1 up\n'),
-        (['ip', '-n', 'ep', 'link', 'set', 'eth0', 'up'], None),
-        (['ethtool', '-K', 'ove1', 'tx', 'off'], None),
-        (['ip', 'netns', 'exec', 'ep', 'ethtool', '-K', 'eth0', 'tx', 'off'], None)]
+        (['ip', '-n', 'ep', 'link', 'set', 'eth0', 'up'], None)]
+    # TX offload is set in the module process (SIOCETHTOOL), not by ethtool processes
+    assert result['_inproc'] == [['ethtool', '-K', 'ove1', 'tx', 'off'],
+                                 ['ip', 'netns', 'exec', 'ep', 'ethtool', '-K', 'eth0', 'tx', 'off']]
+    assert result['commands'][-2:] == result['_inproc']
 
 
 def test_ip_link_in_sync_is_unchanged():
@@ -221,9 +223,12 @@ def test_netns_create(tmp_path):
     mark = str(tmp_path / 'm')
     args = dict(name='ovr-blue', sysctls={'net.ipv4.ip_forward': 1}, mark_dir=mark)
     result = run_module(netns, args, fake=machine)
-    assert [w[0] for w in machine.writes] == [
-        ['ip', 'netns', 'add', 'ovr-blue'], ['mkdir', '-p', mark], ['touch', mark + '/ovr-blue'],
+    assert [w[0] for w in machine.writes] == [['ip', 'netns', 'add', 'ovr-blue']]
+    # marker file and sysctl are written in the module process (no mkdir/touch/sysctl process)
+    assert result['_inproc'] == [
+        ['mkdir', '-p', mark], ['touch', mark + '/ovr-blue'],
         ['ip', 'netns', 'exec', 'ovr-blue', 'sysctl', '-w', 'net.ipv4.ip_forward=1']]
+    assert result['commands'] == [['ip', 'netns', 'add', 'ovr-blue']] + result['_inproc']
     assert result['changed']
     machine = Machine(netns=['ovr-blue'], sysctl='1')
     assert run_module(netns, args, fake=machine)['changed'] is False
@@ -263,7 +268,7 @@ def test_check_mode_never_writes(module, args):
     result = run_module(module, dict(args), check_mode=True, fake=machine)
     assert not result['failed'], result.get('msg')
     assert result['changed'] and result['commands']
-    assert machine.writes == []
+    assert machine.writes == [] and result['_inproc'] == []
 
 
 @pytest.mark.parametrize('count', [1, 5, 40])

@@ -1,9 +1,11 @@
 """The allowed import directions inside module_utils/ovl (docs/design.md):
 
-    tenant -> ovs, ip, nat, flows -> core
+    tenant (controller) -> ovs, ip, nat, flows -> core
+    host (host side)    -> ovs, ip, nat, flows -> core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
-another concern and never tenant; core imports only core. The test reads the
+another concern, tenant or host; core imports only core; tenant and host
+never import each other (one runs on the controller, the other on hosts). The test reads the
 import statements of every file, so a new sideways import fails here.
 """
 import ast
@@ -15,7 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
-ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS)},
+ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
+                'host': {'host', 'core'} | set(CONCERNS)},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 

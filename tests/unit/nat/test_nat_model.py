@@ -61,7 +61,7 @@ def test_state_want_builds_entries_in_order():
 @pytest.mark.parametrize('namespaces, owner, field, text', [
     ([dict(netns='a'), dict(netns='a')], 'ovl', 'namespaces[1].netns', 'listed twice'),
     ([dict(), dict(netns=None)], 'ovl', 'namespaces[1].netns', 'listed twice'),
-    ([dict(netns='bad/ns')], 'ovl', 'namespaces[0].netns', 'not a network namespace'),
+    ([dict(netns='bad/ns')], 'ovl', 'namespaces[0].netns', 'not a namespace name'),
     ([dict(snat=[GOOD, GOOD])], 'ovl', 'namespaces[0].snat[1].id', 'used twice'),
     ([dict(block_inbound=[dict(in_interface='a b')])], 'ovl',
      'namespaces[0].block_inbound[0].in_interface', 'characters outside'),

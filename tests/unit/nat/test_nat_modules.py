@@ -132,7 +132,7 @@ def test_write_failure_is_one_line_message():
     (snat, dict(BLUE, to_source='1.2.3.4'), "to_source: '1.2.3.4' is only allowed with action: snat"),
     (snat, dict(BLUE, action='snat', to_source='1.2.3'), "to_source: '1.2.3' is not an IP address"),
     (snat, dict(BLUE, action='snat'), 'to_source: None is required with action: snat'),
-    (snat, dict(BLUE, netns='bad ns'), "netns: 'bad ns' is not a network namespace"),
+    (snat, dict(BLUE, netns='bad ns'), "netns: 'bad ns' is not a namespace name"),
     (nat_state, dict(namespaces=[dict(snat=[dict(id='a', source='10.0.0.0/24', out_interface='e',
                                                  to_source='1.1.1.1')])]),
      "namespaces[0].snat[0].to_source: '1.1.1.1' is only allowed with action: snat"),

@@ -1,12 +1,10 @@
-"""overlay_host_flows and overlay_host_ovs(..., 'flow'): one tunnel per peer,
+"""ovl.tenant.flows.build_flows and build_ovs in flow mode: one tunnel per peer,
 VLAN<->VNI per tenant, flooding only to the peers carrying the tenant."""
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from overlay import FilterModule, overlay_host_flows, overlay_host_ovs
-from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
-
-H3 = dict(HOSTVARS, host3={'overlay_underlay_ip': '192.168.250.13'})
+from ansible.module_utils.ovl.tenant.flows import build_flows
+from ansible.module_utils.ovl.tenant.ovs import build_ovs
+from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, facts, inventory, tenant
 BLUE3 = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11'),
                                                  ('b2', 'host2', '10.0.0.12'),
                                                  ('b3', 'host3', '10.0.0.13')])
@@ -18,16 +16,22 @@ ONLY2 = tenant('solo', 500, endpoints=[('s2', 'host2', '10.0.0.12')])
 TAGS = {'blue': 1, 'green': 2, 'pink': 3, 'solo': 4, 'red': 5}
 
 
+def overlay_host_flows(tenants, host, tags, hostvars):
+    inv = inventory(tenants, hostvars, 'flow')
+    return build_flows(inv, facts(inv, host), tags)
+
+
+def overlay_host_ovs(tenants, host, hostvars, mode, inv=None):
+    inv = inv or inventory(tenants, hostvars, mode)
+    return build_ovs(inv, facts(inv, host), TAGS)
+
+
 def flows_of(tenants, host, tags=TAGS, hostvars=H3):
     return overlay_host_flows(tenants, host, tags, hostvars)['flows']
 
 
 def find(flows, table, match):
     return [f for f in flows if f['table'] == table and f['match'] == match]
-
-
-def test_registered():
-    assert FilterModule().filters()['overlay_host_flows'] is overlay_host_flows
 
 
 def test_ovs_objects_one_tunnel_per_peer_not_per_tenant():
@@ -55,7 +59,7 @@ def test_port_mode_unchanged_by_flow_mode():
 
 
 def test_netdev_bridge_types():
-    out = overlay_host_ovs(example_tenants(), 'host1', NETDEV, 'flow')
+    out = overlay_host_ovs(None, 'host1', None, None, inv=example_inventory(NETDEV, 'flow'))
     assert [(b['name'], b['datapath_type'], b['fail_mode']) for b in out['bridges']] == [
         ('br-int', 'netdev', 'standalone'), ('br-phy', 'netdev', 'standalone'),
         ('br-tun', 'netdev', 'secure')]
@@ -101,8 +105,8 @@ def test_tenant_only_here_has_ingress_but_no_flood():
 
 
 def test_example_inventory_host1():
-    out = overlay_host_flows(example_tenants(), 'host1', {'blue': 1, 'red': 2, 'green': 3},
-                             HOSTVARS)
+    inv = example_inventory(mode='flow')
+    out = build_flows(inv, facts(inv, 'host1'), {'blue': 1, 'red': 2, 'green': 3})
     assert out['bridge'] == 'br-tun'
     floods = [f for f in out['flows'] if f['table'] == 22 and f['priority'] == 1]
     assert [f['actions'] for f in floods] == [
@@ -113,13 +117,6 @@ def test_example_inventory_host1():
     assert len(keys) == len(set(keys)) and keys == sorted(keys, key=lambda k: (k[0], -k[1], k[2]))
 
 
-@pytest.mark.parametrize('tenants, tags, hostvars, message', [
-    ([BLUE3], {}, H3, "tenant_tags: 'blue' has no local VLAN tag"),
-    ([BLUE3], TAGS, HOSTVARS, "'host3' is not in overlay_hosts"),
-    ([BLUE3], TAGS, dict(H3, host3={'overlay_underlay_ip': '10.168.250.12'}),
-     'is also the tunnel port name of host2'),
-])
-def test_errors(tenants, tags, hostvars, message):
-    with pytest.raises(AnsibleFilterError) as err:
-        overlay_host_flows(tenants, 'host1', tags, hostvars)
-    assert message in str(err.value)
+def test_a_missing_tag_is_a_defect_not_a_guess():
+    with pytest.raises(KeyError, match='tenant blue has no host-local VLAN tag'):
+        overlay_host_flows([BLUE3], 'host1', {}, H3)

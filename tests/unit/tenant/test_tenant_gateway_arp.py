@@ -1,10 +1,8 @@
 """Gateway ARP flows on br-int (port/kernel modes): one table, no mocks."""
 import pytest
 
-from overlay import overlay_host_int_flows
-from tenant_helpers import HOSTVARS, tenant
-
-H3 = dict(HOSTVARS, host3={'overlay_underlay_ip': '192.168.250.13'})
+from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
+from tenant_helpers import H3, HOSTVARS, facts, inventory, tenant
 BLUE = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11'),
                                                   ('b2', 'host2', '10.0.0.12')])
 GREEN = tenant('green', 300, endpoints=[('g1', 'host1', '10.0.0.11'),
@@ -23,8 +21,8 @@ CASES = [
     ('same from the other side', [BLUE], 'host2', HOSTVARS, 'port', drops('vx64-a8fa0b')),
     ('tenant without snat: no router, no rule', [GREEN], 'host1', HOSTVARS, 'port', []),
     ('snat tenant on one host only: no tunnel, no rule', [LONE], 'host1', HOSTVARS, 'port', []),
-    ('kernel mode uses the kernel device ports', [BLUE], 'host1', HOSTVARS, 'kernel',
-     drops('vx64-a8fa0c')),
+    ('kernel mode uses the tenant one kernel device', [BLUE], 'host1', HOSTVARS, 'kernel',
+     drops('vx64')),
     ('flow mode: br-int holds none (br-tun has them)', [BLUE, GREEN], 'host1', HOSTVARS, 'flow', []),
     ('host not carrying the tenant', [BLUE], 'host3', H3, 'port', []),
 ]
@@ -33,6 +31,7 @@ CASES = [
 @pytest.mark.parametrize('title, tenants, host, hostvars, mode, expected', CASES,
                          ids=[c[0] for c in CASES])
 def test_int_flows(title, tenants, host, hostvars, mode, expected):
-    out = overlay_host_int_flows(tenants, host, hostvars, mode)
+    inv = inventory(tenants, hostvars, mode)
+    out = build_int_flows(inv, facts(inv, host))
     assert out['bridge'] == 'br-int'
     assert out['flows'] == sorted(expected, key=lambda f: f['match'])

@@ -14,11 +14,11 @@ from tenant_helpers import BROKEN_DIR, EXAMPLE_DIR, HOSTS, HOSTVARS, ROOT, load
 def test_example_inventory_normalised():
     tenants, errors = load(EXAMPLE_DIR, HOSTVARS, base_dir=ROOT)
     assert errors == []
-    assert [(t['name'], t['vni'], t['subnet'], t['snat']) for t in tenants] == [
+    assert [(t.name, t.vni, t.subnet, t.snat) for t in tenants] == [
         ('blue', 100, '10.0.0.0/24', True),
         ('green', 300, '172.16.10.0/24', False),
         ('red', 200, '10.0.0.0/24', True)]
-    red = tenants[2]
+    red = tenants[2].as_dict()
     assert red == dict(
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
         mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml',
@@ -49,7 +49,7 @@ def test_defaults_and_normalisation(tmp_path, text, field, value):
     write(tmp_path, 't.yml', text)
     tenants, errors = load(str(tmp_path))
     assert errors == []
-    assert tenants[0][field] == value
+    assert tenants[0].as_dict()[field] == value
 
 
 BROKEN_SET = {
@@ -93,12 +93,13 @@ def test_several_errors_in_one_file_all_reported(tmp_path):
 
 
 def test_host_errors(tmp_path):
-    tenants, errors = load(str(tmp_path), hosts={'h1': {}, 'h2': {'underlay_ip': 'x'},
-                                                  'h3': {'underlay_ip': '10.9.9.9'},
-                                                  'h4': {'underlay_ip': '10.9.9.9'}})
+    tenants, errors = load(str(tmp_path), hosts={'h1': {}, 'h2': {'overlay_underlay_ip': 'x'},
+                                                  'h3': {'overlay_underlay_ip': '10.9.9.9'},
+                                                  'h4': {'overlay_underlay_ip': '10.9.9.9'}})
     assert errors == [
-        "h1: overlay_underlay_ip: None is required for every host of overlay_hosts",
-        "h2: overlay_underlay_ip: 'x' is not an IP address",
+        "h1: overlay_underlay_ip: is required for every host of overlay_hosts (the host's "
+        "tunnel endpoint address)",
+        "h2: overlay_underlay_ip: 'x' is not an IPv4 address (e.g. 192.168.1.11)",
         "h4: overlay_underlay_ip: '10.9.9.9' is also the underlay address of h3"]
 
 
@@ -123,6 +124,10 @@ def test_module_returns_tenants():
     assert result['failed'] is False and result['changed'] is False
     assert result['tenant_names'] == ['blue', 'green', 'red']
     assert result['tenants'][0]['file'] == 'inventory/tenants/blue.yml'
+    assert result['hosts']['host2'] == dict(
+        name='host2', underlay_ip='192.168.250.12', underlay_mtu=1500, underlay_interface='ens3',
+        datapath_type='system', integration_bridge='br-int', tunnel_mode='port',
+        nat_backend='iptables', owner='ovl')
     assert result['_argv'] == []
 
 

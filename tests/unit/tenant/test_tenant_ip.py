@@ -1,10 +1,10 @@
-"""overlay_host_ip: tenant inventory -> ip_state input of one host."""
+"""ovl.tenant.ip.build_ip: the inventory -> ip_state input of one host."""
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from overlay import overlay_host_ip
-from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
+from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.tenant.ip import build_ip
 from ansible.module_utils.ovl.tenant.names import endpoint_port
+from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, facts, inventory, tenant
 
 GREEN = tenant('green', 300, subnet='172.16.10.0/24', mtu=1400,
                endpoints=[('g1', 'host1', '172.16.10.11'), ('g2', 'host2', '172.16.10.12')])
@@ -36,9 +36,14 @@ def router(tenant_name, slot_base, mtu=1450, gateway='10.0.0.1/24', **extra):
         net=net)
 
 
+def overlay_host_ip(tenants, host, tags, hostvars, tunnel_mode='port'):
+    inv = inventory(tenants, hostvars, tunnel_mode)
+    return build_ip(inv, facts(inv, host), tags)
+
+
 def test_example_inventory_host1():
-    result = overlay_host_ip(example_tenants(), 'host1', {'blue': 1, 'red': 3, 'green': 2},
-                             HOSTVARS)
+    inv = example_inventory()
+    result = build_ip(inv, facts(inv, 'host1'), {'blue': 1, 'red': 3, 'green': 2})
     assert [n['name'] for n in result['namespaces']] == [
         'blue-web1', 'green-app1', 'ovr-blue', 'ovr-red', 'red-web1']
     assert [l['name'] for l in result['links']] == [
@@ -95,11 +100,23 @@ def test_table(tenants, host, tags, hostvars, expected):
     assert overlay_host_ip(tenants, host, tags, hostvars) == expected
 
 
-def test_kernel_tunnel_mode_adds_vxlan_devices():
+def test_kernel_tunnel_mode_adds_one_vxlan_device_per_tenant():
     result = overlay_host_ip([GREEN], 'host1', {}, HOSTVARS, tunnel_mode='kernel')
     assert result['links'][-1] == dict(
-        name='vx12c-a8fa0c', kind='vxlan', id=300, remote='192.168.250.12',
-        local='192.168.250.11', dev='eth0', dstport=4789, learning=False, mtu=1400, state='up')
+        name='vx12c', kind='vxlan', id=300, local='192.168.250.11', dstport=4789,
+        learning=True, mtu=1400, state='up', flood=['192.168.250.12'])
+
+
+def test_kernel_flood_list_is_exactly_the_tenants_other_hosts():
+    """Head-end replication: one device, flooding only to hosts carrying the tenant."""
+    three = tenant('blue', 100, endpoints=[('b1', 'host1', '10.0.0.11'),
+                                           ('b2', 'host2', '10.0.0.12'),
+                                           ('b3', 'host3', '10.0.0.13')])
+    two = tenant('red', 200, endpoints=[('r1', 'host1', '10.0.0.11'), ('r3', 'host3', '10.0.0.13')])
+    alone = tenant('solo', 300, endpoints=[('s1', 'host1', '10.0.0.11')])
+    links = overlay_host_ip([three, two, alone], 'host1', {}, H3, tunnel_mode='kernel')['links']
+    vxlan = dict((l['name'], l['flood']) for l in links if l['kind'] == 'vxlan')
+    assert vxlan == {'vx64': ['192.168.250.12', '192.168.250.13'], 'vxc8': ['192.168.250.13']}
 
 
 def test_transit_follows_the_tag():
@@ -107,11 +124,11 @@ def test_transit_follows_the_tag():
     assert dict(netns='ovr-blue', dev='qg0', address='169.254.63.250/30') in result['addresses']
 
 
-@pytest.mark.parametrize('tags, message', [
-    ({}, "tenant_tags: 'blue' has no local VLAN tag"),
-    (None, "tenant_tags: 'blue' has no local VLAN tag"),
-    ({'blue': 0}, 'tenant_tags: 0 is not a transit slot'),
+@pytest.mark.parametrize('tags, error, message', [
+    ({}, KeyError, 'tenant blue has no host-local VLAN tag'),
+    (None, KeyError, 'tenant blue has no host-local VLAN tag'),
+    ({'blue': 0}, InputError, 'tenant_tags: 0 is not a transit slot'),
 ])
-def test_errors(tags, message):
-    with pytest.raises(AnsibleFilterError, match=message):
+def test_errors(tags, error, message):
+    with pytest.raises(error, match=message):
         overlay_host_ip([BLUE], 'host1', tags, HOSTVARS)

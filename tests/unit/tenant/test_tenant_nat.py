@@ -1,9 +1,13 @@
-"""overlay_host_nat: tenant inventory -> nat_state input of one host."""
+"""ovl.tenant.nat.build_nat: the inventory -> nat_state input of one host."""
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from overlay import overlay_host_nat
-from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
+from ansible.module_utils.ovl.tenant.nat import build_nat
+from tenant_helpers import HOSTVARS, NETDEV, example_tenants, facts, inventory, tenant
+
+def overlay_host_nat(tenants, host, tags, hostvars, host_block_inbound=False, interface=None):
+    inv = inventory(tenants, hostvars)
+    return build_nat(inv, facts(inv, host, interface), tags, host_block_inbound)
+
 
 BLUE = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11')])
 RED = tenant('red', 200, snat=True, endpoints=[('r1', 'host1', '10.0.0.11'),
@@ -50,11 +54,13 @@ def test_host_block_inbound_opt_in():
         dict(id='in-red', in_interface='eth0', out_interface='ovu-red')]
 
 
-@pytest.mark.parametrize('tags, hostvars, message', [
-    ({'blue': 1}, {'host1': {'overlay_underlay_ip': '10.0.0.1'}},
-     'host1: overlay_underlay_interface: None is required for SNAT'),
-    ({}, HOSTVARS, "tenant_tags: 'blue' has no local VLAN tag"),
-])
-def test_errors(tags, hostvars, message):
-    with pytest.raises(AnsibleFilterError, match=message):
-        overlay_host_nat([BLUE], 'host1', tags, hostvars)
+def test_system_uplink_found_by_the_preflight():
+    """overlay_underlay_interface omitted on a system host: the found interface."""
+    out = overlay_host_nat([BLUE], 'host1', {'blue': 1}, {'host1': {'overlay_underlay_ip': '10.0.0.1'}},
+                           interface='enp7s0')
+    assert out['namespaces'][0]['snat'][0]['out_interface'] == 'enp7s0'
+
+
+def test_a_missing_tag_is_a_defect_not_a_guess():
+    with pytest.raises(KeyError, match='tenant blue has no host-local VLAN tag'):
+        overlay_host_nat([BLUE], 'host1', {}, HOSTVARS)

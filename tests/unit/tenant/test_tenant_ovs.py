@@ -1,12 +1,10 @@
-"""overlay_host_ovs: tenant inventory -> ovs_state input of one host."""
+"""ovl.tenant.ovs.build_ovs: the inventory -> ovs_state input of one host."""
 import pytest
-from ansible.errors import AnsibleFilterError
 
-from overlay import FilterModule, overlay_host_ovs
-from tenant_helpers import HOSTVARS, NETDEV, example_tenants, tenant
 from ansible.module_utils.ovl.tenant.names import endpoint_port
+from ansible.module_utils.ovl.tenant.ovs import build_ovs
+from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, facts, inventory, tenant
 
-H3 = dict(HOSTVARS, host3={'overlay_underlay_ip': '192.168.250.13'})
 BLUE3 = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11'),
                                                  ('b2', 'host2', '10.0.0.12'),
                                                  ('b3', 'host3', '10.0.0.13')])
@@ -14,23 +12,27 @@ GREEN12 = tenant('green', 300, endpoints=[('g1', 'host1', '10.0.0.11'),
                                           ('g2', 'host2', '10.0.0.12')])
 ONLY2 = tenant('pink', 400, snat=True, endpoints=[('p2', 'host2', '10.0.0.12')])
 INT = dict(name='br-int', datapath_type='system', fail_mode='standalone')
+TAGS = {'blue': 1, 'green': 2, 'pink': 3, 'red': 4}
 
 
 def vx(name, tenant_name, vni, remote, local='192.168.250.11'):
+    """Port mode: a tagged, protected OVS VXLAN port (split horizon)."""
     return dict(name=name, bridge='br-int', type='vxlan', tenant=tenant_name,
+                tag=TAGS[tenant_name], protected=True,
                 options=dict(remote_ip=remote, key=str(vni), dst_port='4789', local_ip=local))
 
 
 def port(name, tenant_name, bridge='br-int'):
-    return dict(name=name, bridge=bridge, type='system', tenant=tenant_name)
+    return dict(name=name, bridge=bridge, type='system', tenant=tenant_name, tag=TAGS[tenant_name])
 
 
-def test_registered():
-    assert FilterModule().filters()['overlay_host_ovs'] is overlay_host_ovs
+def ovs(inv, host, tags=TAGS, interface=None):
+    return build_ovs(inv, facts(inv, host, interface), tags)
 
 
 def test_example_inventory_host1():
-    assert overlay_host_ovs(example_tenants(), 'host1', HOSTVARS) == dict(
+    inv = example_inventory()
+    assert ovs(inv, 'host1') == dict(
         bridges=[INT],
         ports=[port(endpoint_port('red-web1'), 'red'),      # ove342253d9b9
                port(endpoint_port('blue-web1'), 'blue'),    # ovecb0aba4a73
@@ -57,51 +59,54 @@ def test_example_inventory_host1():
     ([ONLY2], 'host1', H3, 'port', []),
     # no snat: no router leg; a tenant alone on its host: no tunnel
     ([ONLY2], 'host2', H3, 'port', [port(endpoint_port('p2'), 'pink'), port('ovg-pink', 'pink')]),
-    # kernel tunnel mode: the vxlan device is an ordinary port
-    ([GREEN12], 'host1', HOSTVARS, 'kernel',
-     [port(endpoint_port('g1'), 'green'), port('vx12c-a8fa0c', 'green')]),
+    # kernel mode: ONE kernel vxlan device per tenant (its peers are in its flood list)
+    ([BLUE3], 'host1', H3, 'kernel',
+     [port(endpoint_port('b1'), 'blue'), port('ovg-blue', 'blue'), port('vx64', 'blue')]),
+    ([GREEN12], 'host1', HOSTVARS, 'kernel', [port(endpoint_port('g1'), 'green'),
+                                             port('vx12c', 'green')]),
+    ([ONLY2], 'host2', H3, 'kernel', [port(endpoint_port('p2'), 'pink'), port('ovg-pink', 'pink')]),
 ])
 def test_ports(tenants, host, hostvars, mode, ports):
-    result = overlay_host_ovs(tenants, host, hostvars, tunnel_mode=mode)
-    assert result == dict(bridges=[INT], ports=ports)
+    assert ovs(inventory(tenants, hostvars, mode), host) == dict(bridges=[INT], ports=ports)
+
+
+def test_every_port_mode_tunnel_is_protected():
+    """Split horizon: NORMAL never forwards between two protected ports."""
+    out = ovs(inventory([BLUE3, GREEN12], H3, 'port'), 'host1')
+    tunnels = [p for p in out['ports'] if p['type'] == 'vxlan']
+    assert len(tunnels) == 3 and all(p['protected'] for p in tunnels)
+    assert not [p for p in out['ports'] if p['type'] != 'vxlan' and p.get('protected')]
 
 
 def test_netdev_adds_br_phy_with_the_uplink():
-    result = overlay_host_ovs([GREEN12], 'host2', NETDEV)
-    assert result['bridges'] == [
+    out = ovs(inventory([GREEN12], NETDEV), 'host2')
+    assert out['bridges'] == [
         dict(name='br-int', datapath_type='netdev', fail_mode='standalone'),
         dict(name='br-phy', datapath_type='netdev', fail_mode='standalone')]
-    assert result['ports'][-1] == dict(name='ens3', bridge='br-phy', type='system')
+    assert out['ports'][-1] == dict(name='ens3', bridge='br-phy', type='system')
+
+
+def test_netdev_uplink_found_by_the_preflight():
+    """overlay_underlay_interface omitted: the interface the preflight found."""
+    hostvars = {'host1': {'overlay_underlay_ip': '10.1.0.1', 'overlay_datapath_type': 'netdev'},
+                'host2': {'overlay_underlay_ip': '10.1.0.2'}}
+    out = ovs(inventory([GREEN12], hostvars), 'host1', interface='enp1s0')
+    assert dict(name='enp1s0', bridge='br-phy', type='system') in out['ports']
 
 
 def test_limit_does_not_change_tunnels():
-    """The filter sees every host's vars: the result depends only on them and
-    the whole inventory, never on which hosts the play runs on."""
-    full = overlay_host_ovs([BLUE3], 'host1', H3)
+    """The result depends only on the whole inventory, never on which hosts the play runs on."""
+    full = ovs(inventory([BLUE3], H3), 'host1')
     assert [p['name'] for p in full['ports'] if p['type'] == 'vxlan'] == [
         'vx64-a8fa0c', 'vx64-a8fa0d']
 
 
 def test_deterministic_whatever_the_input_order():
-    tenants = example_tenants()
-    assert overlay_host_ovs(tenants[::-1], 'host2', HOSTVARS) == \
-        overlay_host_ovs(tenants, 'host2', HOSTVARS)
+    inv = example_inventory()
+    reverse = inv._replace(tenants=inv.tenants[::-1])
+    assert ovs(reverse, 'host2') == ovs(inv, 'host2')
 
 
-@pytest.mark.parametrize('tenants, host, hostvars, mode, message', [
-    ([GREEN12], 'host9', HOSTVARS, 'port', "host: 'host9' is not in overlay_hosts"),
-    ([BLUE3], 'host1', HOSTVARS, 'port', "host: 'host3' is not in overlay_hosts"),
-    ([GREEN12], 'host1', dict(HOSTVARS, host2={}), 'port',
-     'host2: overlay_underlay_ip: None is required'),
-    ([GREEN12], 'host1', HOSTVARS, 'gre', "tunnel_mode: 'gre' is not one of port, kernel, flow"),
-    ([GREEN12], 'host1', {'host1': {'overlay_underlay_ip': '10.0.0.1',
-                                    'overlay_datapath_type': 'netdev'},
-                          'host2': {'overlay_underlay_ip': '10.0.0.2'}}, 'port',
-     'overlay_underlay_interface: None is required with overlay_datapath_type netdev'),
-    ([GREEN12], 'host1', dict(HOSTVARS, host1=dict(HOSTVARS['host1'],
-                                                   overlay_datapath_type='dpdk')), 'port',
-     "host1: overlay_datapath_type: 'dpdk' is not one of system, netdev"),
-])
-def test_errors(tenants, host, hostvars, mode, message):
-    with pytest.raises(AnsibleFilterError, match=message):
-        overlay_host_ovs(tenants, host, hostvars, tunnel_mode=mode)
+def test_a_missing_tag_is_a_defect_not_a_guess():
+    with pytest.raises(KeyError, match='tenant green has no host-local VLAN tag'):
+        ovs(inventory([GREEN12]), 'host1', tags={})

@@ -1,0 +1,233 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+"""Check a host before any write: tools, kernel, Open vSwitch, underlay interface, tags."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: overlay_preflight
+short_description: Check everything a host needs before the overlay changes anything on it
+description:
+  - Runs first on every overlay host and only reads. It checks the tools the run will use
+    (C(ip), C(ovs-vsctl), C(ovs-ofctl), the NAT backend's tools, C(bridge) in tunnel mode
+    C(kernel)), the kernel's support (the C(vxlan) module for tunnel mode C(kernel), the
+    C(openvswitch) module for the C(system) datapath), and whether ovsdb-server and
+    ovs-vswitchd run.
+  - It finds the underlay interface, the one that holds O(underlay_ip) (with the C(netdev)
+    datapath after a run, the uplink that is a port of C(br-phy), which then holds the
+    address), and the prefix length of the address there. A given O(underlay_interface) must
+    agree with the host. The interface's MTU must not be below O(underlay_mtu).
+  - It reads the host-local VLAN tag of every tenant in O(tenants) with one C(ovs-vsctl) read
+    (a tenant keeps the tag its ports carry, a new one gets the lowest free tag), so the later
+    tasks of the run can be computed at once.
+  - A host whose kernel lacks a needed module, or whose underlay address or interface does
+    not match, fails with one line per problem. Missing tools fail the host with one line
+    naming the packages when O(require_all=true); with O(require_all=false) they are returned
+    in RV(packages) for the play to install.
+version_added: "0.2.0"
+options:
+  underlay_ip:
+    description: The host's tunnel endpoint address (C(overlay_underlay_ip)).
+    type: str
+    required: true
+  underlay_interface:
+    description: The uplink, when the inventory names it (C(overlay_underlay_interface)); found
+      on the host when omitted.
+    type: str
+  underlay_mtu:
+    description: The underlay MTU the inventory promises (C(overlay_underlay_mtu)).
+    type: int
+    default: 1500
+  datapath_type:
+    description: C(system) (kernel datapath, needs the openvswitch module) or C(netdev).
+    type: str
+    choices: [system, netdev]
+    default: system
+  integration_bridge:
+    description: Name of the integration bridge.
+    type: str
+    default: br-int
+  tunnel_mode:
+    description: The tunnel mode; C(kernel) needs the kernel's vxlan and the C(bridge) tool.
+    type: str
+    choices: [port, kernel, flow]
+    default: port
+  nat_backend:
+    description: The NAT backend whose tools must be present.
+    type: str
+    choices: [iptables, nft]
+    default: iptables
+  tenants:
+    description: Names of the tenants with an endpoint on this host (they get a local VLAN).
+    type: list
+    elements: str
+    default: []
+  bridges:
+    description: Bridges whose ports' tags are taken into account when a new tag is chosen.
+    type: list
+    elements: str
+    default: [br-int, br-phy, br-tun]
+  require_all:
+    description:
+      - Fail when a tool is missing or Open vSwitch does not run (not in check mode). With
+        C(false), missing tools are only returned (RV(packages)) so the play can install them.
+    type: bool
+    default: true
+  db:
+    description: OVSDB to read, as for C(ovs-vsctl --db) (default is ovs-vsctl's own).
+    type: str
+  timeout:
+    description: Seconds ovs-vsctl waits for ovsdb-server.
+    type: int
+    default: 10
+  owner:
+    description: The C(external_ids:ovl-owner) mark of the ports whose tags are the tenants'.
+    type: str
+    default: ovl
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; in check mode a stopped Open vSwitch gives a warning and tags
+      planned against an empty database.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+author: Overlay network team
+'''
+
+EXAMPLES = r'''
+- name: Preflight of a host
+  overlay_preflight:
+    underlay_ip: 192.168.250.11
+    datapath_type: netdev
+    tunnel_mode: flow
+    tenants: [blue, red]
+    require_all: false
+  register: pre
+'''
+
+RETURN = r'''
+facts:
+  description: What was found on the host.
+  returned: success
+  type: dict
+  sample: {underlay_interface: eth0, underlay_prefixlen: 24, uplink_mtu: 1500}
+tenant_tags:
+  description: Host-local VLAN tag of every tenant in O(tenants).
+  returned: success
+  type: dict
+  sample: {blue: 1, red: 2}
+missing:
+  description: Tools the run needs that the host lacks, with their Debian/Ubuntu package.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{tool: iptables-restore, package: iptables}]
+packages:
+  description: The packages to install for RV(missing), sorted.
+  returned: success
+  type: list
+  elements: str
+ovs:
+  description: Whether Open vSwitch is installed, its database answers, ovs-vswitchd runs.
+  returned: success
+  type: dict
+  sample: {installed: true, running: true, vswitchd: true}
+systemd:
+  description: Whether the host runs systemd (how Open vSwitch is started).
+  returned: success
+  type: bool
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.ovl.core.runner import CommandError, Runner
+from ansible.module_utils.ovl.core.validate import InputError, ip_address
+from ansible.module_utils.ovl.host.preflight import (
+    KERNEL_MODULES, judge, missing_line, probe_daemon, probe_module, rundir_of)
+from ansible.module_utils.ovl.host.underlay import find_underlay
+from ansible.module_utils.ovl.ip.read import read_namespace_in
+from ansible.module_utils.ovl.ovs.db import OVSDB
+from ansible.module_utils.ovl.ovs.front import EMPTY_STATE
+from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
+
+TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft')
+
+
+def read_ovs(module, installed):
+    """(state or None, running, vswitchd)."""
+    if not installed:
+        return None, False, False
+    vswitchd = probe_daemon(rundir_of(module.params['db']), 'ovs-vswitchd')
+    try:
+        state = OVSDB(Runner(module), module.params['db'], module.params['timeout']).read()
+    except CommandError:
+        return None, False, vswitchd
+    return state, True, vswitchd
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            underlay_ip=dict(type='str', required=True),
+            underlay_interface=dict(type='str'),
+            underlay_mtu=dict(type='int', default=1500),
+            datapath_type=dict(type='str', default='system', choices=['system', 'netdev']),
+            integration_bridge=dict(type='str', default='br-int'),
+            tunnel_mode=dict(type='str', default='port', choices=['port', 'kernel', 'flow']),
+            nat_backend=dict(type='str', default='iptables', choices=['iptables', 'nft']),
+            tenants=dict(type='list', elements='str', default=[]),
+            bridges=dict(type='list', elements='str', default=['br-int', 'br-phy', 'br-tun']),
+            require_all=dict(type='bool', default=True),
+            db=dict(type='str'),
+            timeout=dict(type='int', default=10),
+            owner=dict(type='str', default='ovl'),
+        ),
+        supports_check_mode=True,
+    )
+    args = module.params
+    try:
+        ip_address(args['underlay_ip'], 'underlay_ip')
+    except InputError as exc:
+        module.fail_json(msg=str(exc))
+    tools = dict((tool, module.get_bin_path(tool)) for tool in TOOLS)
+    modules = dict((name, probe_module(name)) for name in KERNEL_MODULES)
+    problems, missing, warnings = judge(args, tools, modules)
+    try:
+        links, addrs, _, _ = read_namespace_in(None)
+    except CommandError as exc:
+        module.fail_json(msg=str(exc))
+    state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))
+    facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
+    problems += found
+    if problems:
+        module.fail_json(msg='; '.join(problems), problems=problems, missing=missing)
+    if missing and args['require_all'] and not module.check_mode:
+        module.fail_json(msg=missing_line(missing), missing=missing)
+    if not (running and vswitchd) and tools['ovs-vsctl']:
+        text = ('Open vSwitch is not running (ovsdb-server %s, ovs-vswitchd %s): start it '
+                '(systemctl start openvswitch-switch, or /usr/share/openvswitch/scripts/ovs-ctl '
+                'start)' % ('answers' if running else 'does not answer',
+                            'runs' if vswitchd else 'does not run'))
+        if args['require_all'] and not module.check_mode:
+            module.fail_json(msg=text)
+        warnings.append(text + ('; check mode plans against an empty database'
+                                if module.check_mode else ''))
+    try:
+        tags = allocate_tags(args['tenants'], state or EMPTY_STATE, args['owner'],
+                             set(args['bridges']))
+    except TagError as exc:
+        module.fail_json(msg=str(exc))
+    for text in warnings:
+        module.warn(text)
+    module.exit_json(
+        changed=False, facts=facts, tenant_tags=tags, missing=missing,
+        packages=sorted(set(m['package'] for m in missing)),
+        ovs=dict(installed=bool(tools['ovs-vsctl']), running=running, vswitchd=vswitchd),
+        systemd=os.path.isdir('/run/systemd/system'))
+
+
+if __name__ == '__main__':
+    main()

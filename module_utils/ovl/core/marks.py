@@ -1,0 +1,37 @@
+# -*- coding: utf-8 -*-
+"""Marks and constants of the project, in one place (docs/design.md, "Marks").
+
+Everything the project creates carries one of these marks, and pruning only
+ever considers marked objects. The values here are the contract with what
+is already on the hosts: changing one orphans the objects made with the old
+value.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DEFAULT_OWNER = 'ovl'
+# OVS: external_ids:ovl-owner=<owner> on bridges and ports we create;
+# tenant ports also external_ids:ovl-tenant=<tenant> (where the local VLAN lives)
+OWNER_KEY = 'ovl-owner'
+TENANT_KEY = 'ovl-tenant'
+# links (veth, vxlan): ifalias ovl:<owner>
+IFALIAS_PREFIX = 'ovl:'
+# namespaces: a marker file per namespace in this directory
+MARK_DIR = '/run/ovl/netns'
+# iptables: our own chains, jumped to from the built-in ones by one rule with
+# this comment; each of our rules carries the comment <owner>:<id>
+IPT_CHAIN_SNAT = 'OVL-POSTROUTING'
+IPT_CHAIN_FORWARD = 'OVL-FORWARD'
+IPT_JUMP_COMMENT = 'ovl'
+# nft: our own table
+NFT_FAMILY, NFT_TABLE = 'ip', 'ovl'
+# OpenFlow: top 16 bits of the cookie; bit 47 marks flows made by a learn action
+COOKIE_PROJECT = 0x0f1c000000000000
+COOKIE_MASK = 0xffff000000000000
+COOKIE_LEARNED = 0x0f1c800000000000
+
+# Bridges the project makes itself (names reserved)
+UPLINK_BRIDGE = 'br-phy'        # netdev datapath: holds the uplink and the VTEP address
+TUNNEL_BRIDGE = 'br-tun'        # tunnel mode flow
+DEFAULT_INTEGRATION_BRIDGE = 'br-int'

@@ -1,0 +1,2 @@
+# -*- coding: utf-8 -*-
+"""Host side of a run, before any write: what the host has (tools, kernel, Open vSwitch), where its underlay is, and the tenants' local VLANs."""

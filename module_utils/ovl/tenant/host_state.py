@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+"""One function from the validated inventory to every module input of a host.
+
+``preflight_args(inventory, host)``: the options of ``overlay_preflight``
+(what the host must have, and which tenants need a local VLAN there).
+
+``host_state(inventory, host, tags, discovered) -> dict``: the inputs of
+every later task of the role, computed once (the role keeps the result in
+one fact, nothing is re-templated):
+
+- ``ip``: ip_state (namespaces, links, addresses, routes);
+- ``ovs``: ovs_state (bridges, ports; every tenant port with its tag);
+- ``int_flows``: ovs_flows on the integration bridge (gateway ARP stays local);
+- ``tun_flows``: ovs_flows on br-tun (flow mode), else None;
+- ``underlay``: ip_move_address (netdev: the VTEP address onto br-phy), else None;
+- ``nat``: nat_state namespaces; ``forward``: the host must route IPv4;
+- ``facts``: the host's facts as used (underlay interface filled in).
+
+*tags*: {tenant: host-local VLAN} and *discovered*: {underlay_interface,
+underlay_prefixlen}, both from the host's preflight.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.tenant.flows import build_flows
+from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
+from ansible.module_utils.ovl.tenant.ip import build_ip
+from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
+from ansible.module_utils.ovl.tenant.nat import build_nat
+from ansible.module_utils.ovl.tenant.ovs import build_ovs
+
+
+def preflight_args(inventory, host):
+    facts = inventory.host(host)
+    tenants = inventory.tenants_on(host)
+    bridges = [facts.integration_bridge] + list(RESERVED_BRIDGES)
+    return dict(underlay_ip=facts.underlay_ip, underlay_interface=facts.underlay_interface,
+                underlay_mtu=facts.underlay_mtu, datapath_type=facts.datapath_type,
+                integration_bridge=facts.integration_bridge, tunnel_mode=facts.tunnel_mode,
+                nat_backend=facts.nat_backend, owner=facts.owner,
+                tenants=[t.name for t in tenants], bridges=bridges,
+                snat=any(t.has_router(host) for t in tenants))
+
+
+def host_state(inventory, host, tags, discovered=None):
+    facts = inventory.host(host).discovered(discovered)
+    tags = dict(tags or {})
+    underlay = None
+    if facts.netdev:
+        underlay = dict(address=facts.underlay_ip, dev=UPLINK_BRIDGE,
+                        from_dev=facts.underlay_interface,
+                        prefixlen=(discovered or {}).get('underlay_prefixlen'))
+    return dict(
+        facts=facts.as_dict(),
+        ip=build_ip(inventory, facts, tags),
+        ovs=build_ovs(inventory, facts, tags),
+        int_flows=build_int_flows(inventory, facts),
+        tun_flows=build_flows(inventory, facts, tags) if facts.tunnel_mode == 'flow' else None,
+        underlay=underlay,
+        nat=build_nat(inventory, facts, tags),
+        forward=any(t.has_router(host) for t in inventory.tenants_on(host)),
+    )

@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+"""Host and play variables of every host of overlay_hosts, validated and
+defaulted as the README documents, on the controller, before any host task.
+
+``host_facts(hostvars, play) -> (facts by host, error lines)``
+
+*hostvars*: {host: {overlay_* variables set for that host}} (the
+``overlay_hostvars`` filter builds it from Ansible's hostvars, so --limit
+still sees every host); *play*: the play-level values (``overlay_tunnel_mode``
+etc. as the validation task sees them: extra vars, play vars or the role
+defaults), used where a host does not set its own.
+
+Every variable of every host is checked on its own, so one bad value never
+hides another: each error names the host, the variable and the value. A host
+with a bad variable still gets a HostFacts record (its bad fields are None),
+so it stays "a host of overlay_hosts" for the tenant checks. Only ``None``
+(YAML null, or unset) means "use the default": ``0``, ``false`` and ``''``
+are values, and wrong ones are refused.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible.module_utils.ovl.core.validate import InputError, ifname, mtu, owner_name
+from ansible.module_utils.ovl.tenant.model import HostFacts
+from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE, host_suffix
+
+DATAPATH_TYPES = ('system', 'netdev')
+TUNNEL_MODES = ('port', 'kernel', 'flow')
+NAT_BACKENDS = ('iptables', 'nft')
+DEFAULTS = dict(
+    overlay_underlay_mtu=1500,
+    overlay_datapath_type='system',
+    overlay_integration_bridge='br-int',
+    overlay_tunnel_mode='port',
+    overlay_nat_backend='iptables',
+    overlay_owner='ovl',
+)
+HOST_VARS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
+             'overlay_datapath_type', 'overlay_integration_bridge')
+PLAY_VARS = ('overlay_tunnel_mode', 'overlay_nat_backend', 'overlay_owner')
+TUNNEL_OVERHEAD = 50          # VXLAN over IPv4: the tenant MTU is the underlay MTU minus this
+UNDERLAY_MTU_MIN = 68 + TUNNEL_OVERHEAD   # a tenant MTU below 68 cannot carry IPv4
+
+
+def underlay_ip(value, field):
+    """An IPv4 unicast address a tunnel can use, in canonical form (no spaces,
+    no leading zeros): not 0.0.0.0, loopback, multicast, broadcast, reserved,
+    or in 169.254.0.0/16 (the routers' transit range)."""
+    if not isinstance(value, str):
+        raise InputError(field, value, 'is not an IPv4 address (quote it)')
+    try:
+        addr = ipaddress.IPv4Address(value)
+    except ValueError:
+        raise InputError(field, value, 'is not an IPv4 address (e.g. 192.168.1.11)')
+    if str(addr) != value:
+        raise InputError(field, value, 'is not written as a plain IPv4 address (%s)' % addr)
+    for test, what in ((addr.is_unspecified, 'unspecified'), (addr.is_loopback, 'a loopback'),
+                       (addr.is_multicast, 'a multicast'), (addr.is_link_local,
+                        'a link-local (169.254.0.0/16 is the routers\' transit range)'),
+                       (addr == ipaddress.IPv4Address('255.255.255.255'), 'the broadcast'),
+                       (addr.is_reserved, 'a reserved')):
+        if test:
+            raise InputError(field, value, 'is %s address; a tunnel endpoint needs a unicast '
+                             'address of the host' % what)
+    return value
+
+
+def _choice(value, field, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise InputError(field, value, 'is not one of %s' % ', '.join(choices))
+    return value
+
+
+def _int(value, field, check):
+    """Integers from YAML, or digit strings (``-e var=9000`` gives a string)."""
+    if isinstance(value, str) and value.isdigit() and value == value.strip():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(field, value, 'is not an integer')
+    return check(value)
+
+
+def _underlay_mtu(value, field):
+    number = _int(value, field, lambda v: mtu(v, field))
+    if number < UNDERLAY_MTU_MIN:
+        raise InputError(field, value, 'is below %d: a tenant MTU (underlay minus %d) must be '
+                         'at least 68' % (UNDERLAY_MTU_MIN, TUNNEL_OVERHEAD))
+    return number
+
+
+def _bridge(value, field):
+    name = ifname(value, field)
+    if name in RESERVED_BRIDGES:
+        raise InputError(field, value, 'is reserved for the bridge the project makes itself '
+                         '(%s)' % ', '.join(RESERVED_BRIDGES))
+    return name
+
+
+def _uplink(value, field):
+    name = ifname(value, field)
+    if name == UPLINK_BRIDGE:
+        raise InputError(field, value, 'is the bridge the uplink moves into with the netdev '
+                         'datapath; name the uplink itself (e.g. eth0), or leave it unset')
+    return name
+
+
+CHECKS = (
+    ('overlay_underlay_ip', 'underlay_ip', underlay_ip),
+    ('overlay_underlay_interface', 'underlay_interface', _uplink),
+    ('overlay_underlay_mtu', 'underlay_mtu', _underlay_mtu),
+    ('overlay_datapath_type', 'datapath_type', lambda v, f: _choice(v, f, DATAPATH_TYPES)),
+    ('overlay_integration_bridge', 'integration_bridge', _bridge),
+    ('overlay_tunnel_mode', 'tunnel_mode', lambda v, f: _choice(v, f, TUNNEL_MODES)),
+    ('overlay_nat_backend', 'nat_backend', lambda v, f: _choice(v, f, NAT_BACKENDS)),
+    ('overlay_owner', 'owner', owner_name),
+)
+
+
+def _one_host(name, values, play):
+    """(HostFacts with None for bad fields, error lines) of host *name*."""
+    errors, fields = [], dict(name=name)
+    if not isinstance(values, dict):
+        return HostFacts(name, *([None] * 8)), ['%s: its host variables are not a mapping (%r)'
+                                               % (name, values)]
+    for var, key, check in CHECKS:
+        value = values.get(var)
+        if value is None and var in PLAY_VARS:
+            value = (play or {}).get(var)
+        if value is None:
+            value = DEFAULTS.get(var)
+        if value is None:
+            fields[key] = None
+            if var == 'overlay_underlay_ip':
+                errors.append('%s: overlay_underlay_ip: is required for every host of '
+                              'overlay_hosts (the host\'s tunnel endpoint address)' % name)
+            continue
+        try:
+            fields[key] = check(value, '%s: %s' % (name, var))
+        except InputError as exc:
+            fields[key] = None
+            errors.append(str(exc))
+    facts = HostFacts(**fields)
+    if facts.underlay_interface and facts.underlay_interface == facts.integration_bridge:
+        errors.append(str(InputError('%s: overlay_underlay_interface' % name,
+                                     facts.underlay_interface, 'is the integration bridge')))
+    return facts, errors
+
+
+def _across(facts):
+    """Rules between hosts: unique VTEP addresses, tunnel port names that do
+    not collide, one tunnel mode for the whole fleet."""
+    errors, by_addr, by_suffix = [], {}, {}
+    for name in sorted(facts):
+        addr = facts[name].underlay_ip
+        if addr is None:
+            continue
+        if addr in by_addr:
+            errors.append('%s: overlay_underlay_ip: %r is also the underlay address of %s'
+                          % (name, addr, by_addr[addr]))
+            continue
+        by_addr[addr] = name
+        suffix = host_suffix(addr)
+        if suffix in by_suffix:
+            errors.append('%s: overlay_underlay_ip: %r gives the same tunnel port names as %s '
+                          '(%s): underlay addresses must differ in their last 24 bits'
+                          % (name, addr, by_suffix[suffix], facts[by_suffix[suffix]].underlay_ip))
+        by_suffix.setdefault(suffix, name)
+    modes = sorted(set(f.tunnel_mode for f in facts.values() if f.tunnel_mode))
+    if len(modes) > 1:
+        first = dict((f.tunnel_mode, n) for n, f in sorted(facts.items(), reverse=True))
+        errors.append('overlay_tunnel_mode: hosts use different tunnel modes (%s); set one '
+                      'for all of overlay_hosts' % ', '.join('%s on %s' % (m, first[m]) for m in modes))
+    return errors
+
+
+def host_facts(hostvars, play=None):
+    """(facts by host name, error lines): every host and every variable."""
+    facts, errors = {}, []
+    if not isinstance(hostvars, dict):
+        return {}, ['overlay_hosts: the host variables are not a mapping (%r)' % (hostvars,)]
+    for name in sorted(hostvars):
+        facts[name], found = _one_host(name, hostvars[name], play)
+        errors.extend(found)
+    return facts, errors + _across(facts)
+
+
+def mtu_limit(facts, host_names):
+    """(largest tenant MTU allowed, the host that limits it) over *host_names*
+    (all hosts when none is known); hosts with a bad MTU are skipped."""
+    known = [h for h in sorted(host_names) if h in facts and facts[h].underlay_mtu]
+    if not known:
+        known = [h for h in sorted(facts) if facts[h].underlay_mtu]
+    if not known:
+        return DEFAULTS['overlay_underlay_mtu'] - TUNNEL_OVERHEAD, None
+    host = min(known, key=lambda h: (facts[h].underlay_mtu, h))
+    return facts[host].underlay_mtu - TUNNEL_OVERHEAD, host

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+"""The desired-state model of the inventory: typed, immutable records.
+
+``overlay_tenants`` validates the tenant files and the host and play
+variables once, on the controller, and returns them in this shape (as plain
+JSON: ``Inventory.as_result()``); everything after it (the per-host builders,
+the filters, the tests) reads these records instead of re-deriving shapes
+from dicts. Nothing here validates: the records are only ever built from
+input that ``ovl.tenant.inventory`` has checked.
+
+- ``Endpoint(name, host, ip, prefixlen)``
+- ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file)``;
+  ``hosts`` (sorted names of the hosts carrying an endpoint) is derived
+- ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
+  datapath_type, integration_bridge, tunnel_mode, nat_backend, owner)``;
+  ``underlay_interface`` is None until the host's preflight found it
+- ``Inventory(tenants, hosts)``: tenants sorted by name, hosts by name
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+
+
+class _Record(object):
+    """Mixin: dict view and construction from a dict (extra keys ignored)."""
+
+    __slots__ = ()
+
+    def as_dict(self):
+        return dict(self._asdict())
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(**dict((k, data.get(k)) for k in cls._fields))
+
+
+class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen')):
+    __slots__ = ()
+
+
+class Tenant(_Record, collections.namedtuple(
+        'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file')):
+    __slots__ = ()
+
+    @property
+    def hosts(self):
+        return tuple(sorted(set(ep.host for ep in self.endpoints)))
+
+    def endpoints_on(self, host):
+        return tuple(ep for ep in self.endpoints if ep.host == host)
+
+    def has_router(self, host):
+        """A tenant with SNAT has a router on every host with one of its endpoints."""
+        return bool(self.snat) and host in self.hosts
+
+    def as_dict(self):
+        out = dict(self._asdict())
+        out['endpoints'] = [ep.as_dict() for ep in self.endpoints]
+        out['hosts'] = list(self.hosts)
+        return out
+
+    @classmethod
+    def from_dict(cls, data):
+        data = dict(data)
+        data['endpoints'] = tuple(
+            ep if isinstance(ep, Endpoint) else Endpoint.from_dict(ep)
+            for ep in sorted(data.get('endpoints') or [],
+                             key=lambda e: (e['name'], e['host']) if isinstance(e, dict)
+                             else (e.name, e.host)))
+        return super(Tenant, cls).from_dict(data)
+
+
+class HostFacts(_Record, collections.namedtuple(
+        'HostFacts', 'name underlay_ip underlay_mtu underlay_interface datapath_type '
+                     'integration_bridge tunnel_mode nat_backend owner')):
+    __slots__ = ()
+
+    @property
+    def netdev(self):
+        return self.datapath_type == 'netdev'
+
+    def discovered(self, found):
+        """These facts with what the host's preflight found (``underlay_interface``)."""
+        found = found or {}
+        if found.get('underlay_interface'):
+            return self._replace(underlay_interface=found['underlay_interface'])
+        return self
+
+
+class Inventory(collections.namedtuple('Inventory', 'tenants hosts')):
+    """*tenants*: tuple of Tenant sorted by name; *hosts*: tuple of HostFacts
+    sorted by name (every host of overlay_hosts, also under --limit)."""
+
+    __slots__ = ()
+
+    def host(self, name):
+        for facts in self.hosts:
+            if facts.name == name:
+                return facts
+        raise KeyError(name)
+
+    def host_names(self):
+        return tuple(h.name for h in self.hosts)
+
+    def tenants_on(self, host):
+        return tuple(t for t in self.tenants if host in t.hosts)
+
+    def as_result(self):
+        return dict(tenants=[t.as_dict() for t in self.tenants],
+                    hosts=dict((h.name, h.as_dict()) for h in self.hosts))
+
+    @classmethod
+    def from_result(cls, result):
+        """From what ``overlay_tenants`` returned (or its records)."""
+        tenants = tuple(sorted((t if isinstance(t, Tenant) else Tenant.from_dict(t)
+                                for t in result.get('tenants') or []), key=lambda t: t.name))
+        hosts = result.get('hosts') or {}
+        facts = tuple(sorted((h if isinstance(h, HostFacts) else HostFacts.from_dict(dict(h, name=n))
+                              for n, h in hosts.items()), key=lambda h: h.name))
+        return cls(tenants, facts)
