@@ -30,9 +30,12 @@ HOST_PACKAGES=(debootstrap e2fsprogs qemu-utils)
 INITRD_MODULES=(virtio_pci virtio_blk virtio_net virtio_rng)
 # Units a lab guest does not need; masked (not disabled: a first boot applies
 # presets, which would enable them again).
+# Under TCG every unit costs boot time.
 MASK_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer
             e2scrub_reap.service fstrim.timer getty@tty1.service serial-getty@ttyS0.service
-            systemd-pstore.service uuidd.socket remote-fs.target)
+            getty-static.service systemd-pstore.service uuidd.socket remote-fs.target
+            systemd-binfmt.service proc-sys-fs-binfmt_misc.automount dev-hugepages.mount
+            sys-kernel-debug.mount sys-kernel-tracing.mount)
 
 log() { printf 'kvm-image: %s\n' "$*" >&2; }
 
@@ -106,6 +109,7 @@ install -m 0644 "$ROOT/images/kvm/ovl-lab-boot.service" "$r/etc/systemd/system/o
 install -m 0644 "$ROOT/images/kvm/ovl-listener.service" "$r/etc/systemd/system/ovl-listener.service"
 install -m 0644 "$ROOT/images/kvm/sshd-ovl-lab.conf" "$r/etc/ssh/sshd_config.d/ovl-lab.conf"
 install -m 0755 "$ROOT/images/outside/listener.py" "$r/usr/local/bin/ovl-listener"
+install -m 0644 "$ROOT/images/kvm/modprobe-ovl-lab.conf" "$r/etc/modprobe.d/ovl-lab.conf"
 chroot "$r" systemctl enable ovl-lab-boot.service ovl-listener.service >/dev/null 2>&1
 chroot "$r" systemctl mask "${MASK_UNITS[@]}" >/dev/null 2>&1
 

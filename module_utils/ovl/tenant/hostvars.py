@@ -75,12 +75,17 @@ def _choice(value, field, choices):
 
 
 def _int(value, field, check):
-    """Integers from YAML, or digit strings (``-e var=9000`` gives a string)."""
-    if isinstance(value, str) and value.isdigit() and value == value.strip():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
+    """Integers from YAML, or digit strings (``-e var=9000`` gives a string);
+    a message shows the value as it was given."""
+    number = value
+    if isinstance(value, str) and value.isdigit():
+        number = int(value)
+    if isinstance(number, bool) or not isinstance(number, int):
         raise InputError(field, value, 'is not an integer')
-    return check(value)
+    try:
+        return check(number)
+    except InputError as exc:
+        raise InputError(field, value, exc.reason)
 
 
 def _underlay_mtu(value, field):

@@ -1,7 +1,7 @@
 """ip_address inside a test namespace."""
 import ip_address
 from fixtures.netns import sh
-from test_ip_helpers import addrs, converge, quiet_netns
+from ip_helpers import addrs, converge, quiet_netns
 
 
 def test_address_lifecycle(make_netns):

@@ -4,8 +4,8 @@ import json
 import ip_link
 from fixtures.netns import sh
 from modrun import run_module
-from test_ip_helpers import links, quiet_netns, snapshot
-from test_ip_helpers import converge as _converge
+from ip_helpers import links, quiet_netns, snapshot
+from ip_helpers import converge as _converge
 
 
 def tx_on(ns, dev):

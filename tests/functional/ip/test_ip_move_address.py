@@ -4,7 +4,7 @@ check mode writes nothing, and one ip -batch process does the writes."""
 import ip_move_address
 from fixtures.netns import sh
 from modrun import run_module
-from test_ip_helpers import addrs, links, quiet_netns, settled, snapshot
+from ip_helpers import addrs, links, quiet_netns, settled, snapshot
 
 
 def lab(make_netns):

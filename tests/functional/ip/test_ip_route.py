@@ -1,7 +1,7 @@
 """ip_route inside a test namespace."""
 import ip_route
 from fixtures.netns import sh
-from test_ip_helpers import converge, quiet_netns, routes
+from ip_helpers import converge, quiet_netns, routes
 
 
 def route(ns, dst, *family):

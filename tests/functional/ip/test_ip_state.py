@@ -8,7 +8,7 @@ import pytest
 import ip_state
 from fixtures.netns import sh
 from modrun import binary_name, run_module
-from test_ip_helpers import (
+from ip_helpers import (
     addrs, drop_netns, links, netns_names, quiet_netns, routes, settled, snapshot)
 
 

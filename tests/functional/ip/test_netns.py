@@ -6,7 +6,7 @@ import pytest
 import netns
 from fixtures.netns import needs_root, sh
 from modrun import run_module
-from test_ip_helpers import drop_netns, netns_names
+from ip_helpers import drop_netns, netns_names
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import ovs_port
 import ovs_state
 import ovs_tunnel
 from modrun import binary_name, run_module
-from test_ip_helpers import settled, snapshot
+from ip_helpers import settled, snapshot
 
 
 def call(module, ovs, check=False, **args):

@@ -2,7 +2,7 @@
 import pytest
 
 from ansible.module_utils.ovl.core.runner import CommandError
-from ansible.module_utils.ovl.ip.batch import group
+from ansible.module_utils.ovl.ip.batch import group, in_process
 
 
 def test_groups_consecutive_same_namespace():
@@ -29,3 +29,44 @@ def test_groups_consecutive_same_namespace():
 def test_refuses_tokens_that_would_split_a_line(token):
     with pytest.raises(CommandError):
         group([['ip', 'link', 'set', 'x', 'up'], ['ip', 'link', 'set', token, 'up']])
+
+
+def test_bridge_fdb_commands_go_to_one_bridge_batch_per_namespace():
+    commands = [
+        ['ip', 'link', 'add', 'vx64', 'type', 'vxlan', 'id', '100', 'dstport', '4789'],
+        ['ip', 'link', 'set', 'vx64', 'up'],
+        ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx64', 'dst', '10.0.0.2'],
+        ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx64', 'dst', '10.0.0.3'],
+        ['bridge', '-n', 'a', 'fdb', 'del', '00:00:00:00:00:00', 'dev', 'vx1', 'dst', '10.0.0.4'],
+    ]
+    assert group(commands) == [
+        (['ip', '-batch', '-'], 'link add vx64 type vxlan id 100 dstport 4789\nlink set vx64 up\n'),
+        (['bridge', '-batch', '-'], 'fdb append 00:00:00:00:00:00 dev vx64 dst 10.0.0.2\n'
+                                    'fdb append 00:00:00:00:00:00 dev vx64 dst 10.0.0.3\n'),
+        (['bridge', '-n', 'a', 'fdb', 'del', '00:00:00:00:00:00', 'dev', 'vx1', 'dst',
+          '10.0.0.4'], None),
+    ]
+
+
+@pytest.mark.parametrize('argv, netns', [
+    (['ethtool', '-K', 'ove1', 'tx', 'off'], None),
+    (['ip', 'netns', 'exec', 'ep', 'ethtool', '-K', 'eth0', 'tx', 'on'], 'ep'),
+    (['ip', 'netns', 'exec', 'ovr-b', 'sysctl', '-w', 'net.ipv4.ip_forward=1'], 'ovr-b'),
+    (['mkdir', '-p', '/run/ovl/netns'], None),
+    (['touch', '/run/ovl/netns/ep'], None),
+    (['rm', '-f', '/run/ovl/netns/ep'], None),
+])
+def test_commands_done_in_process(argv, netns):
+    found = in_process(argv)
+    assert found is not None and found[0] == netns
+
+
+@pytest.mark.parametrize('argv', [
+    ['ethtool', '-K', 'ove1', 'gro', 'off'],          # only the tx group is done in-process
+    ['ip', 'netns', 'exec', 'ep', 'touch', '/x'],     # files only on the host
+    ['rm', '-rf', '/x'],
+    ['sysctl', 'net.ipv4.ip_forward'],
+    ['ip', 'netns', 'add', 'x'],
+])
+def test_other_commands_run_as_processes(argv):
+    assert in_process(argv) is None

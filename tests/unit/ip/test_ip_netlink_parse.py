@@ -108,3 +108,21 @@ def test_interrupted_dump_is_read_again():
     dumper.sock, dumper.seq = Replies([first, second]), 0
     payloads = dumper.dump(nl.RTM_GETLINK, nl.IFINFO.pack(0, 0, 0, 0, 0))
     assert dumper.sock.sent == 2 and len(payloads) == 1
+
+
+def neigh(index, mac, dst, family=nl.AF_BRIDGE):
+    return (nl.NDMSG.pack(family, index, 0x80, 0x02, 0) + attr(nl.NDA_LLADDR, mac)
+            + attr(nl.NDA_DST, bytes(dst)))
+
+
+def test_flood_list_is_the_all_zeros_entries_of_vxlan_devices():
+    links = {'vx64': dict(ifindex=7, kind='vxlan'), 'vx65': dict(ifindex=8, kind='vxlan'),
+             'br0': dict(ifindex=9, kind='bridge')}
+    zero = b'\0' * 6
+    flood = nl.parse_flood([
+        neigh(7, zero, [10, 0, 0, 3]), neigh(7, zero, [10, 0, 0, 2]),
+        neigh(7, b'\x02\0\0\0\0\x01', [10, 0, 0, 4]),   # a learned/unicast entry: not flooding
+        neigh(9, zero, [10, 0, 0, 5]),                    # not a vxlan device
+        neigh(7, zero, [10, 0, 0, 6], family=nl.AF_INET),
+    ], links)
+    assert flood == {'vx64': ['10.0.0.2', '10.0.0.3'], 'vx65': []}

@@ -133,6 +133,28 @@ LINK_CASES = [
         ['ip', 'link', 'set', 'vx100', 'alias', 'ovl:ovl'],
         ['ip', 'link', 'set', 'vx100', 'up'],
         ['ip', 'link', 'set', 'p', 'up']]),
+    # kernel tunnel mode: one device per tenant, its peers as all-zeros FDB entries
+    ('vxlan new with a flood list', links(dict(VX, remote=None, local='192.0.2.1',
+                                               flood=['192.0.2.3', '192.0.2.2'])),
+     have(ns={None: {}}), [
+        ['ip', 'link', 'add', 'vx100', 'type', 'vxlan', 'id', '100', 'local', '192.0.2.1',
+         'dstport', '4789'],
+        ['ip', 'link', 'set', 'vx100', 'alias', 'ovl:ovl'],
+        ['ip', 'link', 'set', 'vx100', 'up'],
+        ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx100', 'dst', '192.0.2.2'],
+        ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx100', 'dst', '192.0.2.3']]),
+    ('flood list in sync', links(dict(VX, remote=None, flood=['192.0.2.2'])),
+     have(ns={None: dict(links=[vxlan(remote=None, flood=['192.0.2.2'])])}), []),
+    ('flood list: a peer joins, one leaves, in place', links(dict(VX, remote=None,
+                                                                 flood=['192.0.2.4', '192.0.2.2'])),
+     have(ns={None: dict(links=[vxlan(remote=None, flood=['192.0.2.2', '192.0.2.3'])])}), [
+        ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx100', 'dst', '192.0.2.4'],
+        ['bridge', 'fdb', 'del', '00:00:00:00:00:00', 'dev', 'vx100', 'dst', '192.0.2.3']]),
+    ('flood list emptied', links(dict(VX, remote=None, flood=[])),
+     have(ns={None: dict(links=[vxlan(remote=None, flood=['192.0.2.2'])])}), [
+        ['bridge', 'fdb', 'del', '00:00:00:00:00:00', 'dev', 'vx100', 'dst', '192.0.2.2']]),
+    ('flood not managed when not given', links(dict(VX, remote=None)),
+     have(ns={None: dict(links=[vxlan(remote=None, flood=['192.0.2.9'])])}), []),
     ('owner in mark', links(VX, owner='t1'), have(ns={None: {}}), [
         ['ip', 'link', 'add', 'vx100', 'type', 'vxlan', 'id', '100', 'remote', '192.0.2.2',
          'dstport', '4789'],

@@ -37,6 +37,8 @@ def have_port(**kw):
 
 @pytest.mark.parametrize('value, expected', [
     (10, 'tag=10'),
+    (True, 'protected=true'),     # a boolean column: bare, never quoted
+    (False, 'protected=false'),
     ('netdev', 'datapath_type="netdev"'),
     ([3, 1], 'trunks=[3,1]'),
 ])
@@ -93,6 +95,16 @@ PORT_CASES = [
      [['add-port', 'br-int', 'vx', 'tag=2', 'external_ids:"ovl-owner"="ovl"'],
       ['set', 'Interface', 'vx', 'type="vxlan"',
        'options={"dst_port"="4789","key"="100","remote_ip"="10.0.0.2"}']]),
+    # split horizon: a protected port (NORMAL never forwards between two of them)
+    ('create protected vxlan', port(name='vx', type='vxlan', tag=2, protected=True,
+                                    options={'remote_ip': '10.0.0.2', 'key': '100'}), None,
+     [['add-port', 'br-int', 'vx', 'tag=2', 'protected=true', 'external_ids:"ovl-owner"="ovl"'],
+      ['set', 'Interface', 'vx', 'type="vxlan"', 'options={"key"="100","remote_ip"="10.0.0.2"}']]),
+    ('protect an existing port in place', port(protected=True), have_port(),
+     [['set', 'Port', 'p1', 'protected=true']]),
+    ('unprotect in place', port(), have_port(protected=True),
+     [['set', 'Port', 'p1', 'protected=false']]),
+    ('protected in sync', port(protected=True), have_port(protected=True), []),
     ('create trunk', port(trunks=[20, 10], vlan_mode='trunk'), None,
      [['add-port', 'br-int', 'p1', 'trunks=[10,20]', 'vlan_mode="trunk"',
        'external_ids:"ovl-owner"="ovl"']]),

@@ -1,5 +1,5 @@
-"""Helpers shared by the functional ip/netns tests (this file holds no tests;
-its name keeps it among the ip test files)."""
+"""Helpers shared by the functional tests: snapshots of namespaces, waiting
+until they settle, quiet namespaces (no tests here)."""
 import json
 import subprocess
 import time

@@ -1,0 +1,50 @@
+"""The desired-state model: records survive the trip through Ansible (JSON)
+unchanged, and the filter builds a host's state from the module's result."""
+import json
+
+from overlay import FilterModule, overlay_host_state, overlay_hostvars, overlay_preflight_args
+from ansible.module_utils.ovl.tenant.model import Inventory
+from tenant_helpers import HOSTVARS, NETDEV, example_inventory
+
+
+def test_inventory_round_trips_through_json():
+    inv = example_inventory(NETDEV, 'flow')
+    again = Inventory.from_result(json.loads(json.dumps(inv.as_result())))
+    assert again == inv
+    assert again.tenants[0].hosts == ('host1', 'host2')
+
+
+def test_filters_registered():
+    assert set(FilterModule().filters()) == {
+        'overlay_hostvars', 'overlay_preflight_args', 'overlay_host_state'}
+
+
+def test_hostvars_filter_keeps_set_overlay_variables_only():
+    hostvars = {'h1': {'overlay_underlay_ip': '10.0.0.1', 'overlay_tunnel_mode': 'flow',
+                       'overlay_underlay_mtu': None, 'ansible_host': 'x'}, 'h2': {}}
+    assert overlay_hostvars(hostvars, ['h2', 'h1']) == {
+        'h1': {'overlay_underlay_ip': '10.0.0.1', 'overlay_tunnel_mode': 'flow'}, 'h2': {}}
+
+
+def test_preflight_args_and_host_state_from_the_module_result():
+    result = json.loads(json.dumps(example_inventory(NETDEV).as_result()))
+    args = overlay_preflight_args(result, 'host1')
+    assert args['tenants'] == ['blue', 'green', 'red'] and args['underlay_interface'] == 'eth0'
+    state = overlay_host_state(result, 'host1', {'blue': 1, 'green': 2, 'red': 3},
+                               {'underlay_interface': 'eth0', 'underlay_prefixlen': 24})
+    assert set(state) == {'facts', 'ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'nat',
+                          'forward'}
+    assert state['underlay'] == dict(address='192.168.250.11', dev='br-phy', from_dev='eth0',
+                                     prefixlen=24)
+    assert state['forward'] is True and state['tun_flows'] is None
+    json.dumps(state)
+
+
+def test_the_discovered_interface_fills_an_omitted_variable():
+    hostvars = dict((h, {'overlay_underlay_ip': v['overlay_underlay_ip']}) for h, v in HOSTVARS.items())
+    result = example_inventory(hostvars).as_result()
+    assert result['hosts']['host1']['underlay_interface'] is None
+    state = overlay_host_state(result, 'host1', {'blue': 1, 'green': 2, 'red': 3},
+                               {'underlay_interface': 'enp3s0', 'underlay_prefixlen': 22})
+    assert state['facts']['underlay_interface'] == 'enp3s0'
+    assert state['nat']['namespaces'][0]['snat'][0]['out_interface'] == 'enp3s0'
