@@ -8,7 +8,8 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
-.PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-flow test demo demo-down bench clean
+.PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-port molecule-kernel \
+        molecule-flow test demo demo-down bench clean
 
 deps:
 	scripts/bootstrap.sh
@@ -16,6 +17,7 @@ deps:
 lab-deps: deps
 	scripts/docker-engine.sh
 	scripts/host-image.sh
+	scripts/host-image.sh stock
 
 lint: deps docs-check
 	$(BIN)/yamllint -s .
@@ -37,11 +39,11 @@ unit: deps
 functional: deps
 	$(PYTEST) tests/functional
 
-molecule: lab-deps
-	cd $(CURDIR) && $(BIN)/molecule test -s default
+# The three-host fleet scenario (molecule/default), once per tunnel mode.
+molecule: molecule-port molecule-kernel molecule-flow
 
-molecule-flow: lab-deps
-	cd $(CURDIR) && $(BIN)/molecule test -s flow
+molecule-port molecule-kernel molecule-flow: molecule-%: lab-deps
+	cd $(CURDIR) && OVL_TUNNEL_MODE=$* $(BIN)/molecule test -s default
 
 # Each phase timed (scripts/phase.sh); the table is printed at the end.
 test:
@@ -51,7 +53,8 @@ test:
 	@scripts/phase.sh lint $(MAKE) -s lint
 	@scripts/phase.sh unit $(MAKE) -s unit
 	@scripts/phase.sh functional $(MAKE) -s functional
-	@scripts/phase.sh molecule $(MAKE) -s molecule
+	@scripts/phase.sh molecule-port $(MAKE) -s molecule-port
+	@scripts/phase.sh molecule-kernel $(MAKE) -s molecule-kernel
 	@scripts/phase.sh molecule-flow $(MAKE) -s molecule-flow
 	@echo "make test phases:"; cat .cache/phases.txt
 

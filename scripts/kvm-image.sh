@@ -35,7 +35,9 @@ MASK_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub
             e2scrub_reap.service fstrim.timer getty@tty1.service serial-getty@ttyS0.service
             getty-static.service systemd-pstore.service uuidd.socket remote-fs.target
             systemd-binfmt.service proc-sys-fs-binfmt_misc.automount dev-hugepages.mount
-            sys-kernel-debug.mount sys-kernel-tracing.mount)
+            sys-kernel-debug.mount sys-kernel-tracing.mount sys-fs-fuse-connections.mount
+            modprobe@dm_mod.service modprobe@fuse.service modprobe@loop.service
+            systemd-sysusers.service systemd-journal-flush.service)
 
 log() { printf 'kvm-image: %s\n' "$*" >&2; }
 
@@ -152,5 +154,15 @@ mke2fs -q -t ext4 -L ovlroot -d "$r" "$work/out/base.img" "$SIZE" >&2
 } > "$work/out/manifest"
 rm -rf "$out"
 mv "$work/out" "$out"
+# Older images of this lab, unless a running QEMU still uses one (a lab that
+# is up keeps its image).
+for old in "$CACHE"/kvm-image-*; do
+    [ "$old" = "$out" ] && continue
+    if grep -qaF -- "$old/" /proc/[0-9]*/cmdline 2>/dev/null; then
+        log "keeping $old: in use by a running guest"
+        continue
+    fi
+    rm -rf "$old"
+done
 log "built $out in $((SECONDS - started)) s (kernel $kver)"
 echo "$out"

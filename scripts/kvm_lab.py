@@ -75,7 +75,7 @@ class Config:
             sys.exit("kvm-lab: KVM_ACCEL=%r: auto, kvm or tcg" % self.accel)
         self.probe_timeout = env_int("KVM_PROBE_TIMEOUT", 40, 5, 600)
         self.boot_timeout = env_int("KVM_BOOT_TIMEOUT", 420, 10, 3600)
-        self.tb_size = env_int("KVM_TCG_TB_SIZE", 256, 32, 2048)
+        self.tb_size = env_int("KVM_TCG_TB_SIZE", 128, 32, 2048)
         self.netns = self.prefix + "-ul"
         self.bridge = "br-ul"
         self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
@@ -106,12 +106,16 @@ def log(msg):
     print("kvm-lab: " + msg, flush=True)
 
 
+class LabError(RuntimeError):
+    pass
+
+
 def run(argv, check=True, timeout=60, **kw):
     """argv list only; bounded."""
     res = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kw)
     if check and res.returncode != 0:
-        raise SystemExit("kvm-lab: %s failed (rc %d): %s"
-                         % (" ".join(argv), res.returncode, (res.stderr or res.stdout).strip()))
+        raise LabError("%s failed (rc %d): %s"
+                       % (" ".join(argv), res.returncode, (res.stderr or res.stdout).strip()))
     return res
 
 
@@ -323,10 +327,19 @@ def stop_qemu(cfg, name, grace=10.0):
             return True
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if not is_our_qemu(cfg, pid, name):
+            if not alive(pid):
                 return True
             time.sleep(0.1)
     raise RuntimeError("qemu %s (pid %d) did not exit" % (name, pid))
+
+
+def alive(pid):
+    """False once the process is gone or a zombie (its memory and fds freed)."""
+    try:
+        with open("/proc/%d/stat" % pid) as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
 
 
 def rss_kib(pid):
@@ -395,6 +408,8 @@ def wait_ssh(cfg, waits, timeout):
                                             check=False).returncode == 0:
                 done[name] = round(time.monotonic() - t0, 1)
                 log("%s: ssh up after %.1f s" % (name, done[name]))
+        if len(done) == len(waits):
+            break
         if len(done) < len(waits):
             if time.monotonic() > deadline:
                 late = sorted(set(waits) - set(done))
@@ -405,8 +420,31 @@ def wait_ssh(cfg, waits, timeout):
     return done
 
 
+def wait_booted(cfg, waits, timeout):
+    """After ssh: wait (bounded) until systemd has finished booting (OVS
+    started, all units done); returns {name: seconds from t0}."""
+    out = {}
+    for name, (port, _pid, t0) in waits.items():
+        left = max(5, int(timeout - (time.monotonic() - t0)))
+        res = ssh_run(cfg, port, ["timeout", str(left), "systemctl", "is-system-running", "--wait"],
+                      timeout=left + 15, check=False)
+        state = res.stdout.strip()
+        if state not in ("running", "degraded"):
+            raise LabError("%s: boot did not finish (systemctl is-system-running: %r)"
+                           % (name, state or res.stderr.strip()))
+        if state == "degraded":
+            failed = ssh_run(cfg, port, ["systemctl", "--failed", "--no-legend", "--plain"],
+                             check=False).stdout.strip()
+            log("%s: degraded: %s" % (name, failed))
+        out[name] = round(time.monotonic() - t0, 1)
+    return out
+
+
 def port_free(port):
+    """As QEMU's hostfwd binds it (SO_REUSEADDR: TIME-WAIT leftovers of an
+    earlier run do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -459,18 +497,15 @@ def probe_kvm(cfg, image, pubkey_b64):
     t0 = time.monotonic()
     try:
         pid = start_qemu(cfg, argv, guest["name"])
-    except RuntimeError as exc:
-        return False, "KVM boot failed after %.1f s: %s" % (time.monotonic() - t0, exc)
-    try:
         secs = wait_ssh(cfg, {guest["name"]: (guest["port"], pid, t0)}, cfg.probe_timeout)
         return True, "KVM guest (-cpu host) reached ssh in %.1f s" % secs[guest["name"]]
     except RuntimeError as exc:
-        first = str(exc).splitlines()
+        lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
         return False, "KVM boot failed after %.1f s: %s" % (time.monotonic() - t0,
-                                                             " | ".join(first[:6]))
+                                                             " | ".join(lines[:6]))
     finally:
         stop_qemu(cfg, guest["name"], grace=2)
-        for ext in (".qcow2", ".pid", ".qmp"):
+        for ext in (".qcow2", ".pid", ".qmp", ".console", ".qemu.log"):
             if os.path.exists(cfg.path(guest["name"] + ext)):
                 os.unlink(cfg.path(guest["name"] + ext))
 
@@ -634,11 +669,25 @@ def cmd_up(cfg):
             log("%s: qemu pid %d, ssh 127.0.0.1:%d, underlay %s on eth1 (%s)"
                 % (g["name"], g["pid"], g["port"], g["cidr"], accel))
         secs = wait_ssh(cfg, waits, cfg.boot_timeout)
+        booted = wait_booted(cfg, waits, cfg.boot_timeout)
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-        raise SystemExit("kvm-lab: up failed: %s\n(the lab is left as it is for a look; "
-                         "scripts/kvm-lab.sh down removes it)" % exc)
+        if os.environ.get("KVM_KEEP_ON_FAILURE") == "1":
+            raise SystemExit("kvm-lab: up failed: %s\n(KVM_KEEP_ON_FAILURE=1: the lab is left "
+                             "running; scripts/kvm-lab.sh down removes it)" % exc)
+        # A guest that hangs or loops keeps burning a core: take it all down,
+        # keep the logs.
+        keep = cfg.run_dir + ".failed"
+        shutil.rmtree(keep, ignore_errors=True)
+        os.makedirs(keep)
+        for f in os.listdir(cfg.run_dir):
+            if f.endswith((".console", ".qemu.log", "state.json", "accel")):
+                shutil.copy(cfg.path(f), keep)
+        teardown(cfg)
+        raise SystemExit("kvm-lab: up failed: %s\n(lab taken down; consoles and QEMU logs "
+                         "in %s; KVM_KEEP_ON_FAILURE=1 keeps a failed lab running)" % (exc, keep))
     for g in state["guests"]:
         g["boot_to_ssh_seconds"] = secs[g["name"]]
+        g["boot_finished_seconds"] = booted[g["name"]]
     state["up_seconds"] = round(time.monotonic() - t_up, 1)
     save_state(cfg, state)
     write_inventory(cfg, state["guests"])
@@ -688,9 +737,11 @@ def cmd_status(cfg):
     for g in state["guests"]:
         pid = pid_of(cfg, g["name"])
         rss = rss_kib(pid) if pid else None
-        print("%-8s  %-7s  ssh 127.0.0.1:%d  underlay %s eth1  pid %s  rss %s MiB  boot->ssh %s s"
+        print("%-8s  %-7s  ssh 127.0.0.1:%d  underlay %s eth1  pid %s  rss %s MiB  "
+              "boot->ssh %s s, booted %s s"
               % (g["name"], "running" if pid else "stopped", g["port"], g["cidr"], pid or "-",
-                 rss // 1024 if rss else "-", g.get("boot_to_ssh_seconds", "-")))
+                 rss // 1024 if rss else "-", g.get("boot_to_ssh_seconds", "-"),
+                 g.get("boot_finished_seconds", "-")))
     return 0 if running(cfg, state) else 1
 
 
@@ -788,4 +839,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (LabError, subprocess.TimeoutExpired) as exc:
+        sys.exit("kvm-lab: %s" % exc)

@@ -1,6 +1,7 @@
 """Unit tests of playbooks/verify/files/matrix.py: the evaluator must fail on
 the broken cases (cross-tenant reach, wrong token, foreign VNI, leaked ARP,
-missing SNAT, inbound reach, MTU not enforced, leftovers)."""
+missing SNAT, inbound reach, MTU not enforced, leftovers, a storm at rest or
+an endpoint MAC learned on a tunnel)."""
 import json
 import pathlib
 import subprocess
@@ -40,6 +41,7 @@ def good():
         "removed": [{"name": "old", "vni": 500, "endpoints": [{"name": "o1"}]}],
         "leftovers": {"h1": {"ports": [], "interfaces": [], "netns": ["b1"], "iptables": "",
                              "links": [], "flows": ""}},
+        "storm": {"h1": {"seconds": 5, "packets": {"br-int": 12, "br-phy": 40}, "misplaced": []}},
     }
 
 
@@ -88,6 +90,11 @@ def _break(path, value):
     ("mtu", _break(["mtu", "b1", "over_rc"], 0)),
     ("pruned", _break(["leftovers", "h1", "netns"], ["o1"])),
     ("pruned", _break(["leftovers", "h1", "flows"], "cookie=0x1, tun_id=0x1f4 actions=drop")),
+    ("pruned", _break(["leftovers", "h1", "links"], ["vx1f4"])),    # kernel mode device
+    # a broadcast loop: ~35,000 pps through NORMAL, and the host's own MAC on a tunnel
+    ("storm", _break(["storm", "h1", "packets", "br-int"], 175000)),
+    ("storm", _break(["storm", "h1", "misplaced"], [{"mac": "aa:00:00:00:00:01", "endpoint": "b1",
+                                                    "port": "vx64-a8fa0c", "bridge": "br-int"}])),
 ])
 def test_broken_network_fails(check, mutate):
     doc = good()

@@ -34,6 +34,28 @@ def _setns(fd):
         raise OSError(err, 'setns: %s' % os.strerror(err))
 
 
+def list_netns(directory=NETNS_DIR):
+    """(live, stale): the names under /run/netns with a namespace mounted on
+    them, and those without (left by a container restart, an interrupted
+    ``ip netns add`` or a crashed tool: setns on them fails with EINVAL).
+    A mounted namespace file lives on nsfs, not on the directory's file
+    system, so the device numbers tell them apart. What ``ip netns list``
+    prints, without a process."""
+    try:
+        names = os.listdir(directory)
+        home = os.stat(directory).st_dev
+    except OSError:
+        return set(), set()
+    live, stale = set(), set()
+    for name in names:
+        try:
+            mounted = os.stat(os.path.join(directory, name)).st_dev != home
+        except OSError:
+            continue
+        (live if mounted else stale).add(name)
+    return live, stale
+
+
 @contextlib.contextmanager
 def entered(netns):
     """Run the body inside network namespace *netns* (None: stay here)."""

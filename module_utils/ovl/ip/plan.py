@@ -3,7 +3,9 @@
 Addresses and routes are planned by ``ovl.ip.plan_addr``.
 
 Action order (every step may depend on the ones before it):
-  1. create namespaces, their marker files and sysctls;
+  1. create namespaces, their marker files and sysctls (a stale entry of one
+     of ours, a /run/netns file with no namespace mounted on it, is deleted
+     first and the namespace made anew);
   2. delete links, all namespaces first (pruned, ``absent``, and links whose
      immutable attributes changed), so their names are free again;
   3. create and converge links in their own namespace (a new veth is made
@@ -84,6 +86,12 @@ def plan_namespaces(want, have, plan):
                 plan.last.append(['rm', '-f', marker])
             continue
         current = have['sysctls'].get(name, {})
+        if name in have.get('stale', ()):
+            if name not in have['marked']:
+                raise InputError('namespaces', name, 'exists in /run/netns with no namespace '
+                                 'mounted on it, and it is not ours (no marker in %s): remove '
+                                 'it (ip netns del %s)' % (want['mark_dir'], name))
+            plan.first.append(['ip', 'netns', 'del', name])
         if name not in have['netns']:
             plan.first.append(['ip', 'netns', 'add', name])
             if not made_dir:
@@ -96,7 +104,7 @@ def plan_namespaces(want, have, plan):
                 plan.first.append(netns_argv(name, ['sysctl', '-w', '%s=%s' % (key, value)]))
     if want['prune']:
         for name in sorted(have['marked'] - listed):
-            if name in have['netns']:
+            if name in have['netns'] or name in have.get('stale', ()):
                 plan.last.append(['ip', 'netns', 'del', name])
             plan.last.append(['rm', '-f', '%s/%s' % (want['mark_dir'], name)])
     return set(c[3] for c in plan.last if c[:3] == ['ip', 'netns', 'del'])

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 """Read links, addresses, routes, namespaces, sysctls and TX offload into the
 ``have`` dict the planner takes, with no process per namespace or device:
-``read_state`` lists the namespaces (one ``ip -j netns list``), then enters
-each namespace it needs with setns(2) and reads there in-process: links,
+``read_state`` lists the namespaces (/run/netns, in-process: entries with no
+namespace mounted on them are *stale*), then enters each namespace it needs
+with setns(2) and reads there in-process: links,
 addresses and main-table routes over rtnetlink (ovl.ip.netlink), TX offload
 with SIOCETHTOOL and sysctls from /proc/sys (ovl.ip.nsread).
 """
@@ -15,7 +16,7 @@ import os
 
 from ansible.module_utils.ovl.ip.netlink import NetlinkError, read_namespace
 from ansible.module_utils.ovl.ip.nsread import sysctl, tx_checksum
-from ansible.module_utils.ovl.core.netns import NetnsMissing, entered
+from ansible.module_utils.ovl.core.netns import NetnsMissing, entered, list_netns
 from ansible.module_utils.ovl.core.runner import CommandError
 
 
@@ -96,10 +97,8 @@ def read_sysctls(want, have):
 
 def read_state(runner, want):
     """Read everything the planner needs for *want*; returns ``have``."""
-    rc, out, err = runner.run(['ip', '-j', 'netns', 'list'])
-    if rc != 0:
-        raise CommandError('ip -j netns list failed (rc=%s): %s' % (rc, (err or '').strip()))
-    have = dict(netns=parse_netns(out), marked=read_marks(want['mark_dir']),
+    live, stale = list_netns()
+    have = dict(netns=live, stale=stale, marked=read_marks(want['mark_dir']),
                 ns={}, sysctls={}, offload={})
     wanted_ns = namespaces_of(want)
     for ns in sorted(wanted_ns, key=lambda n: n or ''):

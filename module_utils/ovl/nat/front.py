@@ -26,10 +26,17 @@ def read_and_plan(runner, wants, backend, check_mode=False):
     """[(want, plan)] for every namespace: the reads happen here.
 
     In check mode a namespace that does not exist yet (the real run creates
-    it before NAT, see roles/overlay_network) is planned as empty.
+    it before NAT, see roles/overlay_network), and a host that lacks the
+    backend's tool (the real run's preflight installs it first), are planned
+    as empty.
     """
     read_argv, parse, plan = BACKENDS[backend]
     plans = []
+    if check_mode:
+        try:
+            runner.binary(read_argv[0])
+        except CommandError:
+            return [(want, plan(want, parse(EMPTY_OUTPUT[backend]))) for want in wants]
     for want in wants:
         argv = netns_argv(want['netns'], read_argv)  # what the read is equivalent to
         rc, out, err = runner.run_in(want['netns'], read_argv)

@@ -13,6 +13,7 @@ Input (stdin): JSON with keys
   seen      [listener records]                (outside log)
   inbound   {host: {targets: {ip: {result}}}} (ovl_probe.py inbound, from outside)
   mtu       {endpoint: {dst, at_rc, over_rc, over_err}}
+  storm     {host: {seconds, packets: {bridge: n}, misplaced: [{mac, endpoint, port}]}}
   removed   [{name, vni, endpoints: [names]}] + leftovers {host: {...}}
 Output (stdout): the matrix, then a line `ROWS-JSON: [...]` with every check
 {check, tenant, subject, expected, seen, ok} for the Ansible asserts.
@@ -23,6 +24,7 @@ import re
 import sys
 
 ROWS = []
+STORM_BOUND = 200     # packets through one bridge's flows at rest, in the window
 
 
 def row(check, tenant, subject, expected, seen, ok):
@@ -136,12 +138,21 @@ def main():
                                 % (over_err.strip()[-60:] or r.get("over_rc"))),
             at_ok and over_ok)
 
+    # (g) no storm at rest, no local endpoint MAC learned on a tunnel port
+    for host, r in sorted(d.get("storm", {}).items()):
+        for bridge, count in sorted(r.get("packets", {}).items()):
+            row("storm", "-", "%s %s, %ss at rest" % (host, bridge, r.get("seconds")),
+                "< %d packets" % STORM_BOUND, "%d packets" % count, count < STORM_BOUND)
+        wrong = ["%s on %s" % (m["endpoint"], m["port"]) for m in r.get("misplaced", [])]
+        row("storm", "-", "%s local MACs" % host, "none learned on a tunnel",
+            ", ".join(wrong) or "none on a tunnel", not wrong)
+
     # (f) leftovers of removed tenants (names from docs/design.md)
     for t in d.get("removed", []):
         t = dict(t, endpoints=[e["name"] if isinstance(e, dict) else e
                                for e in t.get("endpoints", [])])
         t["links"] = ["ove" + hashlib.sha1(n.encode()).hexdigest()[:10] for n in t["endpoints"]]
-        t["links"] += ["ovg-" + t["name"], "ovu-" + t["name"]]
+        t["links"] += ["ovg-" + t["name"], "ovu-" + t["name"], "vx%x" % t["vni"]]
         for host, st in sorted(d.get("leftovers", {}).items()):
             left = []
             for name, ext in st.get("ports", []):

@@ -5,6 +5,11 @@ Runs on the host or inside a namespace (`ip netns exec NS python3 ovl_probe.py .
 Every sub-command is bounded (timeouts) and prints one JSON document.
 
   info NS...                      eth0 MAC/MTU/addresses of endpoint namespaces
+  ping --dst IP [--size N --df]   ICMP echo from this netns (exit 0 when answered)
+  uplink --ip IP                  the interface holding IP (br-phy: its uplink port)
+  storm --seconds S --local-macs JSON
+                                  packets through each bridge's flows in S seconds,
+                                  and local endpoint MACs learned on tunnel ports
   serve --token T ...             background TCP server: token line + N bytes
   stop PIDFILE...                 stop servers started by `serve`
   probe --spec JSON               from this netns: ping + TCP to every target
@@ -31,6 +36,9 @@ import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ovl_probe_pkt as pkt  # noqa: E402  (copied next to this file)
 
 ETH_P_ALL = 0x0003
 ETH_P_ARP = 0x0806
@@ -192,15 +200,12 @@ def cmd_probe(args):
 
     def one(t):
         # ping and TCP run at the same time: a blocked target costs ~3 s, not 7
-        ping = subprocess.Popen(["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", "-w", "3", t["ip"]],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        echo = {}
+        ping = threading.Thread(target=lambda: echo.update(pkt.icmp_ping(t["ip"], deadline=3)))
+        ping.start()
         tcp = tcp_fetch(t["ip"], port, spec.get("timeout", 3), spec.get("deadline", 20))
-        try:
-            rc = ping.wait(8)
-        except subprocess.TimeoutExpired:
-            ping.kill()
-            rc = 124
-        r = {"ping": "ok" if rc == 0 else "fail", "ip": t["ip"]}
+        ping.join(8)
+        r = {"ping": "ok" if echo.get("received") else "fail", "ip": t["ip"]}
         r.update(tcp)
         r["neigh_mac"] = neigh_mac(t["ip"])
         with lock:
@@ -299,8 +304,8 @@ def cmd_vxlan(args):
     th = threading.Thread(target=cap)
     th.start()
     started.wait(5)
-    argv = ["ip", "netns", "exec", args.ns, "ping", "-n", "-c", str(args.count), "-i", "0.2",
-            "-W", "1", args.dst]
+    argv = ["ip", "netns", "exec", args.ns, sys.executable, ME, "ping", "--dst", args.dst,
+            "--count", str(args.count)]
     rc, so, se = run(argv, timeout=args.seconds)
     time.sleep(0.5)
     stop.set()
@@ -369,9 +374,77 @@ def cmd_arpsend(args):
     import ipaddress
     net = ipaddress.ip_network(args.subnet, strict=False)
     target = str(net.broadcast_address - 1) if net.prefixlen < 31 else str(net.network_address)
-    rc, so, se = run(["arping", "-c", str(args.count), "-w", str(args.count + 1), "-I", args.iface,
-                      target], timeout=args.count + 5)
+    try:
+        pkt.arp_who_has(args.iface, target, args.count)
+        rc = 0
+    except OSError as exc:
+        rc = exc.errno or 1
     out({"target": target, "rc": rc})
+
+
+def cmd_ping(args):
+    res = pkt.icmp_ping(args.dst, count=args.count, size=args.size, df=args.df,
+                        timeout=args.timeout)
+    if res["error"]:
+        sys.stderr.write("ping: %s\n" % res["error"])
+    out(res)
+    sys.exit(0 if res["received"] else 1)
+
+
+def ovs_json(*argv):
+    rc, so, se = run(["ovs-vsctl", "--format=json"] + list(argv))
+    if rc != 0:
+        raise SystemExit("ovs-vsctl %s: %s" % (" ".join(argv), se.strip()))
+    doc = json.loads(so)
+    return [dict(zip(doc["headings"], row)) for row in doc["data"]]
+
+
+def cmd_uplink(args):
+    """The underlay interface: the one holding the address, or with the
+    netdev datapath (address on br-phy) the system port of br-phy."""
+    rc, so, _ = run(["ip", "-j", "-4", "addr"])
+    holder = [l["ifname"] for l in json.loads(so or "[]")
+              for a in l.get("addr_info", []) if a.get("local") == args.ip]
+    name = holder[0] if holder else None
+    if name == "br-phy":
+        ports = run(["ovs-vsctl", "list-ports", "br-phy"])[1].split()
+        types = dict((r["name"], r["type"]) for r in ovs_json("--columns=name,type", "list",
+                                                               "Interface"))
+        system = [p for p in ports if types.get(p, "") in ("", "system")]
+        name = system[0] if system else None
+    out({"uplink": name})
+
+
+def flow_packets(bridge):
+    rc, so, _ = run(["ovs-ofctl", "dump-flows", bridge])
+    return sum(int(m) for m in __import__("re").findall(r"n_packets=(\d+)", so)) if rc == 0 else 0
+
+
+def cmd_storm(args):
+    """With no traffic: packets through each bridge's flows over a window,
+    and where OVS learned this host's own endpoint MACs."""
+    bridges = run(["ovs-vsctl", "list-br"])[1].split()
+    before = dict((b, flow_packets(b)) for b in bridges)
+    time.sleep(args.seconds)
+    after = dict((b, flow_packets(b)) for b in bridges)
+    names = dict((r["ofport"], r["name"]) for r in ovs_json("--columns=name,ofport", "list",
+                                                            "Interface")
+                 if isinstance(r["ofport"], int))
+    local = json.loads(args.local_macs)
+    misplaced = []
+    for bridge in bridges:
+        rc, so, _ = run(["ovs-appctl", "fdb/show", bridge])
+        for line in so.splitlines()[1:]:
+            fields = line.split()
+            if len(fields) < 3 or fields[2] not in local:
+                continue
+            port = names.get(int(fields[0])) if fields[0].isdigit() else fields[0]
+            tunnel = port is not None and (port.startswith("vx") or port == "ovp-tun")
+            if tunnel:
+                misplaced.append({"bridge": bridge, "mac": fields[2], "endpoint": local[fields[2]],
+                                  "port": port})
+    out({"seconds": args.seconds, "packets": dict((b, after[b] - before[b]) for b in bridges),
+         "misplaced": misplaced})
 
 
 def cmd_nsaddrs(args):
@@ -492,6 +565,20 @@ def main():
     p.add_argument("--iface", default="eth0")
     p.add_argument("--count", type=int, default=1)
     p.set_defaults(fn=cmd_arpsend)
+    p = sub.add_parser("ping")
+    p.add_argument("--dst", required=True)
+    p.add_argument("--count", type=int, default=3)
+    p.add_argument("--size", type=int, default=56)
+    p.add_argument("--timeout", type=float, default=1.0)
+    p.add_argument("--df", action="store_true")
+    p.set_defaults(fn=cmd_ping)
+    p = sub.add_parser("uplink")
+    p.add_argument("--ip", required=True)
+    p.set_defaults(fn=cmd_uplink)
+    p = sub.add_parser("storm")
+    p.add_argument("--seconds", type=float, default=5)
+    p.add_argument("--local-macs", default="{}")
+    p.set_defaults(fn=cmd_storm)
     p = sub.add_parser("nsaddrs")
     p.add_argument("--prefix", default="ovr-")
     p.set_defaults(fn=cmd_nsaddrs)

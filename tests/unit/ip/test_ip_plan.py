@@ -353,3 +353,30 @@ def test_routes_on_a_device_losing_an_address_are_re_asserted():
         ['ip', '-n', 'ep', 'addr', 'del', '10.0.0.11/24', 'dev', 'eth0'],
         ['ip', '-n', 'ep', 'addr', 'add', '10.0.0.12/24', 'dev', 'eth0'],
         ['ip', '-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
+
+
+def test_stale_entry_of_our_namespace_is_deleted_then_made_anew(tmp_path):
+    """After `docker restart` (or a crashed `ip netns add`) /run/netns/NAME
+    exists with no namespace mounted on it: ours is recreated."""
+    want = want_state(mark_dir=str(tmp_path), namespaces=[norm_namespace(dict(name='ep'))])
+    current = have(marked=['ep'], ns={None: {}})
+    current['stale'] = {'ep', 'theirs'}
+    assert plan(want, current) == [['ip', 'netns', 'del', 'ep'], ['ip', 'netns', 'add', 'ep'],
+                                   ['mkdir', '-p', str(tmp_path)],
+                                   ['touch', str(tmp_path / 'ep')]]
+
+
+def test_stale_entry_not_ours_is_refused(tmp_path):
+    want = want_state(mark_dir=str(tmp_path), namespaces=[norm_namespace(dict(name='ep'))])
+    current = have(ns={None: {}})
+    current['stale'] = {'ep'}
+    with pytest.raises(InputError, match='no namespace mounted on it, and it is not ours'):
+        plan(want, current)
+
+
+def test_stale_entries_of_ours_are_pruned(tmp_path):
+    want = want_state(mark_dir=str(tmp_path), prune=True)
+    current = have(marked=['gone'], ns={None: {}})
+    current['stale'] = {'gone'}
+    assert plan(want, current) == [['ip', 'netns', 'del', 'gone'],
+                                   ['rm', '-f', str(tmp_path / 'gone')]]
