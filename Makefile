@@ -1,5 +1,5 @@
 # make demo   - install everything, bring up the two-host lab, run site.yml, print the matrix
-# make test   - lint, unit, functional and Molecule tests (installs what it needs)
+# make test   - lint, ansible-test sanity, unit, functional and Molecule tests (installs what it needs)
 SHELL := /bin/bash
 VENV  := $(CURDIR)/.venv
 BIN   := $(VENV)/bin
@@ -51,6 +51,7 @@ test:
 	@scripts/phase.sh deps $(MAKE) -s deps
 	@scripts/phase.sh lab-deps $(MAKE) -s lab-deps
 	@scripts/phase.sh lint $(MAKE) -s lint
+	@scripts/phase.sh sanity $(MAKE) -s sanity
 	@scripts/phase.sh unit $(MAKE) -s unit
 	@scripts/phase.sh functional $(MAKE) -s functional
 	@scripts/phase.sh molecule-port $(MAKE) -s molecule-port

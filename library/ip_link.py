@@ -52,6 +52,17 @@ options:
   dstport:
     description: UDP destination port of the VXLAN device (default 4789 for O(kind=vxlan)).
     type: int
+  flood:
+    description:
+      - For O(kind=vxlan), the remote addresses a frame with no known destination (broadcast,
+        multicast, unknown unicast) is sent to, one copy each (head-end replication). They are
+        made exactly the device's all-zeros FDB entries, as C(bridge fdb append
+        00:00:00:00:00:00 dev NAME dst ADDRESS) makes them. Changed in place; an empty list
+        removes them all; omitted leaves them as they are.
+      - One device per VNI with a flood list reaches any number of peers (Linux refuses a
+        second device with the same VNI and port).
+    type: list
+    elements: str
   learning:
     description: VXLAN source-address learning; omitted leaves it as it is (kernel default on).
     type: bool

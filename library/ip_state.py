@@ -57,6 +57,10 @@ options:
       dev: {description: VXLAN underlay device., type: str}
       dstport: {description: VXLAN UDP port (default 4789)., type: int}
       learning: {description: VXLAN learning., type: bool}
+      flood:
+        description: VXLAN flood list, the device's all-zeros FDB entries (see M(ip_link)).
+        type: list
+        elements: str
       mtu: {description: MTU (both veth ends)., type: int}
       state: {description: Admin state or absent., type: str, choices: [present, up, down, absent], default: up}
       tx_offload: {description: TX checksum offload on both veth ends., type: bool}
@@ -106,8 +110,8 @@ EXAMPLES = r'''
     links:
       - {name: ove1234567890, kind: veth, peer: eth0, peer_netns: blue-web1,
          mtu: 1450, state: up, tx_offload: false}
-      - {name: vx100, kind: vxlan, id: 100, remote: 192.168.250.12,
-         local: 192.168.250.11, dev: eth0, dstport: 4789, learning: false, mtu: 1450}
+      - {name: vx64, kind: vxlan, id: 100, local: 192.168.250.11, dstport: 4789,
+         learning: true, mtu: 1450, flood: [192.168.250.12, 192.168.250.13]}
     addresses:
       - {netns: blue-web1, dev: eth0, address: 10.0.0.11/24}
     routes:

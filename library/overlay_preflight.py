@@ -93,7 +93,7 @@ attributes:
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
-author: Overlay network team
+author: Overlay network team (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -196,7 +196,7 @@ def main():
     modules = dict((name, probe_module(name)) for name in KERNEL_MODULES)
     problems, missing, warnings = judge(args, tools, modules)
     try:
-        links, addrs, _, _ = read_namespace_in(None)
+        links, addrs, _secondary, _routes = read_namespace_in(None)
     except CommandError as exc:
         module.fail_json(msg=str(exc))
     state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))

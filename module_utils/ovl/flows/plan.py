@@ -48,7 +48,7 @@ def wanted_cookies(want, port_numbers):
 def plan_flows(want, have, port_numbers, prune=True, flush_learned=True):
     wanted = wanted_cookies(want, port_numbers)
     present = dict((f['cookie'], f) for f in have if is_static(f['cookie']))
-    keep = set(c for c, _ in wanted)
+    keep = set(cookie for cookie, _flow in wanted)
     deletes = []
     if prune:
         deletes = [delete_line(c) for c in sorted(present) if c not in keep]
@@ -56,5 +56,5 @@ def plan_flows(want, have, port_numbers, prune=True, flush_learned=True):
     mods = deletes + ([flush_line()] if (deletes or adds) and flush_learned else []) + adds
     stale = [flow_text(present[c]) for c in present if c not in keep]
     before = sorted(set([flow['text'] for c, flow in wanted if c in present] + stale))
-    after = sorted(set([flow['text'] for _, flow in wanted] + ([] if prune else stale)))
+    after = sorted(set([flow['text'] for _cookie, flow in wanted] + ([] if prune else stale)))
     return mods, before, after

@@ -61,7 +61,7 @@ def parse_flow_line(line):
     text = line.strip()
     if ' actions=' not in ' ' + text:
         return None
-    head, _, actions = (' ' + text).partition(' actions=')
+    head, _sep, actions = (' ' + text).partition(' actions=')
     fields, match = _split_head(head)
     return dict(cookie=int(fields.get('cookie', '0'), 16),
                 table=int(fields.get('table', 0)),

@@ -51,7 +51,7 @@ def group(commands):
         elif lines:
             tool, ns = current
             argv = [tool] + (['-n', ns] if ns else []) + ['-batch', '-']
-            out.append((argv, ''.join(batch_line(t) + '\n' for t, _ in lines)))
+            out.append((argv, ''.join(batch_line(t) + '\n' for t, _argv in lines)))
         del lines[:]
 
     for argv in commands:

@@ -115,9 +115,9 @@ def parse_links(messages):
     """RTM_NEWLINK payloads -> {name: link}."""
     raw = []
     for payload in messages:
-        _, _, index, flags, _ = IFINFO.unpack_from(payload)
+        _family, _kind, index, flags, _change = IFINFO.unpack_from(payload)
         raw.append((index, flags, attrs(payload, IFINFO.size)))
-    names = dict((index, _text(a.get(IFLA_IFNAME, b''))) for index, _, a in raw)
+    names = dict((index, _text(a.get(IFLA_IFNAME, b''))) for index, _flags, a in raw)
     links = {}
     for index, flags, a in raw:
         info = attrs(a.get(IFLA_LINKINFO, b''))
@@ -163,7 +163,8 @@ def parse_routes(messages, links):
     names = dict((link['ifindex'], name) for name, link in links.items())
     routes = []
     for payload in messages:
-        family, dst_len, _, _, table, _, _, kind, flags = RTMSG.unpack_from(payload)
+        (family, dst_len, _src_len, _tos, table, _proto, _scope, kind,
+         flags) = RTMSG.unpack_from(payload)
         a = attrs(payload, RTMSG.size)
         if RTA_TABLE in a:
             table = _u32(a[RTA_TABLE])
@@ -177,7 +178,7 @@ def parse_routes(messages, links):
         oif = _u32(a[RTA_OIF]) if RTA_OIF in a else None
         routes.append(dict(dst=dst, family=6 if family == AF_INET6 else 4,
                            via=_ip(a[RTA_GATEWAY]) if RTA_GATEWAY in a else None,
-                           dev=names.get(oif, 'if%d' % oif) if oif else None,
+                           dev=names.get(oif, 'if%d' % (oif or 0)) if oif else None,
                            metric=_u32(a[RTA_PRIORITY]) if RTA_PRIORITY in a else 0))
     return routes
 
@@ -205,7 +206,7 @@ def split_messages(data, seq):
     """(payloads of *seq*, done, interrupted) of one received datagram."""
     payloads, done, interrupted, offset = [], False, False, 0
     while offset + NLMSG.size <= len(data):
-        length, kind, flags, mseq, _ = NLMSG.unpack_from(data, offset)
+        length, kind, flags, mseq, _pid = NLMSG.unpack_from(data, offset)
         if length < NLMSG.size:
             break
         body = data[offset + NLMSG.size:offset + length]
@@ -240,7 +241,7 @@ class Dumper(object):
     def dump(self, kind, header):
         """Payloads of one dump request; repeated when the kernel says the
         dump was interrupted by a concurrent change."""
-        for _ in range(DUMP_RETRIES):
+        for _attempt in range(DUMP_RETRIES):
             self.seq += 1
             self.sock.send(NLMSG.pack(NLMSG.size + len(header), kind,
                                       NLM_F_REQUEST | NLM_F_DUMP, self.seq, 0) + header)

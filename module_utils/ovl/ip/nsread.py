@@ -29,7 +29,7 @@ def tx_checksum(dev):
     """True/False: TX checksum offload of *dev* in the current netns; None
     when the device does not exist or does not answer."""
     value = array.array('I', [ETHTOOL_GTXCSUM, 0])
-    address, _ = value.buffer_info()
+    address, _length = value.buffer_info()
     request = struct.pack('16sP', dev.encode('utf-8')[:15], address)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:

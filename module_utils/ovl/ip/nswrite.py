@@ -62,7 +62,7 @@ def set_tx_checksum(dev, on):
     try:
         names = feature_names(dev)
         bits = [names.index(name) for name in TX_FEATURES if name in names]
-        blocks = [[0, 0] for _ in range((len(names) + 31) // 32)]
+        blocks = [[0, 0] for _block in range((len(names) + 31) // 32)]
         for bit in bits:
             blocks[bit // 32][0] |= 1 << (bit % 32)
             if on:
@@ -70,8 +70,8 @@ def set_tx_checksum(dev, on):
         words = [ETHTOOL_SFEATURES, len(blocks)] + [w for block in blocks for w in block]
         _ioctl(dev, array.array('I', words))
     except (IOError, OSError) as exc:
-        raise WriteError('ethtool -K %s tx %s: %s' % (dev, 'on' if on else 'off',
-                                                     os.strerror(exc.errno or errno.EIO)))
+        raise WriteError('ethtool -K %s tx %s: %s'
+                         % (dev, 'on' if on else 'off', os.strerror(exc.errno or errno.EIO)))
 
 
 def write_sysctl(key, value):

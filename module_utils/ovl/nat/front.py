@@ -63,12 +63,12 @@ def _text(plans, which):
 
 def apply(module, runner, plans):
     """Exit the module: commands, restore_input, diff; writes unless check mode."""
-    commands = [argv for _, plan in plans for argv in plan['commands']]
+    commands = [argv for _want, plan in plans for argv in plan['commands']]
     restore_input = [dict(netns=want['netns'], stdin=plan['stdin'])
                      for want, plan in plans if plan['commands']]
 
     def execute():
-        for _, plan in plans:
+        for _want, plan in plans:
             for argv in plan['commands']:
                 runner.check(argv, data=plan['stdin'])
 

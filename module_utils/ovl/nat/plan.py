@@ -39,7 +39,7 @@ def merge(current, entries, remove, prune):
         return [dict(comment=c, terms=t) for c, t in rules]
 
     if prune:
-        return [rule for _, rules in entries for rule in fresh(rules)]
+        return [rule for _key, rules in entries for rule in fresh(rules)]
     wanted, drop = dict(entries), set(remove)
     final, done = [], set()
     for rule in current:
@@ -141,7 +141,7 @@ def _nft_patch(where, name, cur, entries, remove):
         by_comment.setdefault(rule['comment'], []).append(rule)
     for comment, rules in entries:
         old = by_comment.get(comment, [])
-        if keys(old) == [(c, t) for c, t in rules]:
+        if keys(old) == [tuple(rule) for rule in rules]:
             continue
         gone.update(r['handle'] for r in old)
         added += [dict(comment=c, terms=t) for c, t in rules]

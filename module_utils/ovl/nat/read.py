@@ -59,7 +59,7 @@ def iptables_have(text):
 
 def nft_have(text):
     items = json.loads(text or '{}').get('nftables', [])
-    names = dict((name, key) for key, (name, _) in NFT_CHAINS.items())
+    names = dict((name, key) for key, (name, _definition) in NFT_CHAINS.items())
     have = dict((key, dict(exists=False, rules=[], jumps=0)) for key in NFT_CHAINS)
     table = False
     for item in items:

@@ -11,7 +11,7 @@ import json
 import re
 
 from ansible.module_utils.ovl.core.marks import (
-    IPT_CHAIN_FORWARD, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT, NFT_FAMILY, NFT_TABLE)
+    IPT_CHAIN_FORWARD, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT)
 from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, canon, host_net, states
 
 
@@ -19,7 +19,7 @@ from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, canon, host_net, s
 IPT_CHAINS = {SNAT: ('nat', IPT_CHAIN_SNAT, 'POSTROUTING'),
               FORWARD: ('filter', IPT_CHAIN_FORWARD, 'FORWARD')}
 JUMP_COMMENT = IPT_JUMP_COMMENT
-# nft: our own table (NFT_FAMILY, NFT_TABLE); chain key -> (chain, base chain definition)
+# nft: our own table (core.marks NFT_FAMILY, NFT_TABLE); chain key -> (chain, base chain definition)
 NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
               FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;')}
 

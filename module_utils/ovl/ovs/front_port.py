@@ -29,7 +29,7 @@ def port_builder(params):
         if want['bridge'] not in state['bridges']:
             raise ValueError('bridge: %r does not exist; create it first (ovs_bridge)'
                              % want['bridge'])
-        cmds, before, after, _ = plan_state([], [want], state, params['owner'])
+        cmds, before, after, _warnings = plan_state([], [want], state, params['owner'])
         name = want['name']
         return cmds, before['ports'][name], after['ports'][name], {}
     return _present

@@ -63,7 +63,9 @@ def normalize_bridge(params, prefix=''):
 def normalize_port(params, prefix=''):
     """A desired port; vxlan ports take remote_ip/key/dst_port/local_ip as
     options or as top-level fields (the tunnel front)."""
-    f = lambda name: _field(prefix, name)  # noqa: E731
+    def f(name):
+        return _field(prefix, name)
+
     port = {'name': v.ifname(params.get('name'), f('name')),
             'bridge': v.ifname(params.get('bridge'), f('bridge'))}
     ptype = params.get('type') or 'system'
@@ -83,7 +85,10 @@ def normalize_port(params, prefix=''):
     options = string_map(params.get('options'), f('options'))
     if ptype == 'vxlan':
         options = dict(options)
-        pick = lambda k: params.get(k) if params.get(k) is not None else options.get(k)  # noqa: E731
+
+        def pick(key):
+            return params.get(key) if params.get(key) is not None else options.get(key)
+
         options.update(vxlan_options(pick('remote_ip'), pick('key'), pick('dst_port'),
                                      pick('local_ip'), prefix))
     if ptype == 'patch':

@@ -17,10 +17,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
+from ansible.module_utils.ovl.core.marks import OWNER_KEY
 from ansible.module_utils.ovl.ovs.syntax import set_col, set_key, set_map
-
-
 
 
 def is_ours(record, owner):

@@ -57,11 +57,12 @@ def underlay_ip(value, field):
         raise InputError(field, value, 'is not an IPv4 address (e.g. 192.168.1.11)')
     if str(addr) != value:
         raise InputError(field, value, 'is not written as a plain IPv4 address (%s)' % addr)
-    for test, what in ((addr.is_unspecified, 'unspecified'), (addr.is_loopback, 'a loopback'),
-                       (addr.is_multicast, 'a multicast'), (addr.is_link_local,
-                        'a link-local (169.254.0.0/16 is the routers\' transit range)'),
-                       (addr == ipaddress.IPv4Address('255.255.255.255'), 'the broadcast'),
-                       (addr.is_reserved, 'a reserved')):
+    refused = ((addr.is_unspecified, 'unspecified'), (addr.is_loopback, 'a loopback'),
+               (addr.is_multicast, 'a multicast'),
+               (addr.is_link_local, 'a link-local (169.254.0.0/16 is the routers\' transit range)'),
+               (addr == ipaddress.IPv4Address('255.255.255.255'), 'the broadcast'),
+               (addr.is_reserved, 'a reserved'))
+    for test, what in refused:
         if test:
             raise InputError(field, value, 'is %s address; a tunnel endpoint needs a unicast '
                              'address of the host' % what)
@@ -128,8 +129,8 @@ def _one_host(name, values, play):
     """(HostFacts with None for bad fields, error lines) of host *name*."""
     errors, fields = [], dict(name=name)
     if not isinstance(values, dict):
-        return HostFacts(name, *([None] * 8)), ['%s: its host variables are not a mapping (%r)'
-                                               % (name, values)]
+        return HostFacts(name, *([None] * 8)), [
+            '%s: its host variables are not a mapping (%r)' % (name, values)]
     for var, key, check in CHECKS:
         value = values.get(var)
         if value is None and var in PLAY_VARS:

@@ -28,7 +28,6 @@ from ansible.module_utils.ovl.tenant.names import (
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
-
 def _bridges(facts):
     # standalone: with no controller the bridge is a normal (VLAN-aware) switch
     bridges = [dict(name=facts.integration_bridge, datapath_type=facts.datapath_type,

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - reported by the module
     yaml = None
     HAS_YAML = False
 
+
 class _Strict(object):
     """Mixin: a safe loader that refuses duplicate keys in a mapping."""
 
