@@ -243,10 +243,13 @@ def test_kernel_conntrack_snat_to_outside(kvm):
     assert got["reply"] == "outside", got
     want = re.compile(r"src=10\.99\.0\.2 dst=%s .*dport=8080 .*src=%s dst=%s "
                       % (re.escape(outside["ip"]), re.escape(outside["ip"]), re.escape(h1["ip"])))
-    assert any(want.search(line) for line in got["ct"]), got
     seen = sh(kvm, "outside", ["cat", "/var/log/ovl-listener.log"]).stdout
     recs = [json.loads(x) for x in seen.splitlines() if x.strip()]
-    assert any(r.get("hello") == "kvm-smoke" and r["src"] == h1["ip"] for r in recs), recs
+    debug = (got, recs, run(["cat", "/proc/net/nf_conntrack"]).stdout,
+             run(["iptables", "-t", "nat", "-S"]).stdout, run(["ip", "-n", "ct", "route"]).stdout,
+             run(["ip", "route"]).stdout)
+    assert any(want.search(line) for line in got["ct"]), debug
+    assert any(r.get("hello") == "kvm-smoke" and r["src"] == h1["ip"] for r in recs), debug
     run(["iptables", "-t", "nat", "-D", "POSTROUTING", "-s", "10.99.0.0/24", "-o", "eth1",
          "-j", "MASQUERADE"])
     run(["ip", "netns", "del", "ct"])

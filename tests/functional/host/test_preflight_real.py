@@ -88,3 +88,12 @@ def test_stopped_ovs(ovs, uplink):
     planned = preflight(ovs, check=True, db='unix:/nonexistent/db.sock', tenants=['blue'])
     assert not planned['failed'] and planned['tenant_tags'] == {'blue': 1}
     assert planned['ovs']['running'] is False
+
+
+def test_system_datapath_without_the_variable(ovs, uplink):
+    """A system host: the address's holder is the uplink; the openvswitch
+    module is judged from the module tree (this machine has none to look in)."""
+    found = preflight(ovs, datapath_type='system')
+    assert not found['failed'], found['msg']
+    assert found['facts']['underlay_interface'] == 'up0'
+    assert found['facts']['underlay_prefixlen'] == 22
