@@ -579,6 +579,13 @@ def write_inventory(cfg, guests):
     with open(tmp, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     os.replace(tmp, cfg.path("inventory.yml"))
+    # For a Molecule scenario with the delegated driver: its create playbook
+    # can hand this list on as the instance config (keys as Molecule reads them).
+    with open(cfg.path("molecule_instances.yml"), "w") as fh:
+        for g in guests:
+            fh.write("- instance: %s\n  address: 127.0.0.1\n  port: %d\n  user: root\n"
+                     "  identity_file: %s\n  connection: ssh\n"
+                     % (g["name"], g["port"], q(cfg.path("id_ed25519"))))
     with open(cfg.path("ssh_config"), "w") as fh:
         for g in guests:
             fh.write("Host %s\n  HostName 127.0.0.1\n  Port %d\n  User root\n"

@@ -208,14 +208,10 @@ def test_kernel_vxlan_between_host1_and_host2(kvm):
 
 
 CT_CLIENT = """
-import json, socket, sys
+import socket, sys
 s = socket.create_connection((sys.argv[1], 8080), 5)
 s.sendall(b"HELLO kvm-smoke\\n")
-reply = s.recv(64).decode().strip()
-with open("/proc/1/net/nf_conntrack") as fh:
-    ct = [x.strip() for x in fh if "dport=8080 " in x and "src=10.99.0.2 " in x]
-s.close()
-print(json.dumps({"reply": reply, "ct": ct}))
+print(s.recv(64).decode().strip())
 """
 
 
@@ -236,20 +232,18 @@ def test_kernel_conntrack_snat_to_outside(kvm):
     run(["sysctl", "-qw", "net.ipv4.ip_forward=1"])
     run(["iptables", "-t", "nat", "-A", "POSTROUTING", "-s", "10.99.0.0/24", "-o", "eth1",
          "-j", "MASQUERADE"])
-    # The client reads host1's conntrack table (PID 1's namespace) while its
-    # connection is still open.
     res = run(["ip", "netns", "exec", "ct", "python3", "-c", CT_CLIENT, outside["ip"]])
-    got = json.loads(res.stdout)
-    assert got["reply"] == "outside", got
+    assert res.stdout.strip() == "outside", res.stdout
+    # A netlink dump (conntrack -L): reading /proc/net/nf_conntrack in pages
+    # skips entries when earlier ones expire meanwhile (TIME_WAIT of ssh).
+    table = run(["conntrack", "-L", "-p", "tcp", "--orig-src", "10.99.0.2",
+                 "--orig-port-dst", "8080"]).stdout
     want = re.compile(r"src=10\.99\.0\.2 dst=%s .*dport=8080 .*src=%s dst=%s "
                       % (re.escape(outside["ip"]), re.escape(outside["ip"]), re.escape(h1["ip"])))
+    assert want.search(table), table
     seen = sh(kvm, "outside", ["cat", "/var/log/ovl-listener.log"]).stdout
     recs = [json.loads(x) for x in seen.splitlines() if x.strip()]
-    debug = (got, recs, run(["cat", "/proc/net/nf_conntrack"]).stdout,
-             run(["iptables", "-t", "nat", "-S"]).stdout, run(["ip", "-n", "ct", "route"]).stdout,
-             run(["ip", "route"]).stdout)
-    assert any(want.search(line) for line in got["ct"]), debug
-    assert any(r.get("hello") == "kvm-smoke" and r["src"] == h1["ip"] for r in recs), debug
+    assert any(r.get("hello") == "kvm-smoke" and r["src"] == h1["ip"] for r in recs), recs
     run(["iptables", "-t", "nat", "-D", "POSTROUTING", "-s", "10.99.0.0/24", "-o", "eth1",
          "-j", "MASQUERADE"])
     run(["ip", "netns", "del", "ct"])

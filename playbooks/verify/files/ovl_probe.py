@@ -427,12 +427,15 @@ def cmd_storm(args):
     before = dict((b, flow_packets(b)) for b in bridges)
     time.sleep(args.seconds)
     after = dict((b, flow_packets(b)) for b in bridges)
-    names = dict((r["ofport"], r["name"]) for r in ovs_json("--columns=name,ofport", "list",
-                                                            "Interface")
-                 if isinstance(r["ofport"], int))
+    ofports = [(r["name"], r["ofport"]) for r in ovs_json("--columns=name,ofport", "list",
+                                                          "Interface")
+               if isinstance(r["ofport"], int)]
     local = json.loads(args.local_macs)
     misplaced = []
     for bridge in bridges:
+        # OpenFlow port numbers are per bridge: map only this bridge's ports
+        mine = set(run(["ovs-vsctl", "list-ports", bridge])[1].split())
+        names = dict((number, name) for name, number in ofports if name in mine)
         rc, so, _ = run(["ovs-appctl", "fdb/show", bridge])
         for line in so.splitlines()[1:]:
             fields = line.split()
