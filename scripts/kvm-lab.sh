@@ -2,6 +2,7 @@
 # QEMU lab on real kernels (kernel OVS datapath, kernel VXLAN and conntrack,
 # Ansible over SSH, reboots): host1..hostN and outside as virtual machines.
 #   scripts/kvm-lab.sh up|down|status|reboot NAME|ssh NAME [CMD...]|probe|inventory
+# (status exits 0 only when every guest is running).
 # Env: KVM_HOSTS (2), KVM_OUTSIDE (1), KVM_PREFIX (ovk), KVM_SUBNET
 #      (192.168.244.0/24: hostN=.1N, outside=.100), KVM_SSH_PORT_BASE (10220:
 #      outside=BASE, hostN=BASE+N), KVM_MEMORY (512 MiB), KVM_OUTSIDE_MEMORY (256),

@@ -640,6 +640,7 @@ def cmd_up(cfg):
     if state is not None or os.path.exists(cfg.run_dir):
         log("leftovers of an earlier run: taking them down first")
         teardown(cfg)
+    shutil.rmtree(cfg.run_dir + ".failed", ignore_errors=True)
     t_up = time.monotonic()
     ensure_packages()
     guests = cfg.guests()
@@ -732,13 +733,14 @@ def cmd_down(cfg):
 
 
 def cmd_status(cfg):
+    """Exit status 0 only when every guest of the run is running."""
     state = load_state(cfg)
     print("run dir   %s (%s)" % (cfg.run_dir, "present" if state else "absent"))
     print("netns     %s: %s" % (cfg.netns, "present" if netns_exists(cfg.netns) else "absent"))
     if not state:
         for g in cfg.guests():
             print("%-8s  absent   ssh 127.0.0.1:%d  underlay %s" % (g["name"], g["port"], g["ip"]))
-        return 0
+        return 1
     print("accel     %s (%s)" % (state["accel"], state["accel_evidence"]))
     print("inventory %s" % cfg.path("inventory.yml"))
     for g in state["guests"]:

@@ -283,6 +283,21 @@ def test_reboot_keeps_disk_and_ovs_database(kvm):
     assert res.returncode == 0, res.stdout
 
 
+def test_ansible_reboot_module(kvm):
+    """The Ansible side of a reboot (ansible.builtin.reboot over OpenSSH)."""
+    _, cfg, state = kvm
+    name = hosts(state)[-1]["name"]
+    before = sh(kvm, name, ["cat", "/proc/sys/kernel/random/boot_id"]).stdout.strip()
+    t0 = time.monotonic()
+    res = subprocess.run(["ansible", name, "-i", cfg.path("inventory.yml"), "-m",
+                          "ansible.builtin.reboot", "-a", "reboot_timeout=600"],
+                         env=lab_env(), capture_output=True, text=True, timeout=900)
+    FIGURES["ansible_reboot_%s_seconds" % name] = round(time.monotonic() - t0, 1)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert sh(kvm, name, ["cat", "/proc/sys/kernel/random/boot_id"]).stdout.strip() != before
+    sh(kvm, name, ["ovs-vsctl", "br-exists", "br0"])
+
+
 def test_memory_per_guest(kvm):
     kvm_lab, cfg, state = kvm
     mem = {}
