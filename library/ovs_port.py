@@ -127,6 +127,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovl.ovs.model import PORT_TYPES
 from ansible.module_utils.ovl.ovs.front_port import port_builder
 
 
@@ -136,7 +137,7 @@ def main():
             bridge=dict(type='str'),
             name=dict(type='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            type=dict(type='str', choices=['system', 'internal', 'patch', 'vxlan'],
+            type=dict(type='str', choices=list(PORT_TYPES),
                       default='system'),
             tag=dict(type='int'),
             trunks=dict(type='list', elements='int'),

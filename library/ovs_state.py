@@ -119,14 +119,14 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ovs.model import normalize_bridge, normalize_port
+from ansible.module_utils.ovl.ovs.model import PORT_TYPES, normalize_bridge, normalize_port
 from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
 
 PORT_KEYS = dict(
     name=dict(type='str', required=True),
     bridge=dict(type='str', required=True),
-    type=dict(type='str', default='system', choices=['system', 'internal', 'patch', 'vxlan']),
+    type=dict(type='str', default='system', choices=list(PORT_TYPES)),
     tenant=dict(type='str'),
     untagged=dict(type='bool', default=False),
     tag=dict(type='int'),

@@ -7,9 +7,9 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: ovs_tunnel
-short_description: Manage an Open vSwitch VXLAN tunnel port
+short_description: Manage an Open vSwitch tunnel port (VXLAN)
 description:
-  - A front on M(ovs_port) for C(type=vxlan) ports with the tunnel settings as plain options.
+  - A front on M(ovs_port) for tunnel ports (O(type)) with the tunnel settings as plain options.
   - Every setting (C(remote_ip), C(local_ip), C(key), C(dst_port), C(tag)) can be changed on an
     existing port; the change is one ovs-vsctl transaction. A call that changes nothing runs
     exactly one ovs-vsctl process.
@@ -28,6 +28,11 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  type:
+    description: The tunnel type (the OVS interface type); every type is built by OVS itself.
+    type: str
+    choices: [vxlan]
+    default: vxlan
   remote_ip:
     description: Remote VTEP address, or C(flow) to take it from OpenFlow (C(set_field:tun_dst)).
     type: str
@@ -35,12 +40,12 @@ options:
     description: Local VTEP address (optional).
     type: str
   key:
-    description: VXLAN network identifier 1-16777215, or C(flow) to set it per flow.
+    description: The tenant key (VXLAN VNI) 1-16777215, or C(flow) to set it per flow.
     type: str
   dst_port:
-    description: UDP destination port.
+    description: UDP destination port; only for UDP tunnel types (default the type's own, 4789
+      for VXLAN).
     type: int
-    default: 4789
   tag:
     description: Access VLAN tag (1-4094) of the tunnel port; omit for none (flow-based tunnels).
     type: int
@@ -89,6 +94,7 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
 from ansible.module_utils.ovl.ovs.front_port import port_builder
 
@@ -99,10 +105,11 @@ def main():
             bridge=dict(type='str'),
             name=dict(type='str', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
+            type=dict(type='str', choices=list(tunnels.OVS_TYPES), default=tunnels.VXLAN.ovs_type),
             remote_ip=dict(type='str'),
             local_ip=dict(type='str'),
             key=dict(type='str', no_log=False),
-            dst_port=dict(type='int', default=4789),
+            dst_port=dict(type='int'),
             tag=dict(type='int'),
             external_ids=dict(type='dict'),
             **COMMON_ARGS
@@ -110,8 +117,7 @@ def main():
         required_if=[('state', 'present', ['bridge', 'remote_ip', 'key'])],
         supports_check_mode=True,
     )
-    params = dict(module.params, type='vxlan')
-    run_ovs(module, port_builder, params)
+    run_ovs(module, port_builder)
 
 
 if __name__ == '__main__':

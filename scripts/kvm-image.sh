@@ -20,12 +20,13 @@ SUITE=${OVL_SUITE:-bookworm}
 MIRROR=${OVL_MIRROR:-http://deb.debian.org/debian}
 CACHE=${OVL_CACHE_DIR:-/var/cache/ovl-lab}
 SIZE=${KVM_IMAGE_SIZE:-3G}
-# What the guests need: a real init (they reboot and run units), sshd and
+# What the guests need: a real init (they reboot and run units; dbus, so that
+# logind answers `shutdown -r`, which ansible.builtin.reboot runs), sshd and
 # python3 for Ansible, the product's tools (conntrack: a netlink dump of the
 # table; reading /proc/net/nf_conntrack can skip entries while others expire),
 # the cloud kernel (virtio as modules) and initramfs-tools to put those
 # modules into the initrd.
-PACKAGES=systemd-sysv,udev,kmod,openssh-server,python3,openvswitch-switch,iptables,nftables,conntrack,iproute2,iputils-ping,iputils-arping,iperf3,tcpdump,procps,ethtool,e2fsprogs,linux-image-cloud-amd64,initramfs-tools
+PACKAGES=systemd-sysv,dbus,udev,kmod,openssh-server,python3,openvswitch-switch,iptables,nftables,conntrack,iproute2,iputils-ping,iputils-arping,iperf3,tcpdump,procps,ethtool,e2fsprogs,linux-image-cloud-amd64,initramfs-tools
 # Tools this script needs on the machine, by Debian package.
 HOST_PACKAGES=(debootstrap e2fsprogs qemu-utils)
 # Loaded by the initramfs: the root disk and both NICs are virtio-pci.

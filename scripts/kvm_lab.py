@@ -767,7 +767,7 @@ def guest_of(cfg, name):
 def cmd_reboot(cfg, name):
     """Reboot from inside the guest (systemctl reboot); QEMU resets in place and
     boots the same kernel, command line and disk. Waits, bounded, for a new
-    boot id over SSH."""
+    boot id over SSH and then for the boot to finish (OVS up)."""
     state, g = guest_of(cfg, name)
     before = ssh_run(cfg, g["port"], ["cat", "/proc/sys/kernel/random/boot_id"]).stdout.strip()
     t0 = time.monotonic()
@@ -782,9 +782,12 @@ def cmd_reboot(cfg, name):
             now = res.stdout.strip()
             if res.returncode == 0 and now and now != before:
                 secs = round(time.monotonic() - t0, 1)
+                done = wait_booted(cfg, {name: (g["port"], None, t0)}, cfg.boot_timeout)[name]
                 g["reboot_to_ssh_seconds"] = secs
+                g["reboot_finished_seconds"] = done
                 save_state(cfg, state)
-                log("%s: rebooted, ssh up after %.1f s (boot id %s -> %s)" % (name, secs, before[:8], now[:8]))
+                log("%s: rebooted, ssh up after %.1f s, booted after %.1f s (boot id %s -> %s)"
+                    % (name, secs, done, before[:8], now[:8]))
                 return 0
         time.sleep(2)
     sys.exit("kvm-lab: %s: no ssh within %d s after reboot\n%s"

@@ -36,14 +36,16 @@ def load(directory, hosts=None, base_dir=None, play=None):
                         base_dir=base_dir or directory, play=play)
 
 
-def tenant(name, vni, subnet='10.0.0.0/24', snat=False, endpoints=(), mtu=1450, gateway=None):
+def tenant(name, vni, subnet='10.0.0.0/24', snat=False, endpoints=(), mtu=1450, gateway=None,
+           tunnel_type='vxlan'):
     """A normalised tenant record as overlay_tenants makes it."""
     prefix = int(subnet.split('/')[1])
     eps = sorted((Endpoint(n, h, ip, prefix) for n, h, ip in endpoints),
                  key=lambda e: (e.name, e.host))
     return Tenant(name=name, vni=vni, subnet=subnet, prefixlen=prefix,
                   gateway=gateway or subnet.rsplit('.', 1)[0] + '.1', snat=snat, mtu=mtu,
-                  endpoints=tuple(eps), file='inventory/tenants/%s.yml' % name)
+                  endpoints=tuple(eps), file='inventory/tenants/%s.yml' % name,
+                  tunnel_type=tunnel_type)
 
 
 def inventory(tenants, hostvars=None, mode='port', **play):

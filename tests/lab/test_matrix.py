@@ -29,7 +29,8 @@ def good():
         "tenants": TENANTS, "hosts": {"h1": "192.168.0.11", "h2": "192.168.0.12"}, "info": INFO,
         "probe": {"b1": {"b2": ok("blue/b2", INFO["b2"]["mac"]),
                          "r2": ok("blue/b2", INFO["b2"]["mac"])}},
-        "vxlan": {"b1": {"ping": "ok", "vnis": {"100": 6}, "icmp_vnis": {"100": 6}, "dst": "b2"}},
+        "wire": {"b1": {"ping": "ok", "vnis": {"vxlan:100": 6}, "icmp_vnis": {"vxlan:100": 6},
+                        "dst": "b2"}},
         "arpcap": {"b2": [{"src_mac": INFO["b1"]["mac"], "oper": 1}], "r2": []},
         "arp_senders": {"b1": "h1"},
         "snat": {"b1": {"result": "connected", "hello": "blue/b1/n"},
@@ -54,7 +55,7 @@ def evaluate(doc):
 
 def test_background_arp_in_other_vni_is_not_a_leak():
     doc = good()
-    doc["vxlan"]["b1"]["vnis"] = {"100": 6, "200": 1}
+    doc["wire"]["b1"]["vnis"] = {"vxlan:100": 6, "vxlan:200": 1}
     assert all(r["ok"] for r in evaluate(doc))
 
 
@@ -79,9 +80,10 @@ def _break(path, value):
                                               "tcp": "ok", "token": "blue/b2", "bytes": 1000})),
     ("reach", _break(["probe", "b1", "b2"], {"ping": "ok", "neigh_mac": "aa:00:00:00:00:02",
                                               "tcp": "ok", "token": "red/r2", "bytes": MiB})),
-    ("vxlan-vni", _break(["vxlan", "b1", "icmp_vnis"], {"100": 4, "200": 2})),
-    ("vxlan-vni", _break(["vxlan", "b1", "icmp_vnis"], {"200": 6})),
-    ("vxlan-vni", _break(["vxlan", "b1", "ping"], "fail")),
+    ("wire-key", _break(["wire", "b1", "icmp_vnis"], {"vxlan:100": 4, "vxlan:200": 2})),
+    ("wire-key", _break(["wire", "b1", "icmp_vnis"], {"vxlan:200": 6})),
+    ("wire-key", _break(["wire", "b1", "icmp_vnis"], {"geneve:100": 6})),   # right VNI, wrong type
+    ("wire-key", _break(["wire", "b1", "ping"], "fail")),
     ("arp-bcast", _break(["arpcap", "r2"], [{"src_mac": "aa:00:00:00:00:01", "oper": 1}])),
     ("arp-bcast", _break(["arpcap", "b2"], [])),
     ("snat", _break(["seen"], json.dumps({"proto": "tcp", "src": "10.0.0.11", "hello": "blue/b1/n"}))),

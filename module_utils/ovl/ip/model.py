@@ -13,6 +13,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.marks import DEFAULT_OWNER, MARK_DIR
 from ansible.module_utils.ovl.core.validate import (
     InputError, cidr, ifname, ip_address, ip_interface, mtu, netns_name, owner_name, port_number,
@@ -21,11 +22,11 @@ from ansible.module_utils.ovl.core.validate import (
 SYSCTL_KEY_RE = re.compile(r'^[A-Za-z0-9_-]+([./][A-Za-z0-9_.-]+)+\Z')
 SYSCTL_VALUE_RE = re.compile(r'^[A-Za-z0-9_.:, \t-]{1,128}\Z')
 MARK_DIR_RE = re.compile(r'^/[A-Za-z0-9_./-]*\Z')
-LINK_KINDS = ('veth', 'vxlan')
+LINK_KINDS = ('veth',) + tunnels.KERNEL_KINDS
 LINK_STATES = ('present', 'up', 'down', 'absent')
 VXLAN_ONLY = ('id', 'remote', 'local', 'dev', 'learning', 'flood')
 METRIC_MAX = 4294967295
-DEFAULT_DSTPORT = 4789
+DEFAULT_DSTPORT = tunnels.VXLAN.udp_port
 
 # argument_spec suboptions shared by the per-object modules and ip_state.
 LINK_OPTIONS = dict(

@@ -5,9 +5,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core import validate as v
 
-PORT_TYPES = ('system', 'internal', 'patch', 'vxlan')
+PORT_TYPES = ('system', 'internal', 'patch') + tunnels.OVS_TYPES
 VLAN_MODES = ('access', 'trunk', 'native-tagged', 'native-untagged', 'dot1q-tunnel')
 DATAPATH_TYPES = ('system', 'netdev')
 FAIL_MODES = ('secure', 'standalone')
@@ -30,18 +31,26 @@ def string_map(value, field):
     return out
 
 
-def vxlan_options(remote_ip, key, dst_port=4789, local_ip=None, prefix=''):
-    """Interface options of a VXLAN port, validated."""
+def tunnel_options(ptype, remote_ip, key, dst_port=None, local_ip=None, prefix=''):
+    """Interface options of a tunnel port of OVS type *ptype*, validated: the
+    UDP port only for a UDP encapsulation (``ovl.core.tunnels``)."""
+    kind = tunnels.BY_OVS_TYPE[ptype]
     if remote_ip is None:
-        raise v.InputError(_field(prefix, 'remote_ip'), remote_ip, 'is required for a vxlan port')
+        raise v.InputError(_field(prefix, 'remote_ip'), remote_ip,
+                           'is required for a %s port' % ptype)
     options = {}
     options['remote_ip'] = ('flow' if str(remote_ip) == 'flow'
                             else v.ip_address(remote_ip, _field(prefix, 'remote_ip')))
     if key is None:
-        raise v.InputError(_field(prefix, 'key'), key, 'is required for a vxlan port (VNI or flow)')
+        raise v.InputError(_field(prefix, 'key'), key,
+                           'is required for a %s port (VNI or flow)' % ptype)
     options['key'] = 'flow' if str(key) == 'flow' else str(v.vni(key, _field(prefix, 'key')))
-    options['dst_port'] = str(v.port_number(4789 if dst_port is None else dst_port,
-                                            _field(prefix, 'dst_port')))
+    if kind.udp_port is not None:
+        options['dst_port'] = str(v.port_number(kind.udp_port if dst_port is None else dst_port,
+                                                _field(prefix, 'dst_port')))
+    elif dst_port is not None:
+        raise v.InputError(_field(prefix, 'dst_port'), dst_port,
+                           'is only for UDP tunnels (%s is not one)' % ptype)
     if local_ip:
         options['local_ip'] = v.ip_address(local_ip, _field(prefix, 'local_ip'))
     return options
@@ -61,7 +70,7 @@ def normalize_bridge(params, prefix=''):
 
 
 def normalize_port(params, prefix=''):
-    """A desired port; vxlan ports take remote_ip/key/dst_port/local_ip as
+    """A desired port; tunnel ports take remote_ip/key/dst_port/local_ip as
     options or as top-level fields (the tunnel front)."""
     def f(name):
         return _field(prefix, name)
@@ -83,14 +92,14 @@ def normalize_port(params, prefix=''):
     port['protected'] = bool(params.get('protected'))
     port['mtu'] = v.mtu(params['mtu'], f('mtu')) if params.get('mtu') else None
     options = string_map(params.get('options'), f('options'))
-    if ptype == 'vxlan':
+    if ptype in tunnels.OVS_TYPES:
         options = dict(options)
 
         def pick(key):
             return params.get(key) if params.get(key) is not None else options.get(key)
 
-        options.update(vxlan_options(pick('remote_ip'), pick('key'), pick('dst_port'),
-                                     pick('local_ip'), prefix))
+        options.update(tunnel_options(ptype, pick('remote_ip'), pick('key'), pick('dst_port'),
+                                      pick('local_ip'), prefix))
     if ptype == 'patch':
         peer = params.get('peer') or options.get('peer')
         options['peer'] = v.ifname(peer, f('peer'))

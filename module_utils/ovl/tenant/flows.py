@@ -6,9 +6,11 @@ Objects (input of ``ovs_state``):
 - ``br-int`` stays a standalone (NORMAL, VLAN-aware) switch for local ports;
   patch port ``ovp-tun`` on it is a trunk of all tenant VLANs;
 - ``br-tun`` (fail_mode secure: only our flows forward) holds the patch peer
-  ``ovp-int`` and ONE VXLAN port per peer host (``vxf-<low 24 bits of the
-  peer address>``, ``key=flow``, ``remote_ip=<peer>``), whatever the number
-  of tenants. Peers: the hosts that carry at least one tenant of this host.
+  ``ovp-int`` and ONE tunnel port per peer host and tunnel type
+  (``vxf-<low 24 bits of the peer address>`` for VXLAN, ``key=flow``,
+  ``remote_ip=<peer>``), whatever the number of tenants. Peers: the hosts
+  that carry at least one tenant of this host; types: those of the tenants
+  shared with that peer.
   (Both are made by ``ovl.tenant.ovs``; this module builds the rules.)
 
 Pipeline on br-tun (``flows``; every flow gets the project cookie from
@@ -106,10 +108,11 @@ def gateway_arp_flows(tenant, tag):
 
 def build_flows(inventory, facts, tags):
     """{bridge, flows} (input of ovs_flows) for br-tun of *facts*' host."""
-    port_of = dict((t.peers[0].name, t.name) for t in tunnels(inventory, facts.name, 'flow'))
+    ports = tunnels(inventory, facts.name, 'flow')
+    port_of = dict(((t.peers[0].name, t.type.name), t.name) for t in ports)
     flows = fixed_flows(port_of.values())
     for tenant in sorted(inventory.tenants_on(facts.name), key=lambda t: t.vni):
-        carrying = [port_of[h] for h in tenant.hosts if h != facts.name]
+        carrying = [port_of[(h, tenant.tunnel_type)] for h in tenant.hosts if h != facts.name]
         tag = tag_of(tags, tenant.name)
         flows += tenant_flows(tenant, tag, carrying) + gateway_arp_flows(tenant, tag)
     return dict(bridge=TUNNEL_BRIDGE,

@@ -23,6 +23,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.validate import InputError, ifname, mtu, owner_name
 from ansible.module_utils.ovl.tenant.model import HostFacts
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE, host_suffix
@@ -35,14 +36,15 @@ DEFAULTS = dict(
     overlay_datapath_type='system',
     overlay_integration_bridge='br-int',
     overlay_tunnel_mode='port',
+    overlay_tunnel_type=tunnels.DEFAULT,
     overlay_nat_backend='iptables',
     overlay_owner='ovl',
 )
 HOST_VARS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
              'overlay_datapath_type', 'overlay_integration_bridge')
-PLAY_VARS = ('overlay_tunnel_mode', 'overlay_nat_backend', 'overlay_owner')
-TUNNEL_OVERHEAD = 50          # VXLAN over IPv4: the tenant MTU is the underlay MTU minus this
-UNDERLAY_MTU_MIN = 68 + TUNNEL_OVERHEAD   # a tenant MTU below 68 cannot carry IPv4
+PLAY_VARS = ('overlay_tunnel_mode', 'overlay_tunnel_type', 'overlay_nat_backend', 'overlay_owner')
+# a tenant MTU (the underlay's minus the tunnel overhead) below 68 cannot carry IPv4
+UNDERLAY_MTU_MIN = 68 + tunnels.MAX_OVERHEAD
 
 
 def underlay_ip(value, field):
@@ -92,8 +94,8 @@ def _int(value, field, check):
 def _underlay_mtu(value, field):
     number = _int(value, field, lambda v: mtu(v, field))
     if number < UNDERLAY_MTU_MIN:
-        raise InputError(field, value, 'is below %d: a tenant MTU (underlay minus %d) must be '
-                         'at least 68' % (UNDERLAY_MTU_MIN, TUNNEL_OVERHEAD))
+        raise InputError(field, value, 'is below %d: a tenant MTU (underlay minus up to %d) '
+                         'must be at least 68' % (UNDERLAY_MTU_MIN, tunnels.MAX_OVERHEAD))
     return number
 
 
@@ -120,6 +122,7 @@ CHECKS = (
     ('overlay_datapath_type', 'datapath_type', lambda v, f: _choice(v, f, DATAPATH_TYPES)),
     ('overlay_integration_bridge', 'integration_bridge', _bridge),
     ('overlay_tunnel_mode', 'tunnel_mode', lambda v, f: _choice(v, f, TUNNEL_MODES)),
+    ('overlay_tunnel_type', 'tunnel_type', lambda v, f: _choice(v, f, tunnels.NAMES)),
     ('overlay_nat_backend', 'nat_backend', lambda v, f: _choice(v, f, NAT_BACKENDS)),
     ('overlay_owner', 'owner', owner_name),
 )
@@ -129,7 +132,7 @@ def _one_host(name, values, play):
     """(HostFacts with None for bad fields, error lines) of host *name*."""
     errors, fields = [], dict(name=name)
     if not isinstance(values, dict):
-        return HostFacts(name, *([None] * 8)), [
+        return HostFacts(name, *([None] * (len(HostFacts._fields) - 1))), [
             '%s: its host variables are not a mapping (%r)' % (name, values)]
     for var, key, check in CHECKS:
         value = values.get(var)
@@ -174,12 +177,21 @@ def _across(facts):
                           '(%s): underlay addresses must differ in their last 24 bits'
                           % (name, addr, by_suffix[suffix], facts[by_suffix[suffix]].underlay_ip))
         by_suffix.setdefault(suffix, name)
-    modes = sorted(set(f.tunnel_mode for f in facts.values() if f.tunnel_mode))
-    if len(modes) > 1:
-        first = dict((f.tunnel_mode, n) for n, f in sorted(facts.items(), reverse=True))
-        errors.append('overlay_tunnel_mode: hosts use different tunnel modes (%s); set one '
-                      'for all of overlay_hosts' % ', '.join('%s on %s' % (m, first[m]) for m in modes))
+    for var, what in (('tunnel_mode', 'tunnel modes'), ('tunnel_type', 'default tunnel types')):
+        values = sorted(set(getattr(f, var) for f in facts.values() if getattr(f, var)))
+        if len(values) > 1:
+            first = dict((getattr(f, var), n) for n, f in sorted(facts.items(), reverse=True))
+            errors.append('overlay_%s: hosts use different %s (%s); set one for all of '
+                          'overlay_hosts' % (var, what, ', '.join('%s on %s' % (m, first[m])
+                                                                  for m in values)))
     return errors
+
+
+def common(facts, var):
+    """The one value of play variable *var* the hosts agree on (the default
+    when they do not: that is reported by ``host_facts``)."""
+    values = set(getattr(f, var) for f in facts.values() if getattr(f, var))
+    return values.pop() if len(values) == 1 else DEFAULTS['overlay_' + var]
 
 
 def host_facts(hostvars, play=None):
@@ -193,13 +205,14 @@ def host_facts(hostvars, play=None):
     return facts, errors + _across(facts)
 
 
-def mtu_limit(facts, host_names):
+def mtu_limit(facts, host_names, overhead):
     """(largest tenant MTU allowed, the host that limits it) over *host_names*
-    (all hosts when none is known); hosts with a bad MTU are skipped."""
+    (all hosts when none is known) for a tunnel type adding *overhead* bytes;
+    hosts with a bad MTU are skipped."""
     known = [h for h in sorted(host_names) if h in facts and facts[h].underlay_mtu]
     if not known:
         known = [h for h in sorted(facts) if facts[h].underlay_mtu]
     if not known:
-        return DEFAULTS['overlay_underlay_mtu'] - TUNNEL_OVERHEAD, None
+        return DEFAULTS['overlay_underlay_mtu'] - overhead, None
     host = min(known, key=lambda h: (facts[h].underlay_mtu, h))
-    return facts[host].underlay_mtu - TUNNEL_OVERHEAD, host
+    return facts[host].underlay_mtu - overhead, host

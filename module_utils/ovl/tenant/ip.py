@@ -22,7 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import (
-    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, VXLAN_PORT, endpoint_port, gateway_leg,
+    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, endpoint_port, gateway_leg,
     router_ns, tag_of, transit, uplink_leg)
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
@@ -51,9 +51,9 @@ def _router(tenant, tag, netdev, out):
     out['routes'].append(dict(netns=ns, dst='default', via=host_end))
 
 
-def _vxlan_devices(inventory, facts):
-    return [dict(name=t.name, kind='vxlan', id=t.tenant.vni, local=facts.underlay_ip,
-                 dstport=VXLAN_PORT, learning=True, mtu=t.tenant.mtu, state='up',
+def _kernel_devices(inventory, facts):
+    return [dict(name=t.name, kind=t.type.kernel_kind, id=t.tenant.vni, local=facts.underlay_ip,
+                 dstport=t.type.udp_port, learning=True, mtu=t.tenant.mtu, state='up',
                  flood=[p.underlay_ip for p in t.peers])
             for t in tunnels(inventory, facts.name, 'kernel')]
 
@@ -72,7 +72,7 @@ def build_ip(inventory, facts, tags):
         if tenant.has_router(host):
             _router(tenant, tag_of(tags, tenant.name), netdev, out)
     if facts.tunnel_mode == 'kernel':
-        out['links'] += _vxlan_devices(inventory, facts)
+        out['links'] += _kernel_devices(inventory, facts)
     return dict(
         namespaces=sorted(out['namespaces'], key=lambda n: n['name']),
         links=sorted(out['links'], key=lambda l: l['name']),

@@ -9,10 +9,12 @@ from dicts. Nothing here validates: the records are only ever built from
 input that ``ovl.tenant.inventory`` has checked.
 
 - ``Endpoint(name, host, ip, prefixlen)``
-- ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file)``;
+- ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
+  tunnel_type)``;
   ``hosts`` (sorted names of the hosts carrying an endpoint) is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
-  datapath_type, integration_bridge, tunnel_mode, nat_backend, owner)``;
+  datapath_type, integration_bridge, tunnel_mode, tunnel_type, nat_backend,
+  owner)``; ``tunnel_type`` is the default of the tenants that name none;
   ``underlay_interface`` is None until the host's preflight found it
 - ``Inventory(tenants, hosts)``: tenants sorted by name, hosts by name
 """
@@ -41,7 +43,7 @@ class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixl
 
 
 class Tenant(_Record, collections.namedtuple(
-        'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file')):
+        'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type')):
     __slots__ = ()
 
     @property
@@ -74,7 +76,7 @@ class Tenant(_Record, collections.namedtuple(
 
 class HostFacts(_Record, collections.namedtuple(
         'HostFacts', 'name underlay_ip underlay_mtu underlay_interface datapath_type '
-                     'integration_bridge tunnel_mode nat_backend owner')):
+                     'integration_bridge tunnel_mode tunnel_type nat_backend owner')):
     __slots__ = ()
 
     @property

@@ -2,14 +2,16 @@
 """Names of the objects a tenant makes on a host (docs/design.md, "Names on
 a host"), and the transit /30 addressing. Every name fits in 15 characters.
 
-Tunnel names are derived only from the VNI and the peer's underlay address,
-so adding or removing other tenants or hosts never renames anything:
+Tunnel names are derived only from the tunnel type (its ``prefix`` in
+``ovl.core.tunnels``: ``vx`` for VXLAN), the VNI and the peer's underlay
+address, so adding or removing other tenants or hosts never renames anything:
 
-- mode ``port``: ``vx<vni hex>-<low 24 bits of the peer address, 6 hex>``,
-  e.g. VNI 100 to 192.168.250.12 -> ``vx64-a8fa0c`` (one per tenant per peer);
-- mode ``kernel``: ``vx<vni hex>``, e.g. ``vx64`` (one kernel device per
+- mode ``port``: ``<prefix><vni hex>-<low 24 bits of the peer address, 6 hex>``,
+  e.g. VXLAN VNI 100 to 192.168.250.12 -> ``vx64-a8fa0c`` (one per tenant per peer);
+- mode ``kernel``: ``<prefix><vni hex>``, e.g. ``vx64`` (one kernel device per
   tenant, the peers in its flood list);
-- mode ``flow``: ``vxf-<low 24 bits of the peer address>`` (one per peer).
+- mode ``flow``: ``<prefix>f-<low 24 bits of the peer address>`` (one per peer
+  and tunnel type).
 
 Unique on a host because VNIs are unique per tenant and the validation of the
 host variables (``ovl.tenant.hostvars``) refuses two hosts whose addresses
@@ -22,6 +24,7 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 
+from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.marks import TUNNEL_BRIDGE, UPLINK_BRIDGE
 from ansible.module_utils.ovl.core.validate import InputError
 
@@ -32,7 +35,6 @@ RESERVED_BRIDGES = (UPLINK_BRIDGE, TUNNEL_BRIDGE)
 PATCH_INT = 'ovp-tun'      # on br-int, leads to br-tun (flow mode)
 PATCH_TUN = 'ovp-int'      # on br-tun, leads to br-int
 TRANSIT_POOL = ipaddress.ip_network('169.254.0.0/16')
-VXLAN_PORT = 4789
 SLOT_MAX = TRANSIT_POOL.num_addresses // 4 - 1
 
 
@@ -57,19 +59,19 @@ def host_suffix(peer_ip):
     return '%06x' % (int(ipaddress.ip_address(peer_ip)) & 0xffffff)
 
 
-def vxlan_port(vni, peer_ip):
+def tunnel_port(vni, peer_ip, ttype=tunnels.DEFAULT):
     """Mode ``port``: the tunnel of one tenant to one peer."""
-    return 'vx%x-%s' % (int(vni), host_suffix(peer_ip))
+    return '%s%x-%s' % (tunnels.get(ttype).prefix, int(vni), host_suffix(peer_ip))
 
 
-def vxlan_device(vni):
-    """Mode ``kernel``: the one kernel VXLAN device of a tenant."""
-    return 'vx%x' % int(vni)
+def kernel_device(vni, ttype=tunnels.DEFAULT):
+    """Mode ``kernel``: the one kernel tunnel device of a tenant."""
+    return '%s%x' % (tunnels.get(ttype).prefix, int(vni))
 
 
-def flow_port(peer_ip):
-    """Mode ``flow``: the one ``key=flow`` tunnel to a peer host."""
-    return 'vxf-' + host_suffix(peer_ip)
+def flow_port(peer_ip, ttype=tunnels.DEFAULT):
+    """Mode ``flow``: the one ``key=flow`` tunnel of a type to a peer host."""
+    return '%sf-%s' % (tunnels.get(ttype).prefix, host_suffix(peer_ip))
 
 
 def tag_of(tags, tenant):

@@ -14,7 +14,8 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
-from ansible.module_utils.ovl.tenant.hostvars import TUNNEL_OVERHEAD, mtu_limit
+from ansible.module_utils.ovl.core import tunnels
+from ansible.module_utils.ovl.tenant.hostvars import common, mtu_limit
 from ansible.module_utils.ovl.tenant.model import Endpoint, Tenant
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
@@ -97,14 +98,22 @@ def normalise(data, stem, facts, path=None):
             gateway = None if bad else ipaddress.ip_address(data['gateway'])
     endpoints = _endpoints(data, net, gateway, facts, errors)
     hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or []))
-    limit, by = mtu_limit(facts, hosts)
+    kind = tunnels.get(data.get('tunnel_type') or common(facts, 'tunnel_type'))
+    mode = common(facts, 'tunnel_mode')
+    if mode == 'kernel' and not kind.kernel_kind:
+        errors.append(_line('tunnel_type', kind.name, 'cannot be used with overlay_tunnel_mode '
+                            'kernel (one kernel device per tenant with a flood list exists for '
+                            '%s only); use tunnel mode port or flow'
+                            % ', '.join(t.name for t in tunnels.TYPES if t.kernel_kind)))
+    limit, by = mtu_limit(facts, hosts, kind.overhead)
     tenant_mtu = data.get('mtu', limit)
     if tenant_mtu > limit:
         errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus %d '
-                            'for VXLAN' % (limit, limit + TUNNEL_OVERHEAD, by or 'the hosts',
-                                           TUNNEL_OVERHEAD)))
+                            'for %s' % (limit, limit + kind.overhead, by or 'the hosts',
+                                        kind.overhead, kind.name.upper())))
     if errors:
         return None, errors
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
                   prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
-                  mtu=int(tenant_mtu), endpoints=endpoints, file=path), []
+                  mtu=int(tenant_mtu), endpoints=endpoints, file=path,
+                  tunnel_type=kind.name), []

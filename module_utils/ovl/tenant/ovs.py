@@ -23,8 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import (
-    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, VXLAN_PORT, endpoint_port, gateway_leg,
-    tag_of)
+    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, endpoint_port, gateway_leg, tag_of)
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
@@ -46,21 +45,27 @@ def _tenant_port(name, bridge, tenant, tags, **extra):
                 tag=tag_of(tags, tenant), **extra)
 
 
+def _options(tunnel, key, own):
+    """Interface options of an OVS tunnel port of the tunnel's type."""
+    options = dict(remote_ip=tunnel.peers[0].underlay_ip, key=key, local_ip=own)
+    if tunnel.type.udp_port is not None:
+        options['dst_port'] = str(tunnel.type.udp_port)
+    return options
+
+
 def _tunnel_ports(inventory, facts, tags):
     own, bridge = facts.underlay_ip, facts.integration_bridge
     ports = []
     for tunnel in tunnels(inventory, facts.name, facts.tunnel_mode):
         if facts.tunnel_mode == 'flow':
-            ports.append(dict(name=tunnel.name, bridge=TUNNEL_BRIDGE, type='vxlan',
-                              options=dict(remote_ip=tunnel.peers[0].underlay_ip, key='flow',
-                                           dst_port=str(VXLAN_PORT), local_ip=own)))
+            ports.append(dict(name=tunnel.name, bridge=TUNNEL_BRIDGE, type=tunnel.type.ovs_type,
+                              options=_options(tunnel, 'flow', own)))
         elif facts.tunnel_mode == 'kernel':
             ports.append(_tenant_port(tunnel.name, bridge, tunnel.tenant.name, tags))
         else:
             ports.append(_tenant_port(
-                tunnel.name, bridge, tunnel.tenant.name, tags, type='vxlan', protected=True,
-                options=dict(remote_ip=tunnel.peers[0].underlay_ip, key=str(tunnel.tenant.vni),
-                             dst_port=str(VXLAN_PORT), local_ip=own)))
+                tunnel.name, bridge, tunnel.tenant.name, tags, type=tunnel.type.ovs_type,
+                protected=True, options=_options(tunnel, str(tunnel.tenant.vni), own)))
     if facts.tunnel_mode == 'flow':
         ports += [dict(name=PATCH_INT, bridge=bridge, type='patch', peer=PATCH_TUN),
                   dict(name=PATCH_TUN, bridge=TUNNEL_BRIDGE, type='patch', peer=PATCH_INT)]

@@ -84,6 +84,8 @@ def _messages(error):
         reason = 'is outside %s-%s' % (error.schema.get('minimum'), error.schema.get('maximum'))
     elif kind == 'minLength':
         reason = 'is empty'
+    elif kind == 'enum':
+        reason = 'is not one of %s' % ', '.join(str(v) for v in error.validator_value)
     else:
         reason = error.message
     return ['%s: %s %s' % (field, show(error.instance), reason)]

@@ -3,10 +3,11 @@
 
 Input (stdin): JSON with keys
   tenants   [{name, vni, subnet, snat, mtu, endpoints: [{name, host, ip}]}]
+  endpoints [{name, mtu, type}]               (optional: defaults the verify computed)
   hosts     {host: underlay_ip}
   info      {endpoint: {mac, ...}}            (ovl_probe.py info)
   probe     {src_endpoint: {dst_endpoint: {...}}} (ovl_probe.py probe)
-  vxlan     {src_endpoint: {...}}             (ovl_probe.py vxlan)
+  wire      {src_endpoint: {...}}             (ovl_probe.py tunnel: frames per "type:key")
   arp       {sender_endpoint: seen_on: {endpoint: [frames]}} -> see below
   arpcap    {endpoint: [frames]}              (ovl_probe.py arpwatch, all hosts merged)
   snat      {endpoint: {result, reply}}       (ovl_probe.py connect)
@@ -36,8 +37,12 @@ def main():
     d = json.load(sys.stdin)
     tenants = d["tenants"]
     eps = {e["name"]: dict(e, tenant=t["name"], vni=t["vni"], snat=bool(t.get("snat")),
-                           mtu=t.get("mtu", 1450))
+                           mtu=t.get("mtu", 1450), type=t.get("tunnel_type", "vxlan"))
            for t in tenants for e in t.get("endpoints", [])}
+    for e in d.get("endpoints", []):      # the verify's own defaults (MTU by tunnel type)
+        if e["name"] in eps:
+            eps[e["name"]].update(mtu=e.get("mtu", eps[e["name"]]["mtu"]),
+                                  type=e.get("type", eps[e["name"]]["type"]))
     info = d.get("info", {})
     token = {n: "%s/%s" % (e["tenant"], n) for n, e in eps.items()}
 
@@ -70,18 +75,18 @@ def main():
             cells[(src, dst)] = "ok" if ok else "XX"
             row("reach", eps[src]["tenant"], "%s -> %s" % (src, dst), exp, seen, ok)
 
-    # (b) VXLAN VNIs on the underlay during a cross-host ping
-    for src, r in sorted(d.get("vxlan", {}).items()):
-        vni = str(eps[src]["vni"])
+    # (b) the tenant's tunnel type and key (VNI) on the underlay during a cross-host ping
+    for src, r in sorted(d.get("wire", {}).items()):
+        vni = "%s:%s" % (eps[src]["type"], eps[src]["vni"])
         vnis = r.get("vnis", {})
         icmp = r.get("icmp_vnis", {})
-        # The ping's frames (inner ICMP) must all carry the tenant VNI. Other
-        # VNIs may show non-ICMP background (ARP refresh of other tenants'
-        # neighbours); they are reported, an ICMP frame in them fails.
+        # The ping's frames (inner ICMP) must all carry the tenant's type and
+        # VNI. Other keys may show non-ICMP background (ARP refresh of other
+        # tenants' neighbours); they are reported, an ICMP frame in them fails.
         ok = r.get("ping") == "ok" and icmp.get(vni, 0) > 0 and set(icmp) == {vni}
         other = {k: v for k, v in vnis.items() if k != vni}
-        row("vxlan-vni", eps[src]["tenant"], "%s -> %s" % (src, r.get("dst")),
-            "ICMP only in VNI " + vni,
+        row("wire-key", eps[src]["tenant"], "%s -> %s" % (src, r.get("dst")),
+            "ICMP only in " + vni,
             "ping %s, ICMP in VNIs %s%s" % (r.get("ping"), icmp or "none",
                                            ", other non-ICMP %s" % other if other else ""), ok)
 
@@ -159,7 +164,7 @@ def main():
                 if dict(ext[1]).get("ovl-tenant") == t["name"]:
                     left.append("port " + name)
             for name, typ, opts in st.get("interfaces", []):
-                if typ == "vxlan" and dict(opts[1]).get("key") == str(t["vni"]):
+                if dict(opts[1]).get("key") == str(t["vni"]):   # a tunnel of any type
                     left.append("tunnel " + name)
             for ns in st.get("netns", []):
                 if ns == "ovr-" + t["name"] or ns in t.get("endpoints", []):

@@ -13,8 +13,9 @@ Every sub-command is bounded (timeouts) and prints one JSON document.
   serve --token T ...             background TCP server: token line + N bytes
   stop PIDFILE...                 stop servers started by `serve`
   probe --spec JSON               from this netns: ping + TCP to every target
-  vxlan --iface IF --ns NS --dst IP [--ping-args ...]
-                                  capture VXLAN on IF while NS pings DST
+  tunnel --iface IF --ns NS --dst IP --types JSON
+                                  capture tunnel frames (VXLAN, ...) on IF while NS
+                                  pings DST; counts frames per type:key
   arpcap --iface IF --seconds S   capture ARP frames (run inside a namespace)
   arpwatch --ns NS... --seconds S --ready FILE
                                   arpcap in several namespaces at once
@@ -220,32 +221,8 @@ def cmd_probe(args):
 
 
 # --------------------------------------------------------------- captures
-def parse_vxlan(frame):
-    """Ethernet/IPv4/UDP:4789 -> (vni, inner summary) or None."""
-    if len(frame) < 14 + 20 + 8 + 8:
-        return None
-    off = 12
-    etype = struct.unpack("!H", frame[off:off + 2])[0]
-    off += 2
-    while etype == 0x8100 and len(frame) >= off + 4:
-        etype = struct.unpack("!H", frame[off + 2:off + 4])[0]
-        off += 4
-    if etype != 0x0800:
-        return None
-    ihl = (frame[off] & 0x0F) * 4
-    if frame[off + 9] != 17:
-        return None
-    outer_src = socket.inet_ntoa(frame[off + 12:off + 16])
-    outer_dst = socket.inet_ntoa(frame[off + 16:off + 20])
-    udp = off + ihl
-    dport = struct.unpack("!H", frame[udp + 2:udp + 4])[0]
-    if dport != 4789:
-        return None
-    vx = udp + 8
-    flags = frame[vx]
-    vni = int.from_bytes(frame[vx + 4:vx + 7], "big") if flags & 0x08 else None
-    inner = vx + 8
-    info = {"outer_src": outer_src, "outer_dst": outer_dst, "vni": vni}
+def _inner(frame, inner, info):
+    """Add the inner Ethernet/IPv4 summary found at offset *inner*."""
     if len(frame) >= inner + 14:
         info["inner_src_mac"] = ":".join("%02x" % b for b in frame[inner + 6:inner + 12])
         itype = struct.unpack("!H", frame[inner + 12:inner + 14])[0]
@@ -256,6 +233,46 @@ def parse_vxlan(frame):
             info["inner_src"] = socket.inet_ntoa(frame[ip + 12:ip + 16])
             info["inner_dst"] = socket.inet_ntoa(frame[ip + 16:ip + 20])
     return info
+
+
+def decode_vxlan(frame, off):
+    """VXLAN header at *off* (after UDP): flags, 24-bit VNI; inner Ethernet after 8."""
+    vni = int.from_bytes(frame[off + 4:off + 7], "big") if frame[off] & 0x08 else None
+    return vni, off + 8
+
+
+# name -> decoder(frame, offset of the tunnel header) -> (key, offset of the inner frame)
+DECODERS = {"vxlan": decode_vxlan}
+
+
+def parse_tunnel(frame, udp_types, ip_types):
+    """Ethernet/IPv4 frame of a tunnel type of the table -> {type, vni, ...} or None.
+    *udp_types*: {UDP destination port: type name}; *ip_types*: {IP protocol: type name}."""
+    if len(frame) < 14 + 20 + 8:
+        return None
+    off = 12
+    etype = struct.unpack("!H", frame[off:off + 2])[0]
+    off += 2
+    while etype == 0x8100 and len(frame) >= off + 4:
+        etype = struct.unpack("!H", frame[off + 2:off + 4])[0]
+        off += 4
+    if etype != 0x0800:
+        return None
+    ihl = (frame[off] & 0x0F) * 4
+    proto = frame[off + 9]
+    info = {"outer_src": socket.inet_ntoa(frame[off + 12:off + 16]),
+            "outer_dst": socket.inet_ntoa(frame[off + 16:off + 20])}
+    body = off + ihl
+    if proto == 17 and len(frame) >= body + 8:
+        kind = udp_types.get(struct.unpack("!H", frame[body + 2:body + 4])[0])
+        body += 8
+    else:
+        kind = ip_types.get(proto)
+    if kind not in DECODERS or len(frame) < body + 8:
+        return None
+    key, inner = DECODERS[kind](frame, body)
+    info.update(type=kind, vni=key)
+    return _inner(frame, inner, info)
 
 
 def capture(iface, seconds, parse, stop=None, ready=None, stop_file=None):
@@ -293,13 +310,17 @@ def capture(iface, seconds, parse, stop=None, ready=None, stop_file=None):
     return found
 
 
-def cmd_vxlan(args):
+def cmd_tunnel(args):
+    types = json.loads(args.types)
+    udp_types = dict((t["udp_port"], t["name"]) for t in types if t.get("udp_port"))
+    ip_types = dict((t["ip_proto"], t["name"]) for t in types if t.get("ip_proto"))
     stop = threading.Event()
     got = {}
     started = threading.Event()
 
     def cap():
-        got["frames"] = capture(args.iface, args.seconds, parse_vxlan, stop, started.set)
+        got["frames"] = capture(args.iface, args.seconds,
+                                lambda f: parse_tunnel(f, udp_types, ip_types), stop, started.set)
 
     th = threading.Thread(target=cap)
     th.start()
@@ -314,9 +335,10 @@ def cmd_vxlan(args):
     vnis = {}
     icmp = {}
     for f in frames:
-        vnis[str(f["vni"])] = vnis.get(str(f["vni"]), 0) + 1
+        key = "%s:%s" % (f["type"], f["vni"])
+        vnis[key] = vnis.get(key, 0) + 1
         if f.get("inner_proto") == 1:
-            icmp[str(f["vni"])] = icmp.get(str(f["vni"]), 0) + 1
+            icmp[key] = icmp.get(key, 0) + 1
     out({"ping": "ok" if rc == 0 else "fail", "ping_rc": rc, "frames": len(frames),
          "vnis": vnis, "icmp_vnis": icmp, "sample": frames[:6]})
 
@@ -544,13 +566,15 @@ def main():
     p = sub.add_parser("probe")
     p.add_argument("--spec", required=True)
     p.set_defaults(fn=cmd_probe)
-    p = sub.add_parser("vxlan")
+    p = sub.add_parser("tunnel")
+    p.add_argument("--types", default='[{"name": "vxlan", "udp_port": 4789}]',
+                   help="JSON list of {name, udp_port or ip_proto}: the tunnel types to decode")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--ns", required=True)
     p.add_argument("--dst", required=True)
     p.add_argument("--count", type=int, default=3)
     p.add_argument("--seconds", type=int, default=8)
-    p.set_defaults(fn=cmd_vxlan)
+    p.set_defaults(fn=cmd_tunnel)
     p = sub.add_parser("arpcap")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--seconds", type=int, default=8)

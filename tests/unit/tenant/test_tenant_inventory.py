@@ -21,7 +21,7 @@ def test_example_inventory_normalised():
     red = tenants[2].as_dict()
     assert red == dict(
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
-        mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml',
+        mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml', tunnel_type='vxlan',
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24)])
 
@@ -79,7 +79,7 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
         "white.yml: colour: unknown key (allowed here: endpoints, gateway, mtu, name, snat, "
-        "subnet, vni)",
+        "subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
 
@@ -126,7 +126,7 @@ def test_module_returns_tenants():
     assert result['tenants'][0]['file'] == 'inventory/tenants/blue.yml'
     assert result['hosts']['host2'] == dict(
         name='host2', underlay_ip='192.168.250.12', underlay_mtu=1500, underlay_interface='ens3',
-        datapath_type='system', integration_bridge='br-int', tunnel_mode='port',
+        datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
         nat_backend='iptables', owner='ovl')
     assert result['_argv'] == []
 

@@ -7,7 +7,7 @@ import pytest
 from ansible.module_utils.ovl.core.validate import InputError, ifname
 from ansible.module_utils.ovl.tenant.names import (
     endpoint_port, flow_port, gateway_leg, host_suffix, router_ns, transit, uplink_leg,
-    vxlan_device, vxlan_port)
+    kernel_device, tunnel_port)
 
 
 @pytest.mark.parametrize('func, arg, name', [
@@ -27,8 +27,8 @@ def test_fixed_names(func, arg, name):
     (16777215, '255.255.255.255', 'vxffffff-ffffff'),
     (200, '2001:db8::1:2', 'vxc8-010002'),
 ])
-def test_vxlan_port_name(vni, peer, name):
-    assert vxlan_port(vni, peer) == name
+def test_tunnel_port_name(vni, peer, name):
+    assert tunnel_port(vni, peer) == name
     assert len(name) <= 15
 
 
@@ -37,15 +37,15 @@ def test_vxlan_names_unique_for_500_tenants_and_many_peers():
     names = set()
     for vni in range(16777215 - 500, 16777216):
         for peer in peers:
-            name = vxlan_port(vni, peer)
+            name = tunnel_port(vni, peer)
             assert len(name) <= 15
             names.add(name)
     assert len(names) == 501 * 300
 
 
 @pytest.mark.parametrize('func, args, name', [
-    (vxlan_device, (100,), 'vx64'),
-    (vxlan_device, (16777215,), 'vxffffff'),
+    (kernel_device, (100,), 'vx64'),
+    (kernel_device, (16777215,), 'vxffffff'),
     (flow_port, ('192.168.250.12',), 'vxf-a8fa0c'),
     (host_suffix, ('10.0.0.1',), '000001'),
 ])
@@ -56,9 +56,9 @@ def test_kernel_and_flow_names(func, args, name):
 
 def test_names_collide_exactly_when_the_low_24_bits_agree():
     """What the host-variable validation refuses (ovl.tenant.hostvars)."""
-    assert vxlan_port(100, '10.0.0.1') == vxlan_port(100, '11.0.0.1')
+    assert tunnel_port(100, '10.0.0.1') == tunnel_port(100, '11.0.0.1')
     assert flow_port('10.0.0.1') == flow_port('11.0.0.1')
-    assert vxlan_port(100, '10.0.0.1') != vxlan_port(100, '10.0.0.2')
+    assert tunnel_port(100, '10.0.0.1') != tunnel_port(100, '10.0.0.2')
 
 
 @pytest.mark.parametrize('slot, result', [
