@@ -36,7 +36,7 @@ options:
   type:
     description: Interface type. C(system) is an existing Linux device (a veth end, a NIC).
     type: str
-    choices: [system, internal, patch, vxlan]
+    choices: [system, internal, patch, vxlan, geneve, gre]
     default: system
   tag:
     description: Access VLAN tag (1-4094). Omit for no tag.
@@ -62,10 +62,11 @@ options:
     type: str
   options:
     description:
-      - Interface C(options), the whole map (e.g. C(remote_ip), C(key) for C(vxlan)).
-      - For C(vxlan), C(remote_ip) and C(key) are required and validated (C(key) is a VNI
-        1-16777215 or C(flow)); C(dst_port) defaults to 4789. The M(ovs_tunnel) module takes
-        them as plain options.
+      - Interface C(options), the whole map (e.g. C(remote_ip), C(key) for a tunnel).
+      - For the tunnel types (C(vxlan), C(geneve), C(gre)), C(remote_ip) and C(key) are required
+        and validated (C(key) is a VNI 1-16777215 or C(flow)); C(dst_port) defaults to the type's
+        UDP port (4789, 6081) and is refused for C(gre). The M(ovs_tunnel) module takes them as
+        plain options.
     type: dict
   mtu:
     description: Requested MTU of the interface (C(mtu_request)).

@@ -41,7 +41,7 @@ options:
     suboptions:
       name: {description: Port name., type: str, required: true}
       bridge: {description: Bridge of the port., type: str, required: true}
-      type: {description: Interface type., type: str, default: system, choices: [system, internal, patch, vxlan]}
+      type: {description: Interface type., type: str, default: system, choices: [system, internal, patch, vxlan, geneve, gre]}
       tenant: {description: Tenant owning the port; sets C(external_ids:ovl-tenant) and the tenant's tag., type: str}
       untagged: {description: A tenant port that must carry no tag (flow-based tunnel ports)., type: bool, default: false}
       tag: {description: Access VLAN tag; for tenant ports defaults to the tenant's local tag., type: int}

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: ovs_tunnel
-short_description: Manage an Open vSwitch tunnel port (VXLAN)
+short_description: Manage an Open vSwitch tunnel port (VXLAN, Geneve, GRE)
 description:
   - A front on M(ovs_port) for tunnel ports (O(type)) with the tunnel settings as plain options.
   - Every setting (C(remote_ip), C(local_ip), C(key), C(dst_port), C(tag)) can be changed on an
@@ -31,7 +31,7 @@ options:
   type:
     description: The tunnel type (the OVS interface type); every type is built by OVS itself.
     type: str
-    choices: [vxlan]
+    choices: [vxlan, geneve, gre]
     default: vxlan
   remote_ip:
     description: Remote VTEP address, or C(flow) to take it from OpenFlow (C(set_field:tun_dst)).
@@ -40,11 +40,12 @@ options:
     description: Local VTEP address (optional).
     type: str
   key:
-    description: The tenant key (VXLAN VNI) 1-16777215, or C(flow) to set it per flow.
+    description: The tenant key (VXLAN or Geneve VNI, GRE key) 1-16777215, or C(flow) to set it
+      per flow.
     type: str
   dst_port:
     description: UDP destination port; only for UDP tunnel types (default the type's own, 4789
-      for VXLAN).
+      for VXLAN, 6081 for Geneve; GRE has none).
     type: int
   tag:
     description: Access VLAN tag (1-4094) of the tunnel port; omit for none (flow-based tunnels).

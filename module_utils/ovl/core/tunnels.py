@@ -34,7 +34,14 @@ TunnelType = collections.namedtuple(
 VXLAN = TunnelType('vxlan', 'vxlan', 4789, None, 50, 'vx', 24, 'vxlan',
                    ('remote_ip', 'local_ip', 'key', 'dst_port'))
 
-TYPES = (VXLAN,)
+# Geneve (RFC 8926) without options: the same 8-byte header as VXLAN, port 6081
+GENEVE = TunnelType('geneve', 'geneve', 6081, None, 50, 'gn', 24, None,
+                    ('remote_ip', 'local_ip', 'key', 'dst_port'))
+# GRE with a key (RFC 2890; the NVGRE-like key of seed 000, the GRE type driver of
+# seed 002) carrying Ethernet: 14 + 20 (outer IPv4) + 4 (GRE) + 4 (key)
+GRE = TunnelType('gre', 'gre', None, 47, 42, 'gr', 32, None, ('remote_ip', 'local_ip', 'key'))
+
+TYPES = (VXLAN, GENEVE, GRE)
 BY_NAME = dict((t.name, t) for t in TYPES)
 BY_OVS_TYPE = dict((t.ovs_type, t) for t in TYPES)
 NAMES = tuple(t.name for t in TYPES)

@@ -241,8 +241,30 @@ def decode_vxlan(frame, off):
     return vni, off + 8
 
 
+def decode_geneve(frame, off):
+    """Geneve (RFC 8926): ver/option length (4-byte words), flags, protocol,
+    24-bit VNI, reserved, then the options; inner Ethernet after them."""
+    optlen = (frame[off] & 0x3f) * 4
+    return int.from_bytes(frame[off + 4:off + 7], "big"), off + 8 + optlen
+
+
+def decode_gre(frame, off):
+    """GRE (RFC 2784/2890): flags C (checksum), K (key), S (sequence), then the
+    protocol; the optional fields follow in that order. The key is the VNI."""
+    flags = struct.unpack("!H", frame[off:off + 2])[0]
+    pos, key = off + 4, None
+    if flags & 0x8000:
+        pos += 4
+    if flags & 0x2000:
+        key = struct.unpack("!I", frame[pos:pos + 4])[0]
+        pos += 4
+    if flags & 0x1000:
+        pos += 4
+    return key, pos
+
+
 # name -> decoder(frame, offset of the tunnel header) -> (key, offset of the inner frame)
-DECODERS = {"vxlan": decode_vxlan}
+DECODERS = {"vxlan": decode_vxlan, "geneve": decode_geneve, "gre": decode_gre}
 
 
 def parse_tunnel(frame, udp_types, ip_types):

@@ -152,6 +152,28 @@ def test_tunnel_every_option_changes_on_existing_port(ovs):
     converge(ovs_tunnel, ovs, name='vx-t', state='absent')
 
 
+@pytest.mark.parametrize('kind, options', [
+    ('geneve', {'remote_ip': '192.0.2.2', 'key': '70000', 'dst_port': '6081'}),
+    ('gre', {'remote_ip': '192.0.2.2', 'key': '16777215'}),
+])
+def test_tunnel_types_of_the_table_are_built_by_ovs(ovs, kind, options):
+    """Geneve and GRE ports on the userspace datapath: made, converged, protected
+    (split horizon), their key changed in place, removed."""
+    converge(ovs_bridge, ovs, name='br-t', datapath_type='netdev')
+    args = dict(bridge='br-t', name='tt-' + kind, type=kind, remote_ip='192.0.2.2',
+                key=options['key'])
+    check_mode_writes_nothing(ovs_tunnel, ovs, **args)
+    converge(ovs_tunnel, ovs, **args)
+    assert col(ovs, 'Interface', 'tt-' + kind, 'type') == kind
+    assert dict(col(ovs, 'Interface', 'tt-' + kind, 'options')[1]) == options
+    converge(ovs_tunnel, ovs, **dict(args, key='5'))
+    assert dict(col(ovs, 'Interface', 'tt-' + kind, 'options')[1])['key'] == '5'
+    converge(ovs_port, ovs, bridge='br-t', name='tt-' + kind, type=kind, protected=True, tag=9,
+             options=dict(remote_ip='192.0.2.2', key='5'))
+    assert col(ovs, 'Port', 'tt-' + kind, 'protected') is True
+    converge(ovs_tunnel, ovs, name='tt-' + kind, state='absent')
+
+
 def test_noop_port_call_runs_exactly_one_ovs_vsctl_process(ovs):
     converge(ovs_bridge, ovs, name='br-t', datapath_type='netdev')
     converge(ovs_port, ovs, bridge='br-t', name='np1', type='internal', tag=4)

@@ -21,7 +21,9 @@ BAD_PORTS = [
     ({'type': 'vxlan', 'remote_ip': '10.0.0.3', 'key': '5', 'dst_port': 70000}, "dst_port: 70000"),
     ({'type': 'vxlan', 'remote_ip': '10.0.0.3', 'key': '5', 'local_ip': 'x'}, "local_ip: 'x'"),
     ({'type': 'patch', 'peer': 'p1'}, "peer: 'p1' is the port itself"),
-    ({'type': 'gre'}, "type: 'gre' is not one of"),
+    ({'type': 'lisp'}, "type: 'lisp' is not one of"),
+    ({'type': 'gre', 'remote_ip': '10.0.0.2', 'key': '5', 'dst_port': 4789},
+     'dst_port: 4789 is only for UDP tunnels (gre is not one)'),
     ({'vlan_mode': 'bogus'}, "vlan_mode: 'bogus' is not one of"),
     ({'mtu': 20}, "mtu: 20 is outside 68-65535"),
 ]

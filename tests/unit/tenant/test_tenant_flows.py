@@ -120,3 +120,12 @@ def test_example_inventory_host1():
 def test_a_missing_tag_is_a_defect_not_a_guess():
     with pytest.raises(KeyError, match='tenant blue has no host-local VLAN tag'):
         overlay_host_flows([BLUE3], 'host1', {}, H3)
+
+
+def test_flood_goes_to_the_peer_port_of_the_tenants_type():
+    teal = tenant('teal', 600, tunnel_type='geneve', endpoints=[('t1', 'host1', '10.0.0.11'),
+                                                                  ('t3', 'host3', '10.0.0.13')])
+    flows = flows_of([BLUE3, teal], 'host1', tags=dict(TAGS, teal=6))
+    assert [f['actions'] for f in find(flows, 22, 'dl_vlan=6')] == [
+        'strip_vlan,set_tunnel:600,output:gnf-a8fa0d']
+    assert find(flows, 0, 'in_port=gnf-a8fa0d') and find(flows, 0, 'in_port=vxf-a8fa0d')

@@ -6,6 +6,7 @@ one device per tenant), flood lists equal to the tenant's peers, and a local
 VLAN per tenant that stays put when unrelated tenants come and go."""
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from ansible.module_utils.ovl.core import tunnels as types
 from ansible.module_utils.ovl.ovs.tags import allocate_tags
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.ip import build_ip
@@ -18,7 +19,7 @@ SETTINGS = settings(max_examples=150, deadline=None,
 
 
 @st.composite
-def topologies(draw):
+def topologies(draw, kinds=types.NAMES):
     count = draw(st.integers(2, 8))
     hosts = ['h%d' % i for i in range(1, count + 1)]
     hostvars = dict((h, {'overlay_underlay_ip': '10.%d.%d.%d' % (i, i * 7 % 256, i + 10)})
@@ -32,7 +33,8 @@ def topologies(draw):
                 endpoints.append(('t%d-%s-%d' % (index, host, n), host,
                                   '10.0.0.%d' % (len(endpoints) + 2)))
         tenants.append(tenant('t%d' % index, draw(st.integers(1, 16777215)) if index else 16777215,
-                              snat=draw(st.booleans()), endpoints=endpoints))
+                              snat=draw(st.booleans()), endpoints=endpoints,
+                              tunnel_type=draw(st.sampled_from(kinds))))
     vnis = set()
     unique = []
     for t in tenants:             # VNIs are unique across tenants (validated elsewhere)
@@ -61,13 +63,14 @@ def test_port_mode_full_mesh_among_exactly_the_tenants_hosts(topology):
     for facts in inv.hosts:
         tags = tags_for(inv, facts.name)
         ports = build_ovs(inv, facts, tags)['ports']
-        tunnels = [p for p in ports if p['type'] == 'vxlan']
+        tunnels = [p for p in ports if p['type'] in types.OVS_TYPES]
         mine = carried(inv, facts.name)
         want = set((t.name, ip_of[h]) for t in mine.values() for h in t.hosts if h != facts.name)
         assert set((p['tenant'], p['options']['remote_ip']) for p in tunnels) == want
         for p in tunnels:
             assert p['protected'] is True                         # split horizon
             assert p['options']['key'] == str(mine[p['tenant']].vni)
+            assert p['type'] == types.get(mine[p['tenant']].tunnel_type).ovs_type
             assert p['tag'] == tags[p['tenant']]
             seen.add((facts.name, p['options']['remote_ip'], p['options']['key']))
     for facts_a, remote, key in seen:                             # every tunnel has its mirror
@@ -76,7 +79,7 @@ def test_port_mode_full_mesh_among_exactly_the_tenants_hosts(topology):
 
 
 @SETTINGS
-@given(topologies())
+@given(topologies(kinds=('vxlan',)))     # kernel mode: VXLAN only (validated)
 def test_kernel_mode_one_device_per_tenant_flooding_to_its_peers(topology):
     hostvars, tenants = topology
     inv = inventory(tenants, hostvars, 'kernel')
@@ -100,8 +103,13 @@ def test_flow_mode_one_tunnel_per_peer_and_floods_to_carrying_peers(topology):
     for facts in inv.hosts:
         tags = tags_for(inv, facts.name)
         ports = build_ovs(inv, facts, tags)['ports']
-        tunnels = dict((p['options']['remote_ip'], p['name']) for p in ports if p['type'] == 'vxlan')
-        assert sorted(tunnels) == sorted(h.underlay_ip for h in peer_hosts(inv, facts.name))
+        tunnels = dict(((p['options']['remote_ip'], p['type']), p['name']) for p in ports
+                       if p['type'] in types.OVS_TYPES)
+        assert sorted(set(ip for ip, _kind in tunnels)) == sorted(
+            h.underlay_ip for h in peer_hosts(inv, facts.name))
+        shared = set((inv.host(h).underlay_ip, types.get(t.tunnel_type).ovs_type)
+                     for t in inv.tenants_on(facts.name) for h in t.hosts if h != facts.name)
+        assert set(tunnels) == shared          # one port per peer and type in use, no other
         flows = build_flows(inv, facts, tags)['flows']
         for t in inv.tenants_on(facts.name):
             flood = [f for f in flows if f['table'] == 22 and f['match'] == 'dl_vlan=%d' % tags[t.name]]
@@ -111,7 +119,8 @@ def test_flow_mode_one_tunnel_per_peer_and_floods_to_carrying_peers(topology):
                 continue
             outputs = sorted(a[len('output:'):] for a in flood[0]['actions'].split(',')
                              if a.startswith('output:'))
-            assert outputs == sorted(tunnels[ip] for ip in others)
+            kind = types.get(t.tunnel_type).ovs_type
+            assert outputs == sorted(tunnels[(ip, kind)] for ip in others)
 
 
 @SETTINGS

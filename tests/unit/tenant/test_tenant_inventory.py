@@ -152,3 +152,17 @@ def test_module_reports_malformed_yaml_without_traceback():
     assert result['failed'] is True
     assert result['msg'].startswith("bad.yml: line 4: expected ',' or ']'")
     assert 'exception' not in result
+
+
+@pytest.mark.parametrize('kind, mtu', [('vxlan', 1450), ('geneve', 1450), ('gre', 1458)])
+def test_mtu_default_follows_the_tunnel_type(tmp_path, kind, mtu):
+    write(tmp_path, 't.yml', 'name: t\nvni: 1\nsubnet: 10.1.0.0/16\ntunnel_type: %s\n'
+          'endpoints: [{name: a, host: host1, ip: 10.1.0.9}]\n' % kind)
+    tenants, errors = load(str(tmp_path))
+    assert errors == [] and (tenants[0].tunnel_type, tenants[0].mtu) == (kind, mtu)
+
+
+def test_play_default_tunnel_type(tmp_path):
+    write(tmp_path, 't.yml', 'name: t\nvni: 1\nsubnet: 10.1.0.0/16\n')
+    tenants, errors = load(str(tmp_path), play={'overlay_tunnel_type': 'gre'})
+    assert errors == [] and tenants[0].tunnel_type == 'gre'

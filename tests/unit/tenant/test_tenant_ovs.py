@@ -110,3 +110,29 @@ def test_deterministic_whatever_the_input_order():
 def test_a_missing_tag_is_a_defect_not_a_guess():
     with pytest.raises(KeyError, match='tenant green has no host-local VLAN tag'):
         ovs(inventory([GREEN12]), 'host1', tags={})
+
+
+TEAL = tenant('teal', 100, tunnel_type='geneve', endpoints=[('t1', 'host1', '10.0.0.11'),
+                                                              ('t2', 'host2', '10.0.0.12')])
+AMBER = tenant('amber', 300, tunnel_type='gre', endpoints=[('a1', 'host1', '10.0.0.11'),
+                                                             ('a2', 'host2', '10.0.0.12')])
+
+
+def test_port_mode_geneve_and_gre_ports_from_the_table():
+    tags = {'teal': 1, 'amber': 2}
+    out = build_ovs(inventory([TEAL, AMBER]), facts(inventory([TEAL, AMBER]), 'host1'), tags)
+    tunnels = dict((p['name'], p) for p in out['ports'] if p['type'] != 'system')
+    assert tunnels['gn64-a8fa0c']['type'] == 'geneve' and tunnels['gn64-a8fa0c']['protected']
+    assert tunnels['gn64-a8fa0c']['options'] == dict(remote_ip='192.168.250.12', key='100',
+                                                    dst_port='6081', local_ip='192.168.250.11')
+    assert tunnels['gr12c-a8fa0c']['type'] == 'gre'
+    assert tunnels['gr12c-a8fa0c']['options'] == dict(remote_ip='192.168.250.12', key='300',
+                                                     local_ip='192.168.250.11')   # no UDP port
+
+
+def test_flow_mode_one_port_per_peer_and_type():
+    inv = inventory([TEAL, AMBER, GREEN12], mode='flow')
+    out = build_ovs(inv, facts(inv, 'host1'), {'teal': 1, 'amber': 2, 'green': 3})
+    assert sorted((p['name'], p['type']) for p in out['ports'] if p['bridge'] == 'br-tun'
+                  and p['type'] != 'patch') == [
+        ('gnf-a8fa0c', 'geneve'), ('grf-a8fa0c', 'gre'), ('vxf-a8fa0c', 'vxlan')]
