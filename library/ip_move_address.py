@@ -79,11 +79,36 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ip.batch import execute
+from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.move import holders_of, normalize, plan_move
 from ansible.module_utils.ovl.ip.read import read_namespace_in
-from ansible.module_utils.ovl.core.result import apply_plan, guarded
-from ansible.module_utils.ovl.core.runner import Runner
+
+
+class MoveFront(Front):
+    """Read the namespace over rtnetlink, plan the move, one ip -batch."""
+
+    transform = staticmethod(batch.group)
+
+    def normalize(self):
+        return normalize(self.params)
+
+    def read(self, runner, want):
+        links, addrs, _secondary, _routes = read_namespace_in(want['netns'])
+        return links, addrs
+
+    def plan(self, want, have):
+        self.steps, self.prefix = plan_move(want, have[0], have[1], self.module.check_mode)
+        return self.steps
+
+    def diff(self, want, have, steps):
+        before = holders_of(want['address'], have[1])
+        after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
+        after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], self.prefix))
+        return before, after
+
+    def extra(self, want, have, steps):
+        return dict(prefixlen=self.prefix)
 
 
 def main():
@@ -95,15 +120,7 @@ def main():
         up=dict(type='bool', default=True),
         netns=dict(type='str'),
     ), supports_check_mode=True)
-    want = guarded(module, normalize, module.params)
-    runner = Runner(module)
-    links, addrs, _secondary, _routes = guarded(module, read_namespace_in, want['netns'])
-    commands, prefix = guarded(module, plan_move, want, links, addrs, module.check_mode)
-    before = holders_of(want['address'], addrs)
-    after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
-    after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], prefix))
-    apply_plan(module, runner, commands, before=before, after=after,
-               execute=lambda: execute(runner, commands), prefixlen=prefix)
+    drive(module, MoveFront(module))
 
 
 if __name__ == '__main__':

@@ -149,9 +149,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.nat.model import state_want
-from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, apply, read_and_plan
-from ansible.module_utils.ovl.core.result import guarded
-from ansible.module_utils.ovl.core.runner import Runner
+from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, run
 
 SNAT_SPEC = dict(
     id=dict(type='str', required=True),
@@ -179,10 +177,7 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    wants = guarded(module, state_want, p['namespaces'], p['owner'], p['prune'])
-    runner = Runner(module)
-    plans = guarded(module, read_and_plan, runner, wants, p['backend'], module.check_mode)
-    apply(module, runner, plans)
+    run(module, lambda: state_want(p['namespaces'], p['owner'], p['prune']))
 
 
 if __name__ == '__main__':

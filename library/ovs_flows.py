@@ -109,8 +109,9 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.core.result import apply_plan, guarded
-from ansible.module_utils.ovl.core.runner import CommandError, Runner, first_line
+from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.runner import CommandError, first_line
+from ansible.module_utils.ovl.core.step import step
 from ansible.module_utils.ovl.flows.model import normalize_flows
 from ansible.module_utils.ovl.flows.plan import plan_flows
 from ansible.module_utils.ovl.flows.read import (
@@ -137,16 +138,29 @@ def read(runner, target, timeout, check_mode):
     return ports, parse_flows(runner.check(dump_argv(target, timeout)))
 
 
-def converge(module, runner):
-    params = module.params
-    target = params['target'] or params['bridge']
-    want = normalize_flows(params['flows'])
-    ports, have = read(runner, target, params['timeout'], module.check_mode)
-    mods, before, after = plan_flows(want, have, ports, params['prune'],
-                                     params['flush_learned'])
-    argv = ofctl_base(params['timeout']) + ['--bundle', 'add-flows', target, '-']
-    stdin = ''.join(line + '\n' for line in mods)
-    return ([argv] if mods else []), before, after, argv, stdin, mods
+class FlowsFront(Front):
+    """Two ovs-ofctl reads, a pure plan, ONE ``--bundle add-flows`` step whose
+    stdin holds the flow mods (atomic)."""
+
+    def normalize(self):
+        return normalize_flows(self.params['flows'])
+
+    def read(self, runner, want):
+        self.target = self.params['target'] or self.params['bridge']
+        return read(runner, self.target, self.params['timeout'], self.module.check_mode)
+
+    def plan(self, want, have):
+        ports, flows = have
+        self.mods, self.before, self.after = plan_flows(
+            want, flows, ports, self.params['prune'], self.params['flush_learned'])
+        argv = ofctl_base(self.params['timeout']) + ['--bundle', 'add-flows', self.target, '-']
+        return [step(argv, ''.join(line + '\n' for line in self.mods))] if self.mods else []
+
+    def diff(self, want, have, steps):
+        return dict(flows=self.before), dict(flows=self.after)
+
+    def extra(self, want, have, steps):
+        return dict(flow_mods=self.mods)
 
 
 def main():
@@ -161,10 +175,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    runner = Runner(module)
-    commands, before, after, argv, stdin, mods = guarded(module, converge, module, runner)
-    apply_plan(module, runner, commands, dict(flows=before), dict(flows=after),
-               execute=lambda: runner.check(argv, data=stdin), flow_mods=mods)
+    drive(module, FlowsFront(module))
 
 
 if __name__ == '__main__':

@@ -110,9 +110,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.nat.model import SNAT, check_id, check_netns, check_owner, make_want, snat_rule
-from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, apply, read_and_plan
-from ansible.module_utils.ovl.core.result import guarded
-from ansible.module_utils.ovl.core.runner import Runner
+from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, run
 
 RULE_KEYS = ('id', 'source', 'out_interface', 'action', 'to_source')
 
@@ -144,11 +142,7 @@ def main():
         required_if=[('state', 'present', ('source', 'out_interface'))],
         supports_check_mode=True,
     )
-    want = guarded(module, want_of, module.params)
-    runner = Runner(module)
-    plans = guarded(module, read_and_plan, runner, [want], module.params['backend'],
-                    module.check_mode)
-    apply(module, runner, plans)
+    run(module, lambda: [want_of(module.params)])
 
 
 if __name__ == '__main__':

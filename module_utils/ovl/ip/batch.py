@@ -15,6 +15,7 @@ __metaclass__ = type
 import re
 
 from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.core.step import step, steps_of
 from ansible.module_utils.ovl.ip import nswrite
 
 BATCHABLE = {'ip': ('link', 'addr', 'route'), 'bridge': ('fdb',)}
@@ -41,25 +42,27 @@ def batch_line(tail):
     return ' '.join(tail)
 
 
-def group(commands):
-    """[(argv, stdin or None), ...]: what actually runs, in order."""
+def group(steps):
+    """The steps that run, in order: consecutive batchable steps of one tool
+    and namespace become one ``-batch -`` step (a transform over steps)."""
     out, lines, current = [], [], None
 
     def flush():
         if len(lines) == 1:
-            out.append((lines[0][1], None))
+            out.append(step(lines[0][1]))
         elif lines:
             tool, ns = current
             argv = [tool] + (['-n', ns] if ns else []) + ['-batch', '-']
-            out.append((argv, ''.join(batch_line(t) + '\n' for t, _argv in lines)))
+            out.append(step(argv, ''.join(batch_line(t) + '\n' for t, _argv in lines)))
         del lines[:]
 
-    for argv in commands:
-        key = batch_key(argv)
+    for item in steps_of(steps):
+        argv = item.argv
+        key = batch_key(argv) if item.stdin is None else None
         if key is None or (lines and key[0] != current):
             flush()
         if key is None:
-            out.append((list(argv), None))
+            out.append(item)
             continue
         current = key[0]
         lines.append((key[1], list(argv)))
@@ -85,13 +88,16 @@ def in_process(argv):
     return None
 
 
-def execute(runner, commands):
-    for argv, data in group(commands):
-        local = in_process(argv) if data is None else None
-        if local is None:
-            runner.check(argv, data=data)
-            continue
+def local(item):
+    """The in-process form of a step (``in_process``), errors as CommandError."""
+    found = in_process(item.argv) if item.stdin is None else None
+    if found is None:
+        return None
+    netns, func = found
+
+    def guarded_write():
         try:
-            runner.call_in(local[0], argv, local[1])
+            return func()
         except nswrite.WriteError as exc:
             raise CommandError(str(exc))
+    return netns, guarded_write

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
-"""Module glue shared by ``snat`` and ``nat_state``: one read per namespace
-(run inside it with setns, no ``ip netns exec``), the pure planner, then
-``apply_plan`` with one atomic write per namespace."""
+"""The front of ``snat`` and ``nat_state`` (``ovl.core.result.drive``): one
+read per namespace (run inside it with setns, no ``ip netns exec``), the pure
+planner, one atomic write step per namespace (its payload on stdin)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -9,8 +9,9 @@ __metaclass__ = type
 from ansible.module_utils.ovl.nat.model import HOST
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
-from ansible.module_utils.ovl.core.result import apply_plan
+from ansible.module_utils.ovl.core.result import Front, drive
 from ansible.module_utils.ovl.core.runner import CommandError, netns_argv
+from ansible.module_utils.ovl.core.step import step
 
 BACKENDS = {
     'iptables': (IPT_READ, iptables_have, plan_iptables),
@@ -22,21 +23,20 @@ EMPTY_OUTPUT = {'iptables': '', 'nft': '{"nftables": []}'}
 NO_NETNS = 'Cannot open network namespace'
 
 
-def read_and_plan(runner, wants, backend, check_mode=False):
-    """[(want, plan)] for every namespace: the reads happen here.
+def read_all(runner, wants, backend, check_mode=False):
+    """[have] of every namespace of *wants*, in order: the reads happen here.
 
     In check mode a namespace that does not exist yet (the real run creates
     it before NAT, see roles/overlay_network), and a host that lacks the
-    backend's tool (the real run's preflight installs it first), are planned
-    as empty.
+    backend's tool (the real run's preflight installs it first), read as empty.
     """
-    read_argv, parse, plan = BACKENDS[backend]
-    plans = []
+    read_argv, parse, _plan = BACKENDS[backend]
+    haves = []
     if check_mode:
         try:
             runner.binary(read_argv[0])
         except CommandError:
-            return [(want, plan(want, parse(EMPTY_OUTPUT[backend]))) for want in wants]
+            return [parse(EMPTY_OUTPUT[backend]) for _want in wants]
     for want in wants:
         argv = netns_argv(want['netns'], read_argv)  # what the read is equivalent to
         rc, out, err = runner.run_in(want['netns'], read_argv)
@@ -49,8 +49,15 @@ def read_and_plan(runner, wants, backend, check_mode=False):
         except ValueError as exc:
             raise CommandError('%s: cannot parse its output (%s); is %s working?'
                                % (' '.join(argv), exc, read_argv[0]))
-        plans.append((want, plan(want, have)))
-    return plans
+        haves.append(have)
+    return haves
+
+
+def plan_all(wants, haves, backend):
+    """[(want, plan)] of every namespace; pure."""
+    plan = BACKENDS[backend][2]
+    return [(want, plan(want, have)) for want, have in zip(wants, haves)]
+
 
 
 def _text(plans, which):
@@ -61,16 +68,31 @@ def _text(plans, which):
     return '\n'.join(lines) + '\n'
 
 
-def apply(module, runner, plans):
-    """Exit the module: commands, restore_input, diff; writes unless check mode."""
-    commands = [argv for _want, plan in plans for argv in plan['commands']]
-    restore_input = [dict(netns=want['netns'], stdin=plan['stdin'])
-                     for want, plan in plans if plan['commands']]
+class NatFront(Front):
+    """*make_wants()* -> the planner input of each namespace (InputError)."""
 
-    def execute():
-        for _want, plan in plans:
-            for argv in plan['commands']:
-                runner.check(argv, data=plan['stdin'])
+    def __init__(self, module, make_wants):
+        super(NatFront, self).__init__(module)
+        self.make_wants = make_wants
 
-    apply_plan(module, runner, commands, before=_text(plans, 'before'),
-               after=_text(plans, 'after'), execute=execute, restore_input=restore_input)
+    def normalize(self):
+        return self.make_wants()
+
+    def read(self, runner, want):
+        return read_all(runner, want, self.params['backend'], self.module.check_mode)
+
+    def plan(self, want, have):
+        self.plans = plan_all(want, have, self.params['backend'])
+        return [step(argv, plan['stdin']) for _want, plan in self.plans
+                for argv in plan['commands']]
+
+    def diff(self, want, have, steps):
+        return _text(self.plans, 'before'), _text(self.plans, 'after')
+
+    def extra(self, want, have, steps):
+        return dict(restore_input=[dict(netns=w['netns'], stdin=plan['stdin'])
+                                   for w, plan in self.plans if plan['commands']])
+
+
+def run(module, make_wants):
+    drive(module, NatFront(module, make_wants))

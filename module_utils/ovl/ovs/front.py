@@ -1,15 +1,14 @@
 # -*- coding: utf-8 -*-
 """What every OVS module shares: common options, the one read, the one
-transaction, check/diff mode via ovl.core.result.apply_plan."""
+transaction (one step), through the one module front (``ovl.core.result``)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import apply_plan
-from ansible.module_utils.ovl.core.runner import CommandError, Runner
-from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.core.step import step
 from ansible.module_utils.ovl.ovs.db import OVSDB
-from ansible.module_utils.ovl.ovs.tags import TagError
 
 COMMON_ARGS = dict(
     db=dict(type='str'),
@@ -34,26 +33,43 @@ def read_state(module, ovsdb):
         raise
 
 
-def run_ovs(module, make_builder, params=None):
-    """Validate, read once, plan, apply once, exit.
-
-    *make_builder(params)* validates the input (raising ValueError, before
+class OvsFront(Front):
+    """*make_builder(params)* validates the input (raising ValueError, before
     anything is read) and returns *build(state) -> (subcommands, before,
-    after, extra)*, pure given the state. A no-op costs exactly one
-    ovs-vsctl process.
-    """
-    try:
-        build = make_builder(module.params if params is None else params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), commands=[])
-    runner = Runner(module)
-    ovsdb = OVSDB(runner, module.params['db'], module.params['timeout'])
-    try:
-        state = read_state(module, ovsdb)
-        subcommands, before, after, extra = build(state)
-    except (InputError, CommandError, TagError, ValueError) as exc:
-        module.fail_json(msg=str(exc), commands=[])
-    commands = [ovsdb.argv(subcommands)] if subcommands else []
-    extra = dict(extra or {}, transaction=subcommands)
-    apply_plan(module, runner, commands, before, after,
-               execute=lambda: ovsdb.commit(subcommands), **extra)
+    after, extra)*, pure given the state. The plan is ONE step, the ovs-vsctl
+    transaction of every sub-command; a no-op costs exactly one ovs-vsctl
+    process (the read)."""
+
+    def __init__(self, module, make_builder, params=None):
+        super(OvsFront, self).__init__(module)
+        self.make_builder = make_builder
+        self.build_params = module.params if params is None else params
+        self.ovsdb = None
+        self.built = None
+
+    def normalize(self):
+        return self.make_builder(self.build_params)
+
+    def read(self, runner, want):
+        self.ovsdb = OVSDB(runner, self.params['db'], self.params['timeout'])
+        return read_state(self.module, self.ovsdb)
+
+    def plan(self, want, have):
+        self.built = want(have)
+        subcommands = self.built[0]
+        return [step(self.ovsdb.argv(subcommands))] if subcommands else []
+
+    def diff(self, want, have, steps):
+        return self.built[1], self.built[2]
+
+    def extra(self, want, have, steps):
+        return dict(self.built[3] or {}, transaction=self.built[0])
+
+    def execute(self, runner, steps):
+        # the one transaction, committed so that its errors say how to fix them
+        return lambda: self.ovsdb.commit(self.built[0])
+
+
+def run_ovs(module, make_builder, params=None):
+    """Validate, read once, plan, apply once, exit."""
+    drive(module, OvsFront(module, make_builder, params))

@@ -70,3 +70,12 @@ def test_commands_done_in_process(argv, netns):
 ])
 def test_other_commands_run_as_processes(argv):
     assert in_process(argv) is None
+
+
+def test_a_step_with_content_passes_through_unbatched():
+    """A step may carry content (stdin): a file written with no shell."""
+    from ansible.module_utils.ovl.core.step import step
+    content = step(['tee', '/etc/netns/ep/resolv.conf'], 'nameserver 10.0.0.1\n')
+    steps = [['ip', 'link', 'set', 'a', 'up'], content, ['ip', 'link', 'set', 'b', 'up']]
+    assert group(steps) == [(['ip', 'link', 'set', 'a', 'up'], None), content,
+                            (['ip', 'link', 'set', 'b', 'up'], None)]

@@ -1,0 +1,65 @@
+"""The one module front (ovl.core.result.drive): every module that changes
+anything goes through it, steps are argv + stdin, check mode runs nothing."""
+import ast
+import os
+
+import pytest
+
+from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.step import Step, step
+from modrun import run_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+READ_ONLY = ('overlay_preflight', 'overlay_tenants')   # they plan nothing: read and return
+
+
+def calls_in(path):
+    with open(path) as handle:
+        tree = ast.parse(handle.read())
+    return set(n.func.id if isinstance(n.func, ast.Name) else n.func.attr
+               for n in ast.walk(tree) if isinstance(n, ast.Call)
+               and isinstance(n.func, (ast.Name, ast.Attribute)))
+
+
+@pytest.mark.parametrize('name', sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'library'))
+                                        if f.endswith('.py')))
+def test_every_writing_module_runs_the_front(name):
+    used = calls_in(os.path.join(ROOT, 'library', name + '.py'))
+    if name in READ_ONLY:
+        assert 'exit_json' in used
+    else:
+        assert used & {'drive', 'run', 'run_ovs'}, name
+        assert 'apply_plan' not in used
+
+
+class Echo(Front):
+    """A front whose plan is given: a step with content and a plain one."""
+
+    def normalize(self):
+        return self.params
+
+    def plan(self, want, have):
+        return [step(['tee', '/tmp/x'], 'hello\n'), ['true']]
+
+
+def test_steps_run_with_their_stdin_and_not_in_check_mode():
+    import types
+    module = types.SimpleNamespace()
+
+    def main():
+        from ansible.module_utils.basic import AnsibleModule
+        mod = AnsibleModule(argument_spec={}, supports_check_mode=True)
+        drive(mod, Echo(mod))
+    module.main = main
+    seen = []
+
+    def fake(argv, data):
+        seen.append((os.path.basename(argv[0]), data))
+        return 0, '', ''
+    result = run_module(module, {}, fake=fake)
+    assert result['commands'] == [['tee', '/tmp/x'], ['true']] and result['changed']
+    assert seen == [('tee', 'hello\n'), ('true', None)]
+    seen[:] = []
+    result = run_module(module, {}, check_mode=True, fake=fake)
+    assert result['changed'] and seen == []
+    assert Step(['a'], None) == (['a'], None)
