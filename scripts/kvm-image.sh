@@ -167,5 +167,7 @@ for old in "$CACHE"/kvm-image-*; do
     fi
     rm -rf "$old"
 done
+# Debootstrap tarballs of other package lists.
+find "$CACHE" -maxdepth 1 -name "kvm-rootfs-*.tar" -not -name "$(basename "$tarball")" -delete
 log "built $out in $((SECONDS - started)) s (kernel $kver)"
 echo "$out"
