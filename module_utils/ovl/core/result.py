@@ -11,7 +11,6 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.core.step import run_steps, steps_of
-from ansible.module_utils.ovl.core.validate import InputError
 
 
 def apply_plan(module, runner, steps, before=None, after=None, execute=None, transform=None,

@@ -63,4 +63,5 @@ def as_json():
 
 
 if __name__ == '__main__':
-    print(as_json())
+    import sys
+    sys.stdout.write(as_json() + '\n')

@@ -59,7 +59,6 @@ def plan_all(wants, haves, backend):
     return [(want, plan(want, have)) for want, have in zip(wants, haves)]
 
 
-
 def _text(plans, which):
     lines = []
     for want, plan in plans:
