@@ -3,7 +3,8 @@
 unique per host.
 
 ``cross_errors(docs) -> [(display_path, 'field: value reason'), ...]`` where
-*docs* is a list of (display_path, schema-valid document) in file order; the
+*docs* is a list of (display_path, the schema-valid part of a document; a
+field may be absent) in file order; the
 first file (in sorted order) keeps a contested value, later ones get the error.
 """
 from __future__ import absolute_import, division, print_function
@@ -21,15 +22,17 @@ def cross_errors(docs):
     errors = []
     vnis, names, endpoints = {}, {}, {}
     for path, doc in docs:
-        owner = (doc['name'], path)
-        if doc['vni'] in vnis:
-            errors.append((path, str(InputError('vni', doc['vni'], 'is already used by %s'
-                                                % _by(vnis[doc['vni']])))))
-        vnis.setdefault(doc['vni'], owner)
-        if doc['name'] in names:
-            errors.append((path, str(InputError('name', doc['name'], 'is already used by %s'
-                                                % names[doc['name']][1]))))
-        names.setdefault(doc['name'], owner)
+        owner = (doc.get('name', '?'), path)
+        if 'vni' in doc:
+            if doc['vni'] in vnis:
+                errors.append((path, str(InputError('vni', doc['vni'], 'is already used by %s'
+                                                    % _by(vnis[doc['vni']])))))
+            vnis.setdefault(doc['vni'], owner)
+        if 'name' in doc:
+            if doc['name'] in names:
+                errors.append((path, str(InputError('name', doc['name'], 'is already used by %s'
+                                                    % names[doc['name']][1]))))
+            names.setdefault(doc['name'], owner)
         mine = set()
         for index, ep in enumerate(doc.get('endpoints') or []):
             key = (ep['host'], ep['name'])

@@ -60,7 +60,8 @@ def display_path(path, base_dir):
 
 
 def _read(path, shown, schema, errors):
-    """The schema-valid document of *path*, or None (errors appended)."""
+    """The schema-valid part of the document of *path* (errors appended), or
+    None when the file is not a mapping at all."""
     data, problem = load_file(path)
     if problem is None and data is None:
         problem = EMPTY
@@ -70,9 +71,9 @@ def _read(path, shown, schema, errors):
     if problem is not None:
         errors.append((shown, problem))
         return None
-    found, structural = schema_check(schema, data)
+    found, valid = schema_check(schema, data)
     errors.extend((shown, line) for line in found)
-    return None if structural else data  # unknown keys alone: still check the rest
+    return valid
 
 
 def load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None):

@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
 """Checks of one schema-valid tenant document and its normalised form.
 
-``normalise(data, stem, facts, path) -> (tenant, errors)``: *stem* is the
-file name without extension, *facts* the HostFacts of every host
+``normalise(data, stem, facts, path) -> (tenant, errors)``: *data* is the
+schema-valid part of a tenant file (a field that failed the schema is absent,
+and every check that needs it is skipped: the other errors are still
+reported); *stem* is the file name without extension, *facts* the HostFacts of every host
 (``ovl.tenant.hostvars.host_facts``), *path* the file as shown in messages.
 Errors are 'field: value reason' lines; *tenant* (an ``ovl.tenant.model.Tenant``
 whose endpoints are sorted by (name, host)) is None when there are any.
@@ -27,7 +29,10 @@ def _line(field, value, reason):
 
 def _address_errors(field, text, net, gateway=None):
     """Errors of an address that must be a usable host address of *net*."""
-    addr = ipaddress.ip_address(text)
+    try:
+        addr = ipaddress.ip_address(text)
+    except ValueError:   # the schema's pattern let it through (e.g. a final newline)
+        return [_line(field, text, 'is not an IPv4 address (e.g. 10.0.0.11)')]
     if addr not in net:
         return [_line(field, text, 'is not inside subnet %s' % net)]
     if addr == net.network_address:
@@ -39,16 +44,32 @@ def _address_errors(field, text, net, gateway=None):
     return []
 
 
+TRANSIT = ipaddress.ip_network('169.254.0.0/16')
+
+
 def _subnet(data, errors):
+    if 'subnet' not in data:
+        return None
+    text = data['subnet']
     try:
-        net = ipaddress.ip_network(cidr(data['subnet'], 'subnet'))
+        if text != text.strip():
+            raise InputError('subnet', text, 'is not a network in CIDR form (e.g. 10.0.0.0/24)')
+        net = ipaddress.ip_network(cidr(text, 'subnet'))
     except InputError as exc:
         errors.append(str(exc))
         return None
     if net.prefixlen > 30:
-        errors.append(_line('subnet', data['subnet'],
+        errors.append(_line('subnet', text,
                             'leaves no room for a gateway and endpoints (use /30 or larger)'))
         return None
+    for test, what in ((net.overlaps(TRANSIT), "overlaps 169.254.0.0/16, the routers' transit "
+                        'range'), (net.is_loopback, 'is loopback'),
+                       (net.is_multicast, 'is multicast'), (net.is_reserved, 'is reserved'),
+                       (net.overlaps(ipaddress.ip_network('0.0.0.0/8')), 'is in 0.0.0.0/8')):
+        if test:
+            errors.append(_line('subnet', text, '%s; choose a private range (e.g. 10.x, '
+                                '172.16-31.x, 192.168.x)' % what))
+            return None
     return net
 
 
@@ -84,7 +105,7 @@ def _endpoints(data, net, gateway, facts, errors):
 
 def normalise(data, stem, facts, path=None):
     errors = []
-    if data['name'] != stem:
+    if 'name' in data and data['name'] != stem:
         errors.append(_line('name', data['name'], "differs from the file name '%s' (rename the "
                             'file or change name)' % stem))
     net = _subnet(data, errors)
@@ -111,8 +132,8 @@ def normalise(data, stem, facts, path=None):
         errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus %d '
                             'for %s' % (limit, limit + kind.overhead, by or 'the hosts',
                                         kind.overhead, kind.name.upper())))
-    if errors:
-        return None, errors
+    if errors or net is None or not all(key in data for key in ('name', 'vni')):
+        return None, errors       # a missing required field was reported by the schema
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
                   prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
                   mtu=int(tenant_mtu), endpoints=endpoints, file=path,

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import difflib
 import json
+import re
 
 try:
     import jsonschema
@@ -18,6 +19,7 @@ except ImportError:  # pragma: no cover - reported by the module
     jsonschema = None
     HAS_JSONSCHEMA = False
 
+PLAIN_KEY = re.compile(r'^[A-Za-z0-9_-]{1,64}\Z')
 TYPE_WORDS = {
     'string': 'a string', 'integer': 'an integer', 'boolean': 'a boolean (true/false)',
     'array': 'a list', 'object': 'a mapping', 'number': 'a number', 'null': 'empty',
@@ -38,6 +40,14 @@ def field_path(parts):
         else:
             text += ('.' if text else '') + str(part)
     return text
+
+
+def key_label(key):
+    """A key as it can be shown on one line: plain keys as they are, others
+    (spaces, newlines, quotes, numbers) as their repr."""
+    if isinstance(key, str) and PLAIN_KEY.match(key):
+        return key
+    return repr(key)
 
 
 def show(value):
@@ -67,13 +77,17 @@ def _messages(error):
                 for key in error.validator_value if key not in have]
     if kind == 'additionalProperties':
         allowed = sorted(error.schema.get('properties', {}))
+        unknown = sorted((k for k in error.instance if k not in allowed), key=str)
         out = []
-        for key in sorted(k for k in error.instance if k not in allowed):
+        for key in unknown[:MAX_LINES]:   # the rest are only counted (by schema_check)
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             out.append('%s: unknown key%s (allowed here: %s)' % (
-                field_path(where + [key]),
+                field_path(where + [key_label(key)]),
                 " - did you mean '%s'?" % hint[0] if hint else '',
                 ', '.join(allowed)))
+        if len(unknown) > MAX_LINES:
+            out.append('%s: %d more unknown keys' % (field_path(where) or '(top level)',
+                                                    len(unknown) - MAX_LINES))
         return out
     field = field_path(where) or '(top level)'
     if kind == 'type':
@@ -96,16 +110,53 @@ def schema_errors(schema, data):
     return schema_check(schema, data)[0]
 
 
+MAX_LINES = 100   # error lines reported per file; the rest are counted
+
+
+def _order(error):
+    return ([(0, p, '') if isinstance(p, int) else (1, 0, str(p)) for p in error.absolute_path],
+            error.validator)
+
+
+def clean(data, found):
+    """*data* without the parts that failed the schema: a bad top-level
+    field is dropped, an endpoint with any bad field is dropped, unknown keys
+    are dropped; what is left is checked further (so one schema error never
+    hides the file's other errors)."""
+    data = dict((k, v) for k, v in data.items() if isinstance(k, str))
+    bad_keys, bad_endpoints, strip = set(), set(), {}
+    for error in found:
+        path = list(error.absolute_path)
+        unknown = error.validator == 'additionalProperties'
+        if unknown and not path:
+            allowed = error.schema.get('properties', {})
+            bad_keys.update(k for k in list(data) if k not in allowed)
+        elif path[:1] == ['endpoints'] and len(path) > 1 and isinstance(path[1], int):
+            if unknown and len(path) == 2:
+                strip[path[1]] = set(error.schema.get('properties', {}))
+            else:
+                bad_endpoints.add(path[1])
+        elif path:
+            bad_keys.add(path[0])
+    out = dict((k, v) for k, v in data.items() if k not in bad_keys)
+    if isinstance(out.get('endpoints'), list) and (bad_endpoints or strip):
+        out['endpoints'] = [
+            dict((k, v) for k, v in ep.items() if k in strip[i]) if i in strip else ep
+            for i, ep in enumerate(out['endpoints']) if i not in bad_endpoints]
+    return out
+
+
 def schema_check(schema, data):
-    """(error lines, structural): *structural* is False when the only
-    problems are unknown keys, so the known fields can still be checked."""
+    """(error lines, the schema-valid part of *data*)."""
     validator = jsonschema.Draft7Validator(schema)
-    found = sorted(validator.iter_errors(data),
-                   key=lambda e: ([(0, p, '') if isinstance(p, int) else (1, 0, str(p))
-                                   for p in e.absolute_path], e.validator))
-    lines = []
+    found = sorted(validator.iter_errors(data), key=_order)
+    lines, seen = [], set()
     for error in found:
         for line in _messages(error):
-            if line not in lines:
+            if line not in seen:
+                seen.add(line)
                 lines.append(line)
-    return lines, any(e.validator != 'additionalProperties' for e in found)
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES] + ['(%d more errors in this file not shown)'
+                                     % (len(lines) - MAX_LINES)]
+    return lines, clean(data, found)
