@@ -9,6 +9,9 @@
   host's ``overlay_preflight`` task.
 - ``overlay_inventory | overlay_host_state(host, tags, discovered)``: every
   module input of the host, computed once (``ovl.tenant.host_state``).
+- ``hostvars[host] | overlay_drift_results``: the registered results of a
+  check-mode run of the layers; ``overlay_inventory | overlay_drift(results)``:
+  {rows, text}, the drift per host and tenant (``ovl.tenant.drift``).
 
 *overlay_inventory* is what ``overlay_tenants`` returned. The inputs were
 validated there, before any host task, so these filters do not report input
@@ -29,6 +32,7 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
+from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_state, preflight_args)
 from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
@@ -68,10 +72,35 @@ def overlay_host_state(result, host, tags, discovered=None):
     return _guard(host_state, _inventory(result), host, tags, discovered)
 
 
+RESULT_KEYS = ('diff', 'commands', 'changed', 'skipped', 'failed', 'msg', 'transaction',
+               'flow_mods', 'restore_input')
+LAYERS = ('ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'forward', 'nat')
+
+
+def overlay_drift_results(values):
+    """{layer: the part of its registered result the drift report reads}."""
+    out = {}
+    pre = values.get('overlay_pre') or {}
+    if pre.get('failed') or 'overlay_state' not in values:
+        return dict(failed=True, msg=pre.get('msg') or 'the preflight did not finish')
+    for layer in LAYERS:
+        result = values.get('overlay_result_' + layer) or {}
+        out[layer] = dict((k, result[k]) for k in RESULT_KEYS if k in result)
+    return out
+
+
+def overlay_drift(result, results):
+    rows = _guard(drift_rows, _inventory(result), results)
+    return dict(rows=rows, text=drift_text(rows),
+                hosts=sorted(set(r['host'] for r in rows)))
+
+
 class FilterModule(object):
     def filters(self):
         return {
             'overlay_hostvars': overlay_hostvars,
             'overlay_preflight_args': overlay_preflight_args,
             'overlay_host_state': overlay_host_state,
+            'overlay_drift_results': overlay_drift_results,
+            'overlay_drift': overlay_drift,
         }

@@ -68,7 +68,12 @@ def _result(want, argv, lines, before, after):
 
 
 def _ipt_line(chain, rule):
-    tokens = rule['tokens'] if 'tokens' in rule else ipt_tokens(rule['comment'], rule['terms'])
+    """A rule as text for diff mode: canonical (so equal rules read the same
+    before and after), the tokens as read when a term cannot be rendered."""
+    try:
+        tokens = ipt_tokens(rule['comment'], rule['terms'])
+    except ValueError:
+        tokens = rule['tokens']
     return ipt_line(chain, tokens)
 
 

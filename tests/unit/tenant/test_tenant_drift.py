@@ -1,0 +1,79 @@
+"""Drift rows from check-mode results (ovl.tenant.drift): every kind of
+planned change is named with its host, tenant, kind and state; unchanged
+layers give nothing."""
+import pytest
+
+from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text
+from tenant_helpers import example_inventory
+
+INV = example_inventory()
+ZERO = '00:00:00:00:00:00'
+
+
+def rows(results):
+    return [(r['host'], r['tenant'], r['kind'], r['object'], r['state'])
+            for r in drift_rows(INV, results)]
+
+
+@pytest.mark.parametrize('layer, result, expected', [
+    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'add', 'blue-web1'],
+                                          ['touch', '/run/ovl/netns/blue-web1']]},
+     ('h', 'blue', 'namespace', 'blue-web1', 'missing')),
+    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'del', 'ovr-gone']]},
+     ('h', '-', 'namespace', 'ovr-gone', 'extra')),
+    ('ip', {'changed': True, 'commands': [['ip', 'link', 'add', 'ovg-red', 'type', 'veth'],
+                                          ['ip', 'link', 'set', 'ovg-red', 'up']]},
+     ('h', 'red', 'link', 'ovg-red', 'missing')),
+    ('ip', {'changed': True, 'commands': [['ip', 'link', 'del', 'ovu-red'],
+                                          ['ip', 'link', 'add', 'ovu-red', 'type', 'veth']]},
+     ('h', 'red', 'link', 'ovu-red', 'different')),
+    ('ip', {'changed': True, 'commands': [['ip', '-n', 'red-web1', 'addr', 'add', '10.0.0.11/24',
+                                           'dev', 'eth0']]},
+     ('h', 'red', 'address', 'red-web1/eth0', 'missing')),
+    ('ip', {'changed': True, 'commands': [['ip', '-n', 'green-app1', 'route', 'replace',
+                                           'default', 'via', '172.16.10.1']]},
+     ('h', 'green', 'route', 'green-app1/default', 'missing')),
+    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'exec', 'ovr-blue', 'sysctl', '-w',
+                                           'net.ipv4.ip_forward=1']]},
+     ('h', 'blue', 'sysctl', 'ovr-blue/net.ipv4.ip_forward', 'different')),
+    ('ip', {'changed': True, 'commands': [['bridge', 'fdb', 'del', ZERO, 'dev', 'vx64', 'dst',
+                                           '10.0.0.9']]},
+     ('h', 'blue', 'tunnel', 'vx64', 'extra')),
+    ('ovs', {'changed': True, 'diff': {'before': {'ports': {'ovg-blue': {'tag': 9, 'type': 'system'}}},
+                                       'after': {'ports': {'ovg-blue': {'tag': 1, 'type': 'system'}}}}},
+     ('h', 'blue', 'tag', 'ovg-blue', 'different')),
+    ('ovs', {'changed': True, 'diff': {'before': {'ports': {'vx12c-a8fa0c': None}},
+                                       'after': {'ports': {'vx12c-a8fa0c': {'type': 'vxlan'}}}}},
+     ('h', 'green', 'port', 'vx12c-a8fa0c', 'missing')),
+    ('ovs', {'changed': True, 'diff': {
+        'before': {'ports': {'vx64-a8fa0c': {'type': 'vxlan', 'options': {'key': '9'}}}},
+        'after': {'ports': {'vx64-a8fa0c': {'type': 'vxlan', 'options': {'key': '100'}}}}}},
+     ('h', 'blue', 'tunnel', 'vx64-a8fa0c', 'different')),
+    ('int_flows', {'changed': True, 'diff': {'before': {'flows': []}, 'after': {'flows': [
+        'table=4,priority=1,tun_id=200,actions=mod_vlan_vid:2']}}},
+     ('h', 'red', 'flow', 'table=4,priority=1,tun_id=200,actions=mod_vlan_vid:2', 'missing')),
+    ('nat', {'changed': True, 'diff': {
+        'before': '# netns ovr-blue\n',
+        'after': '# netns ovr-blue\n-A OVL-POSTROUTING -s 10.0.0.0/24 -j MASQUERADE\n'}},
+     ('h', 'blue', 'nat', 'ovr-blue: -A OVL-POSTROUTING -s 10.0.0.0/24 -j MASQUERADE', 'missing')),
+    ('forward', {'changed': True}, ('h', '-', 'sysctl', 'net.ipv4.ip_forward', 'different')),
+])
+def test_each_kind_of_drift_is_named(layer, result, expected):
+    assert expected in rows({'h': {layer: result}})
+
+
+def test_nothing_changed_is_no_drift():
+    results = {'h': dict((k, {'changed': False}) for k in ('ip', 'ovs', 'int_flows', 'nat')),
+               'g': {'tun_flows': {'skipped': True}}}
+    assert rows(results) == []
+    assert drift_text([]) == 'no drift: every host is as the inventory says'
+
+
+def test_a_host_that_could_not_be_read_is_reported():
+    assert rows({'h': {'failed': True, 'msg': 'unreachable'}}) == [('h', '-', 'host', 'h', 'unknown')]
+
+
+def test_the_report_is_one_table():
+    text = drift_text(drift_rows(INV, {'h': {'forward': {'changed': True}}}))
+    assert text.splitlines()[0].split() == ['host', 'tenant', 'kind', 'state', 'object', 'detail']
+    assert text.endswith('1 difference(s) on h')
