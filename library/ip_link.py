@@ -132,6 +132,13 @@ commands:
   elements: list
   sample: [["ip", "link", "add", "vx100", "type", "vxlan", "id", "100", "dstport", "4789"],
            ["ip", "link", "set", "vx100", "alias", "ovl:ovl"], ["ip", "link", "set", "vx100", "up"]]
+created:
+  description: Devices of the host namespace this run made (or would make); see
+    the C(reopen) option of M(ovs_state).
+  returned: always
+  type: list
+  elements: str
+  sample: ["vx100"]
 diff:
   description: Before/after view of the link (diff mode).
   returned: when diff mode is on

@@ -127,6 +127,13 @@ commands:
   type: list
   elements: list
   sample: [["ip", "netns", "add", "blue-web1"], ["ip", "-n", "blue-web1", "addr", "add", "10.0.0.11/24", "dev", "eth0"]]
+created:
+  description: Devices of the host namespace this run made (or would make), such as the
+    host end of a re-created veth; give them to the C(reopen) option of M(ovs_state).
+  returned: always
+  type: list
+  elements: str
+  sample: ["vb-web1"]
 diff:
   description: Before/after of the listed objects and of pruned ones (diff mode).
   returned: when diff mode is on

@@ -63,6 +63,16 @@ options:
     description: Delete ports and bridges marked with I(owner) that are not listed.
     type: bool
     default: false
+  reopen:
+    description:
+      - Names of listed ports whose kernel device was made anew since OVS opened it (e.g.
+        M(ip_state) re-created a veth whose namespace had been deleted, returned by it as
+        its C(created) result). The userspace datapath keeps reading the old device
+        otherwise. Such a port that exists is deleted in a first transaction and added back,
+        with its tag and settings, in the main one (two ovs-vsctl processes, only then).
+    type: list
+    elements: str
+    default: []
   plan_if_down:
     description:
       - In check mode only, when ovsdb-server is not reachable, plan against an empty database
@@ -102,6 +112,16 @@ transaction:
   returned: always
   type: list
   elements: list
+pre_transaction:
+  description: The sub-commands of the first transaction that deletes the ports to reopen.
+  returned: always
+  type: list
+  elements: list
+reopened:
+  description: The ports deleted and added back because their device was made anew.
+  returned: always
+  type: list
+  elements: str
 tenant_tags:
   description: Host-local VLAN tag of every tenant with ports here.
   returned: always
@@ -174,10 +194,24 @@ def builder(params):
                 raise ValueError('ports[%d].bridge: %r does not exist and is not listed in bridges'
                                  % (i, port['bridge']))
         resolved, tags = resolve_tenant_tags(ports, state, params['owner'])
-        cmds, before, after, warnings = plan_state(bridges, resolved, state, params['owner'],
-                                                   params['prune'])
-        return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings}
+        wanted = set(p['name'] for p in ports)
+        reopen = sorted(n for n in params['reopen'] or [] if n in wanted and n in state['ports'])
+        pre = [['del-port', state['ports'][n]['bridge'], n] for n in reopen]
+        cmds, before, after, warnings = plan_state(bridges, resolved, without(state, reopen),
+                                                   params['owner'], params['prune'])
+        return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings,
+                                     'pre_transaction': pre, 'reopened': reopen}
     return _build
+
+
+def without(state, names):
+    """*state* as if the ports *names* were not there (they are re-added)."""
+    if not names:
+        return state
+    ports = dict((k, v) for k, v in state['ports'].items() if k not in names)
+    bridges = dict((k, dict(v, ports=[p for p in v['ports'] if p not in names]))
+                   for k, v in state['bridges'].items())
+    return dict(state, ports=ports, bridges=bridges)
 
 
 def main():
@@ -186,6 +220,7 @@ def main():
             bridges=dict(type='list', elements='dict', default=[], options=BRIDGE_KEYS),
             ports=dict(type='list', elements='dict', default=[], options=PORT_KEYS),
             prune=dict(type='bool', default=False),
+            reopen=dict(type='list', elements='str', default=[]),
             **dict(COMMON_ARGS, **PLAN_IF_DOWN_ARG)
         ),
         supports_check_mode=True,

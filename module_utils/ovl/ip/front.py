@@ -7,7 +7,7 @@ __metaclass__ = type
 from ansible.module_utils.ovl.core.result import Front, drive
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.diff import diff
-from ansible.module_utils.ovl.ip.plan import plan
+from ansible.module_utils.ovl.ip.plan import created_here, plan
 from ansible.module_utils.ovl.ip.read import read_state
 
 
@@ -33,6 +33,9 @@ class IpFront(Front):
 
     def diff(self, want, have, steps):
         return diff(want, have, [s.argv for s in steps])
+
+    def extra(self, want, have, steps):
+        return {'created': created_here([s.argv for s in steps])}
 
 
 def run(module, make_want):

@@ -254,3 +254,16 @@ def plan(want, have):
     for ns, argv in addr_cmds + plan_routes(want, have, touched):
         p.ip(PEER_STEP, ns, *argv)
     return p.commands()
+
+
+def created_here(commands):
+    """Names of the host-namespace devices that *commands* make (``ip link add``
+    without ``-n``, and a veth peer left in the host namespace): a port of OVS
+    on such a device has to be opened again (``ovs_state`` ``reopen``)."""
+    names = []
+    for argv in commands:
+        if argv[:3] == ['ip', 'link', 'add']:
+            names.append(argv[3])
+            if 'peer' in argv and 'netns' not in argv:
+                names.append(argv[argv.index('peer') + 2])
+    return sorted(set(names))

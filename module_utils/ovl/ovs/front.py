@@ -56,8 +56,8 @@ class OvsFront(Front):
 
     def plan(self, want, have):
         self.built = want(have)
-        subcommands = self.built[0]
-        return [step(self.ovsdb.argv(subcommands))] if subcommands else []
+        subcommands, pre = self.built[0], (self.built[3] or {}).get('pre_transaction') or []
+        return [step(self.ovsdb.argv(sub)) for sub in (pre, subcommands) if sub]
 
     def diff(self, want, have, steps):
         return self.built[1], self.built[2]
@@ -66,8 +66,14 @@ class OvsFront(Front):
         return dict(self.built[3] or {}, transaction=self.built[0])
 
     def execute(self, runner, steps):
-        # the one transaction, committed so that its errors say how to fix them
-        return lambda: self.ovsdb.commit(self.built[0])
+        # the transaction (after the reopen deletes, if any), committed so that
+        # its errors say how to fix them
+        pre = (self.built[3] or {}).get('pre_transaction') or []
+
+        def commit():
+            self.ovsdb.commit(pre)
+            self.ovsdb.commit(self.built[0])
+        return commit
 
 
 def run_ovs(module, make_builder, params=None):

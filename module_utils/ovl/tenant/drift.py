@@ -77,7 +77,9 @@ def _ip_events(argv):
     tool, tail = argv[0], argv[1:]
     if tail[:1] == ['-n']:
         ns, tail = tail[1], tail[2:]
-    where = (lambda name: '%s/%s' % (ns, name) if ns else name)
+
+    def where(name):
+        return '%s/%s' % (ns, name) if ns else name
     if tool == 'bridge' and tail[:1] == ['fdb']:
         dev, peer = tail[tail.index('dev') + 1], tail[tail.index('dst') + 1]
         return 'tunnel', where(dev), 'missing' if tail[1] == 'append' else 'extra', 'flood ' + peer
@@ -115,8 +117,11 @@ def _ip_rows(host, owners, commands):
             found[key] = ['different', 'made again (its settings changed)']
         elif found[key][0] == 'different' and state == 'different' and detail:
             found[key][1] = ', '.join(x for x in (found[key][1], detail) if x)
-    owner = (lambda name: owners.of(name.split('/', 1)[0]) if '/' in name and
-             owners.of(name.split('/', 1)[0]) != '-' else owners.of(name.rsplit('/', 1)[-1]))
+
+    def owner(name):
+        if '/' in name and owners.of(name.split('/', 1)[0]) != '-':
+            return owners.of(name.split('/', 1)[0])
+        return owners.of(name.rsplit('/', 1)[-1])
     return [dict(host=host, tenant=owner(key[1]), kind=key[0], object=key[1],
                  state=found[key][0], detail=found[key][1]) for key in order]
 

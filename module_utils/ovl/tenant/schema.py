@@ -86,8 +86,8 @@ def _messages(error):
                 " - did you mean '%s'?" % hint[0] if hint else '',
                 ', '.join(allowed)))
         if len(unknown) > MAX_LINES:
-            out.append('%s: %d more unknown keys' % (field_path(where) or '(top level)',
-                                                    len(unknown) - MAX_LINES))
+            out.append('%s: %d more unknown keys'
+                       % (field_path(where) or '(top level)', len(unknown) - MAX_LINES))
         return out
     field = field_path(where) or '(top level)'
     if kind == 'type':

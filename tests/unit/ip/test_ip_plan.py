@@ -4,7 +4,7 @@ import pytest
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.ip.model import (
     norm_address, norm_link, norm_namespace, norm_route, want_aggregate, want_state)
-from ansible.module_utils.ovl.ip.plan import plan
+from ansible.module_utils.ovl.ip.plan import created_here, plan
 
 
 def veth(name, peer, ifindex, link_index, mtu=1500, up=True, alias=None, other_ns=True):
@@ -380,3 +380,28 @@ def test_stale_entries_of_ours_are_pruned(tmp_path):
     current['stale'] = {'gone'}
     assert plan(want, current) == [['ip', 'netns', 'del', 'gone'],
                                    ['rm', '-f', str(tmp_path / 'gone')]]
+
+
+@pytest.mark.parametrize('commands, expected', [
+    # host end made here, peer moved into the tenant namespace
+    ([['ip', 'link', 'add', 'vb-web1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'blue']],
+     ['vb-web1']),
+    # both ends in the host namespace
+    ([['ip', 'link', 'add', 'a', 'mtu', '1450', 'type', 'veth', 'peer', 'name', 'b', 'mtu', '1450']],
+     ['a', 'b']),
+    # made inside a namespace: nothing of the host namespace
+    ([['ip', '-n', 'blue', 'link', 'add', 'x', 'type', 'veth', 'peer', 'name', 'y']], []),
+    # a kernel vxlan device, and commands that make nothing
+    ([['ip', 'link', 'add', 'vx64', 'type', 'vxlan', 'id', '100', 'dstport', '4789'],
+      ['ip', 'link', 'set', 'vx64', 'up'], ['ip', 'netns', 'add', 'blue']], ['vx64']),
+])
+def test_created_here_names_host_devices_made(commands, expected):
+    assert created_here(commands) == expected
+
+
+def test_a_veth_re_made_after_its_namespace_went_is_created_here():
+    want = want_state(namespaces=[norm_namespace({'name': 'blue'})],
+                      links=[norm_link({'name': 'vb', 'kind': 'veth', 'peer': 'eth0',
+                                        'peer_netns': 'blue'})])
+    current = have(ns={'': {'links': []}})      # namespace and both ends gone
+    assert created_here(plan(want, current)) == ['vb']

@@ -162,3 +162,30 @@ def test_plan_if_down_plans_from_empty_db_in_check_mode_only():
     assert real['failed'] and real['msg'].startswith('ovsdb-server is not reachable')
     off = run_module(ovs_state, dict(args, plan_if_down=False), fake=_down, check_mode=True)
     assert off['failed']
+
+
+def test_reopen_deletes_then_adds_back_in_two_transactions():
+    # p1's device was made anew (ip_state re-created its veth): the userspace
+    # datapath only reads the new one after del-port and add-port in separate
+    # transactions; the listed port that is not in OVS yet (p2) needs no delete
+    args = {'ports': [{'name': 'p1', 'bridge': 'br-int', 'tag': 5, 'type': 'internal'},
+                      {'name': 'p2', 'bridge': 'br-int', 'tag': 6}],
+            'reopen': ['p1', 'p2', 'not-listed']}
+    result = run_module(ovs_state, args, fake=fake_ovs())
+    assert not result['failed'], result.get('msg')
+    assert result['reopened'] == ['p1']
+    assert result['pre_transaction'] == [['del-port', 'br-int', 'p1']]
+    added = [sub for sub in result['transaction'] if sub[:1] == ['add-port']]
+    assert [sub[:3] for sub in added] == [['add-port', 'br-int', 'p1'], ['add-port', 'br-int', 'p2']]
+    assert 'tag=5' in added[0]      # added back with its settings
+    assert len(writes(result)) == 2
+    assert writes(result)[0] == ['/usr/bin/ovs-vsctl', '--timeout=10', '--',
+                                 'del-port', 'br-int', 'p1']
+    assert len(result['commands']) == 2
+
+
+def test_reopen_of_nothing_is_one_transaction_and_noop_stays_noop():
+    args = {'ports': [{'name': 'p1', 'bridge': 'br-int', 'tag': 5, 'type': 'internal'}]}
+    result = run_module(ovs_state, args, fake=fake_ovs())
+    assert result['changed'] is False and result['pre_transaction'] == []
+    assert writes(result) == []
