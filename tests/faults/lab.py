@@ -247,8 +247,10 @@ class Lab(object):
                     checks += 1
                     if not (seen.get('tcp') == 'ok' and token_ok):
                         failures.append('%s -> %s: %s' % (name, target['name'], seen))
-                elif token_ok:
+                else:
                     checks += 1
+                    if not token_ok:
+                        continue
                     failures.append('%s REACHED %s of tenant %s' % (name, target['name'],
                                                                     target['tenant']))
         if len(results) != len(eps):
