@@ -12,9 +12,11 @@ short_description: Make the overlay's SNAT and inbound-block rules match a list,
 description:
   - For each listed network namespace (or the host), sets the full content of our own
     chains. With the C(iptables) backend these are C(OVL-POSTROUTING) in the C(nat) table
-    (jumped to from C(POSTROUTING) by one rule with comment C(ovl)) and C(OVL-FORWARD) in
-    the C(filter) table (jumped to from C(FORWARD) the same way). With the C(nft) backend
-    they are the chains C(postrouting) and C(forward) of the table C(ip ovl).
+    (jumped to from C(POSTROUTING) by one rule with comment C(ovl)), C(OVL-FORWARD) and
+    C(OVL-INPUT) in the C(filter) table (jumped to from C(FORWARD) and C(INPUT) the same
+    way; C(OVL-INPUT) only once a I(block_inbound) entry has I(local=true)). With the
+    C(nft) backend they are the chains C(postrouting), C(forward) and C(input) of the table
+    C(ip ovl).
   - Every rule carries the comment C(<owner>:<id>).
   - Reads state once per namespace (C(iptables-save) or C(nft -j list ruleset)) and writes at
     most once per namespace, atomically (C(iptables-restore --noflush) or C(nft -f -)).
@@ -89,6 +91,14 @@ options:
           id:
             description: Rule identity; default C(in-<in_interface>).
             type: str
+          local:
+            description:
+              - Also drop NEW (and INVALID) connections from I(in_interface) to the namespace's
+                own addresses (C(OVL-INPUT), nft chain C(input)), not only forwarded ones.
+              - A router namespace wants this (nothing may open a connection to it from its
+                uplink); on the host it would also drop SSH arriving on that interface.
+            type: bool
+            default: false
 attributes:
   check_mode:
     support: full
@@ -112,7 +122,7 @@ EXAMPLES = r'''
         snat:
           - {id: blue, source: 10.0.0.0/24, out_interface: qg0, action: masquerade}
         block_inbound:
-          - {in_interface: qg0}
+          - {in_interface: qg0, local: true}
       - netns: null
         snat:
           - {id: uplink, source: 169.254.0.0/16, out_interface: eth0,
@@ -158,7 +168,8 @@ SNAT_SPEC = dict(
     action=dict(type='str', choices=['masquerade', 'snat'], default='masquerade'),
     to_source=dict(type='str'),
 )
-BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'))
+BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'),
+                  local=dict(type='bool', default=False))
 NS_SPEC = dict(
     netns=dict(type='str'),
     snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),

@@ -23,6 +23,7 @@ MARK_DIR = '/run/ovl/netns'
 # this comment; each of our rules carries the comment <owner>:<id>
 IPT_CHAIN_SNAT = 'OVL-POSTROUTING'
 IPT_CHAIN_FORWARD = 'OVL-FORWARD'
+IPT_CHAIN_INPUT = 'OVL-INPUT'
 IPT_JUMP_COMMENT = 'ovl'
 # nft: our own table
 NFT_FAMILY, NFT_TABLE = 'ip', 'ovl'

@@ -19,7 +19,7 @@ import re
 from ansible.module_utils.ovl.core.validate import (
     InputError, cidr, ifname, ip_address, netns_name, owner_name)
 
-SNAT, FORWARD = 'snat', 'forward'          # chain keys (OVL-POSTROUTING, OVL-FORWARD)
+SNAT, FORWARD, INPUT = 'snat', 'forward', 'input'   # chain keys (OVL-POSTROUTING, OVL-FORWARD, OVL-INPUT)
 ACTIONS = ('masquerade', 'snat')
 ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}\Z')
 HOST = '@host'                               # label of the host namespace in results
@@ -88,14 +88,20 @@ def snat_rule(item, field='', owner='ovl'):
 
 
 def block_rules(item, field, owner='ovl'):
-    """One block_inbound entry -> its two rules: replies return, new drop."""
+    """One block_inbound entry -> (comment, its two rules: replies return,
+    new drop, local): *local* (the entry's ``local``) says the same two rules
+    also guard the namespace's own addresses (the INPUT chain), not only
+    what it forwards."""
     dev = ifname(item.get('in_interface'), field + '.in_interface')
     rid = check_id(item.get('id') or 'in-%s' % dev, field + '.id')
+    local = item.get('local', False)
+    if not isinstance(local, bool):
+        raise InputError(field + '.local', local, 'is not a boolean')
     comment = '%s:%s' % (owner, rid)
     return comment, [
         (comment, (('iifname', dev), ('ctstate', 'established,related'), ('return',))),
         (comment, (('iifname', dev), ('ctstate', 'invalid,new'), ('drop',))),
-    ]
+    ], local
 
 
 def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
@@ -105,7 +111,7 @@ def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
     ``remove[chain]`` lists comments to delete (per-rule state=absent).
     """
     netns = check_netns(spec.get('netns'), field + '.netns')
-    entries = {SNAT: [], FORWARD: []}
+    entries = {SNAT: [], FORWARD: [], INPUT: []}
     seen = {}
     for i, item in enumerate(spec.get('snat') or []):
         path = '%s.snat[%d]' % (field, i)
@@ -114,9 +120,11 @@ def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
         entries[SNAT].append((comment, [(comment, terms)]))
     for i, item in enumerate(spec.get('block_inbound') or []):
         path = '%s.block_inbound[%d]' % (field, i)
-        comment, rules = block_rules(item, path, owner)
+        comment, rules, local = block_rules(item, path, owner)
         _unique(seen, comment, path)
         entries[FORWARD].append((comment, rules))
+        if local:
+            entries[INPUT].append((comment, rules))
     return make_want(netns, entries, prune, remove)
 
 
@@ -124,9 +132,10 @@ def make_want(netns, entries=None, prune=False, remove=None):
     """The planner's want for one namespace."""
     entries = entries or {}
     remove = remove or {}
+    keys = (SNAT, FORWARD, INPUT)
     return dict(netns=netns, prune=bool(prune),
-                entries={SNAT: list(entries.get(SNAT, [])), FORWARD: list(entries.get(FORWARD, []))},
-                remove={SNAT: list(remove.get(SNAT, [])), FORWARD: list(remove.get(FORWARD, []))})
+                entries=dict((key, list(entries.get(key, []))) for key in keys),
+                remove=dict((key, list(remove.get(key, []))) for key in keys))
 
 
 def _unique(seen, comment, path):

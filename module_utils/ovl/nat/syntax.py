@@ -11,17 +11,19 @@ import json
 import re
 
 from ansible.module_utils.ovl.core.marks import (
-    IPT_CHAIN_FORWARD, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT)
-from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, canon, host_net, states
+    IPT_CHAIN_FORWARD, IPT_CHAIN_INPUT, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT)
+from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT, canon, host_net, states
 
 
 # chain key -> (table, our chain, built-in chain that jumps to it)
 IPT_CHAINS = {SNAT: ('nat', IPT_CHAIN_SNAT, 'POSTROUTING'),
-              FORWARD: ('filter', IPT_CHAIN_FORWARD, 'FORWARD')}
+              FORWARD: ('filter', IPT_CHAIN_FORWARD, 'FORWARD'),
+              INPUT: ('filter', IPT_CHAIN_INPUT, 'INPUT')}
 JUMP_COMMENT = IPT_JUMP_COMMENT
 # nft: our own table (core.marks NFT_FAMILY, NFT_TABLE); chain key -> (chain, base chain definition)
 NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
-              FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;')}
+              FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;'),
+              INPUT: ('input', 'type filter hook input priority filter; policy accept;')}
 
 # iptables ------------------------------------------------------------------
 

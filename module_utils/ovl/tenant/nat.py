@@ -4,7 +4,10 @@
 ``build_nat(inventory, facts, tags, host_block_inbound=False)
 -> {namespaces: [...]}``
 Per router namespace ovr-<t>: masquerade the tenant subnet out qg0, block
-NEW connections coming in on qg0. On the host (netns None, always listed
+NEW connections coming in on qg0, forwarded ones and ones to the router's own
+addresses (local: without it a SYN routed to the router's transit address
+169.254.x.y was answered by the router's stack with a RST, seen on real
+kernels in molecule/kvm). On the host (netns None, always listed
 first, empty when no router is here so stale host rules get pruned):
 masquerade each transit /30 out the uplink (br-phy with the netdev
 datapath, else the underlay interface). This is the double NAT that
@@ -52,5 +55,5 @@ def build_nat(inventory, facts, tags, host_block_inbound=False):
             netns=router_ns(name),
             snat=[dict(source=tenant.subnet, out_interface=ROUTER_UP_DEV,
                        action='masquerade', id=name)],
-            block_inbound=[dict(in_interface=ROUTER_UP_DEV)]))
+            block_inbound=[dict(in_interface=ROUTER_UP_DEV, local=True)]))
     return dict(namespaces=spaces)

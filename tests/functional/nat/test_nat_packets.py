@@ -94,3 +94,25 @@ def test_snat_translates_and_block_inbound_drops_new(topo, backend):
     apply(t['router'], backend, [dict(id='t', source='10.0.0.0/24', out_interface='qg0')], [])
     time.sleep(0.1)
     assert connect(t['outside'], '10.0.0.2', 8081) == '198.18.0.2'
+
+
+@pytest.mark.parametrize('backend', ['iptables', 'nft'])
+def test_block_inbound_local_guards_the_router_itself(topo, backend):
+    """block_inbound drops forwarded NEW connections only; a service of the
+    router itself stays reachable from qg0 (on real kernels the verify of
+    molecule/kvm saw the router's stack answer a SYN to its transit address)
+    until local=True puts the same rules in INPUT. qr0 is not guarded, and
+    replies to the router's own connections still come in on qg0."""
+    t = topo
+    t['serve'](t['router'], '198.18.0.1', 8082)
+    t['serve'](t['outside'], '198.18.0.2', 8080)
+    snat = [dict(id='t', source='10.0.0.0/24', out_interface='qg0')]
+    apply(t['router'], backend, snat, [dict(in_interface='qg0')])
+    assert connect(t['outside'], '198.18.0.1', 8082) == '198.18.0.2'     # forwarded-only block
+    apply(t['router'], backend, snat, [dict(in_interface='qg0', local=True)])
+    assert connect(t['outside'], '198.18.0.1', 8082, timeout=1.5) is None
+    assert connect(t['router'], '198.18.0.2', 8080) == '198.18.0.1'      # its own replies pass
+    assert connect(t['inside'], '198.18.0.1', 8082) == '10.0.0.2'        # from qr0: not guarded
+    apply(t['router'], backend, snat, [dict(in_interface='qg0')])        # local off: INPUT emptied
+    time.sleep(0.1)
+    assert connect(t['outside'], '198.18.0.1', 8082) == '198.18.0.2'

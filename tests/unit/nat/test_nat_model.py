@@ -1,7 +1,7 @@
 """nat_model: input validation and normalisation (tables, no mocks)."""
 import pytest
 
-from ansible.module_utils.ovl.nat.model import FORWARD, SNAT, snat_rule, state_want
+from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT, snat_rule, state_want
 from ansible.module_utils.ovl.core.validate import InputError
 
 GOOD = dict(id='blue', source='10.0.0.0/24', out_interface='qg0')
@@ -56,6 +56,15 @@ def test_state_want_builds_entries_in_order():
         ('ovl:in-qg0', (('iifname', 'qg0'), ('ctstate', 'established,related'), ('return',))),
         ('ovl:in-qg0', (('iifname', 'qg0'), ('ctstate', 'invalid,new'), ('drop',))),
     ]
+    assert blue['entries'][INPUT] == []          # local not asked: forwarded connections only
+
+
+def test_block_inbound_local_guards_the_namespace_itself():
+    want, = state_want([dict(netns='ovr-blue', block_inbound=[dict(in_interface='qg0', local=True)])])
+    assert want['entries'][INPUT] == want['entries'][FORWARD]
+    (comment, rules), = want['entries'][INPUT]
+    assert comment == 'ovl:in-qg0'
+    assert [terms[-1] for _c, terms in rules] == [('return',), ('drop',)]
 
 
 @pytest.mark.parametrize('namespaces, owner, field, text', [
@@ -66,6 +75,8 @@ def test_state_want_builds_entries_in_order():
     ([dict(block_inbound=[dict(in_interface='a b')])], 'ovl',
      'namespaces[0].block_inbound[0].in_interface', 'characters outside'),
     ([dict()], 'o v l', 'owner', 'not an owner'),
+    ([dict(block_inbound=[dict(in_interface='qg0', local='yes')])], 'ovl',
+     'namespaces[0].block_inbound[0].local', 'not a boolean'),
 ])
 def test_state_want_rejects(namespaces, owner, field, text):
     with pytest.raises(InputError) as err:

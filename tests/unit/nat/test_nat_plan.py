@@ -48,6 +48,18 @@ IPT_BLOCK_NEW = ('*filter\n:OVL-FORWARD - [0:0]\n'
                  '-A OVL-FORWARD -i qg0 -m conntrack --ctstate INVALID,NEW -m comment --comment ovl:in-qg0 -j DROP\n'
                  '-I FORWARD 1 -m comment --comment ovl -j OVL-FORWARD\nCOMMIT\n')
 
+# local=True: the same two rules in OVL-INPUT too (jumped to from INPUT)
+IPT_BLOCK_LOCAL = IPT_BLOCK_NEW + IPT_BLOCK_NEW.replace('FORWARD', 'INPUT')
+IPT_BLOCKED_LOCAL = ('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OVL-FORWARD - [0:0]\n'
+                     ':OVL-INPUT - [0:0]\n'
+                     '-A INPUT -m comment --comment ovl -j OVL-INPUT\n'
+                     '-A FORWARD -m comment --comment ovl -j OVL-FORWARD\n'
+                     '-A OVL-FORWARD -i qg0 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment ovl:in-qg0 -j RETURN\n'
+                     '-A OVL-FORWARD -i qg0 -m conntrack --ctstate INVALID,NEW -m comment --comment ovl:in-qg0 -j DROP\n'
+                     '-A OVL-INPUT -i qg0 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment ovl:in-qg0 -j RETURN\n'
+                     '-A OVL-INPUT -i qg0 -m conntrack --ctstate INVALID,NEW -m comment --comment ovl:in-qg0 -j DROP\n'
+                     'COMMIT\n')
+
 
 @pytest.mark.parametrize('want, saved, stdin', [
     (_ns(snat=[BLUE]), '', IPT_NEW_BLUE),                                    # create chain + jump
@@ -56,6 +68,13 @@ IPT_BLOCK_NEW = ('*filter\n:OVL-FORWARD - [0:0]\n'
     (_ns(snat=[X], prune=True), IPT_OURS, IPT_PRUNE_TO_X),                   # prune blue + block
     (_ns(snat=[dict(BLUE, source='10.0.0.0/16')]), IPT_OURS, IPT_CHANGE_BLUE),  # modify in place
     (_ns(block_inbound=[dict(in_interface='qg0')]), '', IPT_BLOCK_NEW),
+    (_ns(block_inbound=[dict(in_interface='qg0', local=True)]), '', IPT_BLOCK_LOCAL),
+    (_ns(block_inbound=[dict(in_interface='qg0', local=True)]), IPT_BLOCKED_LOCAL, None),  # in place
+    (_ns(block_inbound=[dict(in_interface='qg0', local=True)]),                      # INPUT part missing
+     '\n'.join(x for x in IPT_BLOCKED_LOCAL.splitlines() if 'OVL-INPUT' not in x) + '\n',
+     IPT_BLOCK_LOCAL.split('COMMIT\n', 1)[1]),
+    (_ns(block_inbound=[dict(in_interface='qg0')], prune=True), IPT_BLOCKED_LOCAL,  # local dropped
+     '*filter\n:OVL-INPUT - [0:0]\nCOMMIT\n'),
     (make_want('ovr-blue', remove={SNAT: ['ovl:nothere']}), IPT_OURS, None),  # absent, already gone
     (make_want('ovr-blue', remove={SNAT: ['ovl:nothere']}), '', None),        # absent, no chain
     (_ns(prune=True), '', None),                                             # nothing, nothing there
@@ -107,6 +126,8 @@ NFT_BLOCK = ('add chain ip ovl forward { type filter hook forward priority filte
     (make_want('ovr-blue', remove={SNAT: ['ovl:blue', 'ovl:x']}), NFT_OURS,
      'delete rule ip ovl postrouting handle 3\ndelete rule ip ovl postrouting handle 4\n'),
     (_ns(block_inbound=[dict(in_interface='qg0')]), NFT_OURS, NFT_BLOCK),
+    (_ns(block_inbound=[dict(in_interface='qg0', local=True)]), NFT_OURS,
+     NFT_BLOCK + NFT_BLOCK.replace('forward', 'input')),
     (make_want('ovr-blue', remove={SNAT: ['ovl:blue']}), NFT_EMPTY, None),
 ])
 def test_plan_nft(want, listed, stdin):
