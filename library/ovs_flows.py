@@ -108,9 +108,12 @@ diff:
   type: dict
 '''
 
+import re
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.result import Front, drive
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
+from ansible.module_utils.ovl.core import validate as v
 from ansible.module_utils.ovl.core.step import step
 from ansible.module_utils.ovl.flows.model import normalize_flows
 from ansible.module_utils.ovl.flows.plan import plan_flows
@@ -138,11 +141,18 @@ def read(runner, target, timeout, check_mode):
     return ports, parse_flows(runner.check(dump_argv(target, timeout)))
 
 
+TARGET_RE = re.compile(r'^((unix|tcp|ssl):[A-Za-z0-9_./:\[\]-]{1,200}|[A-Za-z0-9_.-]{1,15})\Z')
+
+
 class FlowsFront(Front):
     """Two ovs-ofctl reads, a pure plan, ONE ``--bundle add-flows`` step whose
     stdin holds the flow mods (atomic)."""
 
     def normalize(self):
+        v.ifname(self.params['bridge'], 'bridge')
+        if self.params['target'] is not None and not TARGET_RE.match(self.params['target']):
+            raise v.InputError('target', self.params['target'],
+                               'is not an OpenFlow target (unix:PATH, tcp:IP:PORT or a bridge name)')
         return normalize_flows(self.params['flows'])
 
     def read(self, runner, want):

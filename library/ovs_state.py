@@ -142,6 +142,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ovs.model import PORT_TYPES, normalize_bridge, normalize_port
 from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
+from ansible.module_utils.ovl.core import validate as v
 
 PORT_KEYS = dict(
     name=dict(type='str', required=True),
@@ -181,6 +182,8 @@ def normalize(params):
             if item['name'] in seen:
                 raise ValueError('%s[%d].name: %r is listed twice' % (kind, i, item['name']))
             seen.add(item['name'])
+    for i, name in enumerate(params.get('reopen') or []):
+        v.ifname(name, 'reopen[%d]' % i)
     known = set(b['name'] for b in bridges)
     return bridges, ports, known
 

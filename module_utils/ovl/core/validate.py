@@ -16,6 +16,8 @@ import re
 IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]{1,15}\Z')
 NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}\Z')
 OWNER_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}\Z')
+CONTROL_RE = re.compile(r'[\x00-\x1f\x7f\u2028\u2029]')
+MAP_KEY_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,64}\Z')
 VLAN_MIN, VLAN_MAX = 1, 4094
 VNI_MIN, VNI_MAX = 1, 16777215
 MTU_MIN, MTU_MAX = 68, 65535
@@ -87,6 +89,22 @@ def owner_name(value, field='owner'):
     if not isinstance(value, str) or not OWNER_RE.match(value):
         raise InputError(field, value, 'is not an owner name (1-32 of [A-Za-z0-9_-])')
     return value
+
+
+def label(value, field='tenant'):
+    """A name written into a mark (e.g. a port's tenant): the owner rule."""
+    if not isinstance(value, str) or not OWNER_RE.match(value):
+        raise InputError(field, value, 'is not a name (1-32 of [A-Za-z0-9_-])')
+    return value
+
+
+def one_line(value, field):
+    """Free text that goes into a command's argument or a line of its
+    stdin: no line break, NUL or other control character."""
+    text = str(value)
+    if CONTROL_RE.search(text):
+        raise InputError(field, value, 'holds a line break or control character')
+    return text
 
 
 def ip_address(value, field='ip'):

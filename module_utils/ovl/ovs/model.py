@@ -25,9 +25,9 @@ def string_map(value, field):
         raise v.InputError(field, value, 'is not a mapping')
     out = {}
     for key, val in value.items():
-        if not isinstance(key, str) or not key:
-            raise v.InputError(field, key, 'has a key that is not a non-empty string')
-        out[key] = None if val is None else str(val)
+        if not isinstance(key, str) or not v.MAP_KEY_RE.match(key):
+            raise v.InputError(field, key, 'has a key that is not 1-64 of [A-Za-z0-9_.:-]')
+        out[key] = None if val is None else v.one_line(val, '%s.%s' % (field, key))
     return out
 
 
@@ -109,6 +109,6 @@ def normalize_port(params, prefix=''):
     port['external_ids'] = string_map(params.get('external_ids'), f('external_ids'))
     tenant = params.get('tenant')
     if tenant is not None:
-        port['tenant'] = str(tenant)
+        port['tenant'] = v.label(tenant, f('tenant'))
     port['untagged'] = bool(params.get('untagged'))
     return port
