@@ -91,6 +91,17 @@ class Runner(object):
             return [self.binary('ip')] + argv[1:]
         return [self.binary(argv[0])] + argv[1:]
 
+    def require(self, argvs):
+        """Resolve the binary of every argv now; CommandError names the
+        first one missing (before anything ran)."""
+        for argv in argvs:
+            if not isinstance(argv, (list, tuple)):
+                raise TypeError('commands are argv lists, got %r' % (argv,))
+            try:
+                self._resolve(argv)
+            except CommandError as exc:
+                raise CommandError('%s (nothing was changed)' % exc)
+
     def run(self, argv, data=None):
         """Run and return (rc, stdout, stderr) without judging rc."""
         if not isinstance(argv, (list, tuple)):

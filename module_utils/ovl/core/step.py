@@ -32,9 +32,14 @@ def steps_of(items):
 
 def run_steps(runner, steps, local=None):
     """Run *steps* in order; *local(step)* -> (netns, function) or None picks
-    the steps the module does in-process (``Runner.call_in``)."""
-    for item in steps:
-        found = local(item) if local is not None else None
+    the steps the module does in-process (``Runner.call_in``).
+
+    Every binary the steps need is found before the first one runs: a host
+    without one (``bridge``, ``nft``...) fails with nothing changed, not
+    half way (``Runner.require``)."""
+    picked = [(item, local(item) if local is not None else None) for item in steps]
+    runner.require([item.argv for item, found in picked if found is None])
+    for item, found in picked:
         if found is not None:
             runner.call_in(found[0], item.argv, found[1])
         else:

@@ -3,6 +3,7 @@ file stays, no namespace is mounted on it) of one of our namespaces is seen
 as missing and recreated with its links; a foreign stale entry is refused."""
 import os
 import subprocess
+import time
 
 import ip_state
 from ansible.module_utils.ovl.core.netns import list_netns
@@ -26,6 +27,13 @@ def test_our_stale_namespace_is_recreated(make_netns, tmp_path):
         assert not run_module(ip_state, args)['failed']
         make_stale(ep)
         assert ep in list_netns()[1] and ep not in list_netns()[0]
+        # the kernel frees the namespace, and with it the veth's other end,
+        # asynchronously (cleanup_net): wait until the host end is gone too,
+        # as it is after a restart (seen under load: the read still saw ove1)
+        for _ in range(100):
+            if 'ove1' not in sh('ip', '-n', host, '-o', 'link', 'show'):
+                break
+            time.sleep(0.1)
         again = run_module(ip_state, args)
         assert not again['failed'], again['msg']
         assert again['commands'][:2] == [['ip', 'netns', 'del', ep], ['ip', 'netns', 'add', ep]]

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from ansible.module_utils import basic
 from ansible.module_utils.ovl.ip import read as iplink_read
 
 from iproute_json import parse_addr_json, parse_routes
@@ -308,3 +309,46 @@ def test_ip_state_read_processes_do_not_grow_with_devices(count, tmp_path):
         [('tx', 'ep%d' % i, 'eth0') for i in range(count)], key=str)
     assert sorted((r for r in machine.ns_reads if r[0] == 'sysctl'), key=str) == sorted(
         (('sysctl', 'ep%d' % i, 'net.ipv4.ip_forward') for i in range(count)), key=str)
+
+
+KERNEL_VX = dict(name='vx100', kind='vxlan', id=100, local='192.0.2.1', dstport=4789,
+                 learning=False, flood=['192.0.2.2', '192.0.2.3'])
+
+
+def test_ip_state_finds_every_binary_before_its_first_write(monkeypatch, tmp_path):
+    """A host without `bridge` (the flood list of a kernel VXLAN device):
+    the module fails naming it, and nothing at all was written."""
+    real = basic.AnsibleModule.get_bin_path
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        return None if name == 'bridge' else real(self, name, required=required)
+    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', get_bin_path)
+    machine = Machine()
+    args = dict(mark_dir=str(tmp_path), namespaces=[dict(name='ep')],
+                links=[dict(VETH_ARGS, tx_offload=None), KERNEL_VX])
+    result = run_module(ip_state, args, fake=machine)
+    assert result['failed'] and 'bridge: command not found' in result['msg'], result
+    assert 'nothing was changed' in result['msg']
+    assert machine.writes == [] and result['_inproc'] == [] and result['_argv'] == []
+    assert ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx100', 'dst',
+            '192.0.2.2'] in result['commands']
+
+
+def test_ip_state_stops_at_a_failing_command_and_says_which(tmp_path):
+    """A write that fails part way: the module stops there (nothing after
+    it runs), fails naming the command and its error, and the plan it was
+    running is in the result. The next run reads what is there and does
+    the rest (tests/functional/ip/test_ip_state_partial.py, on a real
+    kernel)."""
+    machine = Machine(fail='ep2')
+    args = dict(mark_dir=str(tmp_path), namespaces=[dict(name='ep1'), dict(name='ep2')],
+                links=[dict(VETH_ARGS, name='ove1', peer_netns='ep1', tx_offload=None),
+                       dict(VETH_ARGS, name='ove2', peer_netns='ep2', tx_offload=None)],
+                addresses=[dict(netns='ep1', dev='eth0', address='10.0.0.1/24'),
+                           dict(netns='ep2', dev='eth0', address='10.0.0.2/24')])
+    result = run_module(ip_state, args, fake=machine)
+    assert result['failed'], result
+    failed = [argv for argv, _ in machine.writes][-1]
+    assert 'ep2' in failed, machine.writes
+    assert 'failed (rc=2): RTNETLINK answers: File exists' in result['msg']
+    assert len(result['commands']) > len(machine.writes)
