@@ -9,7 +9,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lab import HOSTS, Lab, have_tools  # noqa: E402
+from lab import HOSTS, Lab, have_tools, our_objects  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RESULTS = os.path.join(ROOT, '.cache', 'faults', 'results.json')
@@ -35,6 +35,7 @@ def lab(tmp_path_factory, results):
     assert rc == 0, out[-3000:]
     made.plant_foreign_on_br_int()
     made.baseline = made.foreign()
+    made.ours = dict((h, set(our_objects(h))) for h in HOSTS)
     failures, checks = made.reach()
     assert failures == [], failures
     results['reach_checks'] = checks
@@ -45,10 +46,15 @@ def lab(tmp_path_factory, results):
 @pytest.fixture
 def converged(lab, results):
     """The lab as the test found it must come back: converged, reachable,
-    foreign objects byte for byte as planted."""
+    every object of the project back (none lost), foreign objects byte for
+    byte as planted. Each test using it injects one fault."""
+    results['faults'] = results.get('faults', 0) + 1
     yield lab
     failures, _checks = lab.reach()
     assert failures == [], failures
+    lost = sorted('%s %s' % (h, o) for h in HOSTS for o in lab.ours[h] - set(our_objects(h)))
+    results['objects_lost'] = results.get('objects_lost', 0) + len(lost)
+    assert lost == [], lost
     now = lab.foreign()
     changed = [h for h in HOSTS if now[h] != lab.baseline[h]]
     results.setdefault('foreign_changed', 0)

@@ -276,6 +276,24 @@ class Lab(object):
         return out
 
 
+def our_objects(host):
+    """Everything on *host* that carries the project's marks."""
+    found = []
+    for table in ('Bridge', 'Port', 'Interface'):
+        out = dexec(host, ['ovs-vsctl', '--bare', '--columns=name', 'find', table,
+                           'external_ids:ovl-owner=ovl']).stdout.split()
+        found += ['%s %s' % (table, name) for name in out]
+    names = [n['name'] for n in json.loads(dexec(host, ['ip', '-j', 'netns', 'list']).stdout
+                                           or '[]')]
+    found += ['netns %s' % n for n in names if n != 'foreign-ns']
+    for link in json.loads(dexec(host, ['ip', '-j', '-d', 'link', 'show']).stdout):
+        if (link.get('ifalias') or '').startswith('ovl:'):
+            found.append('link %s' % link['ifname'])
+    found += ['iptables %s' % line for line in dexec(host, ['iptables-save']).stdout.splitlines()
+              if 'OVL' in line or 'ovl' in line]
+    return found
+
+
 def changed_hosts(output):
     """{host: changed count} from a PLAY RECAP (the last play's counts win)."""
     found = {}
@@ -290,4 +308,4 @@ def have_tools():
     return shutil.which('docker') and os.path.exists(PLAYBOOK) and os.geteuid() == 0
 
 
-__all__ = ['Lab', 'HOSTS', 'dexec', 'changed_hosts', 'have_tools', 'signal']
+__all__ = ['Lab', 'HOSTS', 'dexec', 'changed_hosts', 'have_tools', 'our_objects', 'signal']

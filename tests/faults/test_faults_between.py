@@ -1,7 +1,6 @@
 """Faults between runs: objects deleted by hand, a host restarted. The drift
 report names what is missing, the next plain site.yml run repairs exactly it
 (only that host changes), and the tenants reach each other again."""
-import json
 import re
 import subprocess
 import threading
@@ -9,7 +8,7 @@ import time
 
 import pytest
 
-from lab import FOREIGN_KERNEL, FOREIGN_PLANT, HOSTS, changed_hosts, dexec
+from lab import FOREIGN_KERNEL, FOREIGN_PLANT, HOSTS, changed_hosts, dexec, our_objects
 
 COOKIE = re.compile(r'cookie=(0x[0-9a-f]+)')
 
@@ -172,24 +171,6 @@ def test_ovs_restart_with_traffic(converged, results, how):
     results.setdefault('ovs_restart', {})[how] = dict(
         loss_s=round(loss, 1), back_without_run=back,
         run_s=None if run_s is None else round(run_s))
-
-
-def our_objects(host):
-    """Everything on *host* that carries the project's marks."""
-    found = []
-    for table in ('Bridge', 'Port', 'Interface'):
-        out = dexec(host, ['ovs-vsctl', '--bare', '--columns=name', 'find', table,
-                           'external_ids:ovl-owner=ovl']).stdout.split()
-        found += ['%s %s' % (table, name) for name in out]
-    names = [n['name'] for n in json.loads(dexec(host, ['ip', '-j', 'netns', 'list']).stdout
-                                           or '[]')]
-    found += ['netns %s' % n for n in names if n != 'foreign-ns']
-    for link in json.loads(dexec(host, ['ip', '-j', '-d', 'link', 'show']).stdout):
-        if (link.get('ifalias') or '').startswith('ovl:'):
-            found.append('link %s' % link['ifname'])
-    found += ['iptables %s' % line for line in dexec(host, ['iptables-save']).stdout.splitlines()
-              if 'OVL' in line or 'ovl' in line]
-    return found
 
 
 def test_prune_all_tenants_leaves_only_foreign(converged, results):
