@@ -19,11 +19,19 @@ except ImportError:  # pragma: no cover - reported by the module
     jsonschema = None
     HAS_JSONSCHEMA = False
 
-PLAIN_KEY = re.compile(r'^[A-Za-z0-9_-]{1,64}\Z')
+PLAIN_KEY = re.compile(r'^(?=[_-]*[A-Za-z0-9])[A-Za-z0-9_-]{1,64}\Z')   # '-' alone is shown quoted
 TYPE_WORDS = {
     'string': 'a string', 'integer': 'an integer', 'boolean': 'a boolean (true/false)',
     'array': 'a list', 'object': 'a mapping', 'number': 'a number', 'null': 'empty',
 }
+
+
+def strict_validator():
+    """Draft 7 with "integer" meaning an int, not a float with no fraction
+    (JSON Schema counts 1.0 as an integer; `vni: 1.0` in YAML is a typo)."""
+    checker = jsonschema.Draft7Validator.TYPE_CHECKER.redefine(
+        'integer', lambda _checker, value: isinstance(value, int) and not isinstance(value, bool))
+    return jsonschema.validators.extend(jsonschema.Draft7Validator, type_checker=checker)
 
 
 def load_schema(path):
@@ -148,7 +156,7 @@ def clean(data, found):
 
 def schema_check(schema, data):
     """(error lines, the schema-valid part of *data*)."""
-    validator = jsonschema.Draft7Validator(schema)
+    validator = strict_validator()(schema)
     found = sorted(validator.iter_errors(data), key=_order)
     lines, seen = [], set()
     for error in found:
