@@ -24,7 +24,7 @@ def main():
         ('generated bad inputs tried', inp['cases']),
         ('accepted / tracebacks / unclear / over 1 s', '%d / %d / %d / %d' % (
             inp['accepted'], inp['tracebacks'], inp['unclear'], inp['slow'])),
-        ('faults injected on the 3-host lab (one test each)', lab.get('faults', 0)),
+        ('tests on the 3-host lab, each injecting faults (or 54 broken inventories)', lab.get('faults', 0)),
         ('reach checks after each fault (pairs, isolation)', lab.get('reach_checks', 0)),
         ('objects of the project lost after the re-run', lab.get('objects_lost', 0)),
         ('foreign objects changed', lab.get('foreign_changed', 0)),
