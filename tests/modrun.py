@@ -99,3 +99,23 @@ def binary_name(argv):
     if os.path.basename(argv[0]) == 'ip' and argv[1:3] == ['netns', 'exec']:
         argv = argv[4:]
     return os.path.basename(argv[0])
+
+
+def run_with_fault(module, args, fault):
+    """``run_module`` with the real commands, one of them spoiled for real:
+    *fault(argv, data, earlier)* (earlier: the [(argv, data)] already run)
+    returns None to leave a command as it is, or the (argv, data) to run in
+    its place; at most one command is spoiled. Returns (result, the spoiled
+    argv or None)."""
+    real, earlier, spoiled = ovl_runner.spawn, [], []
+
+    def spawn(argv, data=None):
+        changed = None if spoiled else fault(argv, data, list(earlier))
+        if changed is not None:
+            argv, data = changed
+            spoiled.append(argv)
+        earlier.append((argv, data))
+        return real(argv, data)
+    with mock.patch.object(ovl_runner, 'spawn', spawn):
+        result = run_module(module, args)
+    return result, spoiled[0] if spoiled else None

@@ -43,6 +43,13 @@ def netns_argv(netns, argv):
     return ['ip', 'netns', 'exec', netns] + list(argv)
 
 
+def argv_list(argv):
+    """*argv* if it is an argv list; TypeError for anything else (a string)."""
+    if not isinstance(argv, (list, tuple)):
+        raise TypeError('commands are argv lists, got %r' % (argv,))
+    return argv
+
+
 def first_line(text):
     for line in (text or '').splitlines():
         if line.strip():
@@ -95,8 +102,7 @@ class Runner(object):
         """Resolve the binary of every argv now; CommandError names the
         first one missing (before anything ran)."""
         for argv in argvs:
-            if not isinstance(argv, (list, tuple)):
-                raise TypeError('commands are argv lists, got %r' % (argv,))
+            argv_list(argv)
             try:
                 self._resolve(argv)
             except CommandError as exc:
@@ -104,9 +110,7 @@ class Runner(object):
 
     def run(self, argv, data=None):
         """Run and return (rc, stdout, stderr) without judging rc."""
-        if not isinstance(argv, (list, tuple)):
-            raise TypeError('commands are argv lists, got %r' % (argv,))
-        return spawn(self._resolve(argv), data=data)
+        return spawn(self._resolve(argv_list(argv)), data=data)
 
     def run_in(self, netns, argv, data=None):
         """``run`` inside network namespace *netns* (None: here). The module

@@ -83,19 +83,21 @@ def netns_name(value, field='netns'):
     return value
 
 
+def _mark_text(value, field, what):
+    if not isinstance(value, str) or not OWNER_RE.match(value):
+        raise InputError(field, value, 'is not %s (1-32 of [A-Za-z0-9_-])' % what)
+    return value
+
+
 def owner_name(value, field='owner'):
     """The ownership mark every module writes (external_ids, ifalias, rule
     comments): 1-32 of [A-Za-z0-9_-], the same rule for every module."""
-    if not isinstance(value, str) or not OWNER_RE.match(value):
-        raise InputError(field, value, 'is not an owner name (1-32 of [A-Za-z0-9_-])')
-    return value
+    return _mark_text(value, field, 'an owner name')
 
 
 def label(value, field='tenant'):
     """A name written into a mark (e.g. a port's tenant): the owner rule."""
-    if not isinstance(value, str) or not OWNER_RE.match(value):
-        raise InputError(field, value, 'is not a name (1-32 of [A-Za-z0-9_-])')
-    return value
+    return _mark_text(value, field, 'a name')
 
 
 def one_line(value, field):

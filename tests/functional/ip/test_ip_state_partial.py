@@ -14,30 +14,24 @@ import os
 
 import pytest
 
-from ansible.module_utils.ovl.core import runner as ovl_runner
 import ip_state
 from fixtures.netns import sh
-from modrun import run_module
+from modrun import run_module, run_with_fault
 from ip_helpers import addrs, links, netns_names, quiet_netns, routes
 from test_ip_state import desired, names  # noqa: F401  (fixture)
 
 
-def test_a_write_failing_half_way_converges_on_the_next_run(make_netns, names, tmp_path,  # noqa: F811
-                                                            monkeypatch):
+def test_a_write_failing_half_way_converges_on_the_next_run(make_netns, names, tmp_path):  # noqa: F811
     hostns = quiet_netns(make_netns, 'tsp')
     mark_dir = str(tmp_path / 'marks')
     args = desired(hostns, names, mark_dir, 't%d' % (os.getpid() % 10000))
-    real = ovl_runner.spawn
-    injected = []
 
-    def spawn(argv, data=None):
-        if data and 'vx100' in data and not injected:
+    def fault(argv, data, earlier):
+        if data and 'vx100' in data:
             sh('ip', '-n', hostns, 'link', 'add', 'vx100', 'type', 'veth', 'peer', 'name', 'vx100p')
-            injected.append(argv)
-        return real(argv, data)
-    monkeypatch.setattr(ovl_runner, 'spawn', spawn)
-    failed = run_module(ip_state, args)
-    monkeypatch.setattr(ovl_runner, 'spawn', real)
+            return argv, data
+        return None
+    failed, injected = run_with_fault(ip_state, args, fault)
 
     assert injected and failed['failed'], failed
     assert 'failed (rc=' in failed['msg'] and 'File exists' in failed['msg'], failed['msg']

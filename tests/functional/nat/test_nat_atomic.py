@@ -11,10 +11,9 @@ namespace's payload, at its very end (after every table but the last is
 complete)."""
 import pytest
 
-from ansible.module_utils.ovl.core import runner as ovl_runner
 from fixtures.netns import sh
 import nat_state
-from modrun import run_module
+from modrun import run_module, run_with_fault
 from test_nat_state import BACKENDS, BLUE, dump, variant  # noqa: F401  (fixture)
 
 def filter_table(ns):
@@ -34,27 +33,20 @@ def spoil(data, backend):
 
 
 @pytest.mark.parametrize('backend', BACKENDS)
-def test_a_namespace_whose_restore_fails_is_left_as_it_was(make_netns, variant, backend,  # noqa: F811
-                                                           monkeypatch):
+def test_a_namespace_whose_restore_fails_is_left_as_it_was(make_netns, variant,  # noqa: F811
+                                                           backend):
     backend = variant(backend)
     first, second = make_netns('tna'), make_netns('tna')
     args = dict(backend=backend, prune=True, namespaces=[
         dict(netns=ns, snat=[BLUE], block_inbound=[dict(id='blue-in', in_interface='qg0')])
         for ns in (first, second)])
     before = dump(second) if backend == 'nft' else filter_table(second)
-    real, spoiled = ovl_runner.spawn, []
 
-    def spawn(argv, data=None):
-        if data and len(spoiled) == 0 and len(writes) == 1:
-            data = spoil(data, backend)
-            spoiled.append(argv)
-        if data:
-            writes.append(argv)
-        return real(argv, data)
-    writes = []
-    monkeypatch.setattr(ovl_runner, 'spawn', spawn)
-    failed = run_module(nat_state, args)
-    monkeypatch.setattr(ovl_runner, 'spawn', real)
+    def fault(argv, data, earlier):
+        if data and sum(1 for _, d in earlier if d) == 1:    # the second namespace's write
+            return argv, spoil(data, backend)
+        return None
+    failed, spoiled = run_with_fault(nat_state, args, fault)
     assert spoiled and failed['failed'], failed
     assert second in failed['msg'] or 'failed (rc=' in failed['msg'], failed['msg']
     if backend == 'nft':

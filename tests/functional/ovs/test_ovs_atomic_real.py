@@ -4,25 +4,20 @@ that fails at its last sub-command leaves the database exactly as it was,
 and the next run makes all of it. The failure is real: a sub-command the
 server refuses (a port on a bridge that does not exist) is appended to the
 module's own transaction."""
-from ansible.module_utils.ovl.core import runner as ovl_runner
 import ovs_state
-from modrun import run_module
+from modrun import run_module, run_with_fault
 from test_ovs_modules_real import _state_args
 
 
-def test_a_failing_transaction_changes_nothing(ovs, monkeypatch):
+def test_a_failing_transaction_changes_nothing(ovs):
     args = dict(_state_args({'blue': ['ab1', 'ab2'], 'red': ['ar1']}), db=ovs.db)
     before = ovs.dump()
-    real, spoiled = ovl_runner.spawn, []
 
-    def spawn(argv, data=None):
-        if 'add-port' in argv and not spoiled:
-            argv = list(argv) + ['--', 'add-port', 'br-no-such', 'ax1']
-            spoiled.append(argv)
-        return real(argv, data)
-    monkeypatch.setattr(ovl_runner, 'spawn', spawn)
-    failed = run_module(ovs_state, args)
-    monkeypatch.setattr(ovl_runner, 'spawn', real)
+    def fault(argv, data, earlier):
+        if 'add-port' in argv:
+            return list(argv) + ['--', 'add-port', 'br-no-such', 'ax1'], data
+        return None
+    failed, spoiled = run_with_fault(ovs_state, args, fault)
     assert spoiled and failed['failed'], failed
     assert 'br-no-such' in failed['msg'], failed['msg']
     assert ovs.dump() == before, 'a failed transaction changed the database'
