@@ -11,10 +11,13 @@ SITE = os.path.join(ROOT, 'site.yml')
 
 
 def tunnel_modes():
-    """Modes of module_utils/ovl/tenant/ovs.py TUNNEL_MODES (read, not imported)."""
-    with open(os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'ovs.py')) as f:
+    """Modes site.yml supports: module_utils/ovl/tenant/hostvars.py TUNNEL_MODES (read,
+    not imported); the bench runs those of BENCH_MODES. A missing table is an error."""
+    with open(os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'hostvars.py')) as f:
         m = re.search(r'TUNNEL_MODES\s*=\s*[\(\[]([^\)\]]*)', f.read())
-    return re.findall(r"'(\w+)'", m.group(1)) if m else ['port']
+    if not m:
+        raise RuntimeError('TUNNEL_MODES not found in module_utils/ovl/tenant/hostvars.py')
+    return re.findall(r"'(\w+)'", m.group(1))
 
 
 def write_inventory(t, mode):
