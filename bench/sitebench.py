@@ -8,15 +8,16 @@ from lab import (HOSTS, OUT, ROOT, BASE, ansible_env, container, dexec, lab_fres
                  prepare_host, recap)
 
 SITE = os.path.join(ROOT, 'site.yml')
+MODES_FILE = os.path.join('module_utils', 'ovl', 'tenant', 'hostvars.py')
 
 
 def tunnel_modes():
-    """Modes site.yml supports: module_utils/ovl/tenant/hostvars.py TUNNEL_MODES (read,
-    not imported); the bench runs those of BENCH_MODES. A missing table is an error."""
-    with open(os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'hostvars.py')) as f:
+    """Modes site.yml supports: TUNNEL_MODES of MODES_FILE (read, not imported); the
+    bench runs those of BENCH_MODES. A missing table is an error."""
+    with open(os.path.join(ROOT, MODES_FILE)) as f:
         m = re.search(r'TUNNEL_MODES\s*=\s*[\(\[]([^\)\]]*)', f.read())
     if not m:
-        raise RuntimeError('TUNNEL_MODES not found in module_utils/ovl/tenant/hostvars.py')
+        raise RuntimeError('TUNNEL_MODES not found in %s' % MODES_FILE)
     return re.findall(r"'(\w+)'", m.group(1))
 
 
