@@ -81,6 +81,17 @@ options:
       - TX checksum offload on both veth ends (C(ethtool -K DEV tx on|off)); omitted leaves it.
       - Use V(false) with the Open vSwitch userspace (netdev) datapath, where TCP over veth ports breaks otherwise.
     type: bool
+  address:
+    description:
+      - Ethernet address of the link, a unicast address such as C(02:00:5e:10:00:01); set at
+        creation and converged in place (C(ip link set DEV address ...)); omitted leaves the
+        kernel's choice.
+      - A fixed address lets a link made again (after a reboot) keep its neighbours' ARP
+        entries valid.
+    type: str
+  peer_address:
+    description: Ethernet address of the veth peer, as O(address) (only for O(kind=veth)).
+    type: str
   owner:
     description: Owner written into the ifalias mark C(ovl:<owner>) of created links.
     type: str

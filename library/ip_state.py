@@ -64,6 +64,8 @@ options:
       mtu: {description: MTU (both veth ends)., type: int}
       state: {description: Admin state or absent., type: str, choices: [present, up, down, absent], default: up}
       tx_offload: {description: TX checksum offload on both veth ends., type: bool}
+      address: {description: Ethernet address of the link (omitted = the kernel's choice)., type: str}
+      peer_address: {description: Ethernet address of the veth peer (omitted = the kernel's choice)., type: str}
   addresses:
     description: Wanted addresses; per (netns, dev) the listed set becomes the only global addresses.
     type: list

@@ -24,6 +24,7 @@ def parse_link(entry):
     link = dict(name=entry.get('ifname'), ifindex=entry.get('ifindex'),
                 kind=info.get('info_kind'), mtu=entry.get('mtu'),
                 up='UP' in (entry.get('flags') or []), alias=entry.get('ifalias') or None,
+                mac=entry.get('address'),
                 peer=entry.get('link'), link_index=entry.get('link_index'),
                 other_ns='link_netnsid' in entry)
     if link['kind'] == 'vxlan':

@@ -18,6 +18,7 @@ NETNS_RE = re.compile(r'^[A-Za-z0-9_.-]{1,64}\Z')
 OWNER_RE = re.compile(r'^[A-Za-z0-9_-]{1,32}\Z')
 CONTROL_RE = re.compile(r'[\x00-\x1f\x7f\u2028\u2029]')
 MAP_KEY_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,64}\Z')
+MAC_RE = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z')
 VLAN_MIN, VLAN_MAX = 1, 4094
 VNI_MIN, VNI_MAX = 1, 16777215
 MTU_MIN, MTU_MAX = 68, 65535
@@ -106,6 +107,19 @@ def one_line(value, field):
     text = str(value)
     if CONTROL_RE.search(text):
         raise InputError(field, value, 'holds a line break or control character')
+    return text
+
+
+def mac_address(value, field='address'):
+    """An Ethernet unicast address, ``02:ab:...`` (lowercase, six octets):
+    not multicast/broadcast (lowest bit of the first octet), not all zeros."""
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text is None or not MAC_RE.match(text):
+        raise InputError(field, value, 'is not an Ethernet address (six hex octets, e.g. '
+                                       '02:00:5e:10:00:01)')
+    if int(text[:2], 16) & 1 or text == '00:00:00:00:00:00':
+        raise InputError(field, value, 'is not a unicast Ethernet address (the first octet '
+                                       'must be even, and not all zeros)')
     return text
 
 

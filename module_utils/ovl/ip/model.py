@@ -16,8 +16,8 @@ import re
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.marks import DEFAULT_OWNER, MARK_DIR
 from ansible.module_utils.ovl.core.validate import (
-    InputError, cidr, ifname, ip_address, ip_interface, mtu, netns_name, owner_name, port_number,
-    vni)
+    InputError, cidr, ifname, ip_address, ip_interface, mac_address, mtu, netns_name, owner_name,
+    port_number, vni)
 
 SYSCTL_KEY_RE = re.compile(r'^[A-Za-z0-9_-]+([./][A-Za-z0-9_.-]+)+\Z')
 SYSCTL_VALUE_RE = re.compile(r'^[A-Za-z0-9_.:, \t-]{1,128}\Z')
@@ -45,6 +45,8 @@ LINK_OPTIONS = dict(
     mtu=dict(type='int'),
     state=dict(type='str', default='up', choices=list(LINK_STATES)),
     tx_offload=dict(type='bool'),
+    address=dict(type='str'),
+    peer_address=dict(type='str'),
 )
 ADDRESS_OPTIONS = dict(
     dev=dict(type='str', required=True),
@@ -90,9 +92,11 @@ def norm_link(item, prefix=''):
                netns=netns_name(item.get('netns'), _f(prefix, 'netns')),
                peer=None, peer_netns=None, id=None, remote=None, local=None, dev=None,
                dstport=None, learning=item.get('learning'), flood=None, mtu=None,
-               tx_offload=item.get('tx_offload'))
+               tx_offload=item.get('tx_offload'), address=None, peer_address=None)
     if state == 'absent':
         return out
+    if item.get('address') is not None:
+        out['address'] = mac_address(item['address'], _f(prefix, 'address'))
     if kind not in LINK_KINDS:
         raise InputError(_f(prefix, 'kind'), kind, 'must be one of %s' % ', '.join(LINK_KINDS))
     if item.get('mtu') is not None:
@@ -106,8 +110,13 @@ def norm_link(item, prefix=''):
             raise InputError(_f(prefix, 'peer'), out['peer'],
                              'equals the link name; a veth needs two different names')
         out['peer_netns'] = netns_name(item.get('peer_netns'), _f(prefix, 'peer_netns'))
+        if item.get('peer_address') is not None:
+            out['peer_address'] = mac_address(item['peer_address'], _f(prefix, 'peer_address'))
+            if out['peer_address'] == out['address']:
+                raise InputError(_f(prefix, 'peer_address'), item['peer_address'],
+                                 'equals address; the two ends of a veth need different addresses')
         return out
-    for key in ('peer', 'peer_netns', 'tx_offload'):
+    for key in ('peer', 'peer_netns', 'tx_offload', 'peer_address'):
         if item.get(key) is not None:
             raise InputError(_f(prefix, key), item[key], 'is only for kind veth')
     if item.get('id') is None:

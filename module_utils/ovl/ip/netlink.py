@@ -43,7 +43,7 @@ IFF_UP = 0x1
 IFA_F_SECONDARY = 0x01
 RT_TABLE_MAIN, RTN_UNICAST, RTM_F_CLONED, RT_SCOPE_UNIVERSE = 254, 1, 0x200, 0
 # attribute numbers (linux/if_link.h, if_addr.h, rtnetlink.h)
-IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_LINKINFO, IFLA_IFALIAS = 3, 4, 5, 18, 20
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINK, IFLA_LINKINFO, IFLA_IFALIAS = 1, 3, 4, 5, 18, 20
 IFLA_LINK_NETNSID = 37
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 VXLAN_ID, VXLAN_GROUP, VXLAN_LINK, VXLAN_LOCAL, VXLAN_LEARNING = 1, 2, 3, 4, 7
@@ -92,6 +92,11 @@ def _text(raw):
     return raw.split(b'\0', 1)[0].decode('utf-8', 'replace')
 
 
+def _mac(raw):
+    """IFLA_ADDRESS as ``ip -j`` prints an Ethernet address (None when absent)."""
+    return ':'.join('%02x' % b for b in bytearray(raw)) if raw else None
+
+
 def _ip(raw):
     return str(ipaddress.ip_address(bytes(raw)))
 
@@ -127,6 +132,7 @@ def parse_links(messages):
         link = dict(name=names[index], ifindex=index, kind=kind,
                     mtu=_u32(a[IFLA_MTU]) if IFLA_MTU in a else None,
                     up=bool(flags & IFF_UP), alias=_text(a.get(IFLA_IFALIAS, b'')) or None,
+                    mac=_mac(a.get(IFLA_ADDRESS)),
                     peer=names.get(iflink, 'if%d' % iflink) if iflink and not other_ns else None,
                     link_index=iflink if iflink and other_ns else None, other_ns=other_ns)
         if kind == 'vxlan':

@@ -136,9 +136,11 @@ def needs_recreate(link, cur, have):
 def _create(link, owner, plan):
     ns, name = link['netns'], link['name']
     mtu = ['mtu', str(link['mtu'])] if link['mtu'] else []
-    argv = ['link', 'add', name] + mtu + ['type', link['kind']]
+    mac = ['address', link['address']] if link.get('address') else []
+    argv = ['link', 'add', name] + mtu + mac + ['type', link['kind']]
     if link['kind'] == 'veth':
-        argv += ['peer', 'name', link['peer']] + mtu
+        peer_mac = ['address', link['peer_address']] if link.get('peer_address') else []
+        argv += ['peer', 'name', link['peer']] + mtu + peer_mac
         if _peer_ns(link) != ns:
             argv += ['netns', _peer_ns(link)]
         plan.fresh.add((_peer_ns(link), link['peer']))
@@ -163,16 +165,18 @@ def _create(link, owner, plan):
 def _converge(link, cur, have, plan):
     """``ip link set`` for what differs on an existing link (and its peer)."""
     ns = link['netns']
-    ends = [(1, ns, link['name'], cur)]
+    ends = [(1, ns, link['name'], cur, link.get('address'))]
     if link['kind'] == 'veth':
         pns = _peer_ns(link)
         ends.append((1 if pns == ns else PEER_STEP, pns, link['peer'],
-                     _links(have, pns).get(link['peer'])))
+                     _links(have, pns).get(link['peer']), link.get('peer_address')))
     elif link['learning'] is not None and cur.get('learning') != link['learning']:
         plan.ip(1, ns, 'link', 'set', link['name'], 'type', 'vxlan',
                 'learning' if link['learning'] else 'nolearning')
-    for step, where, dev, now in ends:
+    for step, where, dev, now, mac in ends:
         now = now or {}
+        if mac and now.get('mac') != mac:
+            plan.ip(step, where, 'link', 'set', dev, 'address', mac)
         if link['mtu'] and now.get('mtu') != link['mtu']:
             plan.ip(step, where, 'link', 'set', dev, 'mtu', str(link['mtu']))
         if link['state'] in ('up', 'down') and now.get('up') != (link['state'] == 'up'):

@@ -13,6 +13,11 @@ each list sorted.
   via the host end.
 - With the netdev datapath every veth gets tx_offload: false (TCP breaks
   otherwise).
+- The end of every veth inside a namespace (eth0, qr0, qg0) gets a fixed
+  Ethernet address (``names.interface_mac``): made again after a reboot or by
+  hand, it keeps its address, so peers on other hosts and the router do not
+  hold a stale ARP entry (traffic to it would be lost until the entry fails,
+  ~8 s with Linux's defaults).
 - Tunnel mode ``kernel``: one VXLAN device per tenant with peers
   (``vx<vni hex>``, learning on) whose flood list is exactly the tenant's
   other hosts: head-end replication, one port per tenant on br-int.
@@ -22,27 +27,28 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import (
-    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, endpoint_port, gateway_leg,
+    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, endpoint_port, gateway_leg, interface_mac,
     router_ns, tag_of, transit, uplink_leg)
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
-def _veth(name, peer, netns, mtu, netdev):
-    link = dict(name=name, kind='veth', peer=peer, peer_netns=netns, state='up')
+def _veth(facts, name, peer, netns, mtu):
+    link = dict(name=name, kind='veth', peer=peer, peer_netns=netns, state='up',
+                peer_address=interface_mac(facts.owner, facts.name, netns, peer))
     if mtu is not None:
         link['mtu'] = mtu
-    if netdev:
+    if facts.netdev:
         link['tx_offload'] = False
     return link
 
 
-def _router(tenant, tag, netdev, out):
+def _router(facts, tenant, tag, out):
     name, ns = tenant.name, router_ns(tenant.name)
     net, host_end, router_end = transit(tag)
     prefix = net.split('/')[1]
     out['namespaces'].append(dict(name=ns, sysctls={'net.ipv4.ip_forward': 1}))
-    out['links'].append(_veth(gateway_leg(name), ROUTER_GW_DEV, ns, tenant.mtu, netdev))
-    out['links'].append(_veth(uplink_leg(name), ROUTER_UP_DEV, ns, None, netdev))
+    out['links'].append(_veth(facts, gateway_leg(name), ROUTER_GW_DEV, ns, tenant.mtu))
+    out['links'].append(_veth(facts, uplink_leg(name), ROUTER_UP_DEV, ns, None))
     out['addresses'].extend([
         dict(netns=ns, dev=ROUTER_GW_DEV, address='%s/%d' % (tenant.gateway, tenant.prefixlen)),
         dict(netns=ns, dev=ROUTER_UP_DEV, address='%s/%s' % (router_end, prefix)),
@@ -59,18 +65,18 @@ def _kernel_devices(inventory, facts):
 
 
 def build_ip(inventory, facts, tags):
-    host, netdev = facts.name, facts.netdev
+    host = facts.name
     out = dict(namespaces=[], links=[], addresses=[], routes=[])
     for tenant in inventory.tenants_on(host):
         for ep in tenant.endpoints_on(host):
             out['namespaces'].append(dict(name=ep.name))
-            out['links'].append(_veth(endpoint_port(ep.name), ENDPOINT_DEV, ep.name,
-                                      tenant.mtu, netdev))
+            out['links'].append(_veth(facts, endpoint_port(ep.name), ENDPOINT_DEV, ep.name,
+                                      tenant.mtu))
             out['addresses'].append(dict(netns=ep.name, dev=ENDPOINT_DEV,
                                          address='%s/%d' % (ep.ip, ep.prefixlen)))
             out['routes'].append(dict(netns=ep.name, dst='default', via=tenant.gateway))
         if tenant.has_router(host):
-            _router(tenant, tag_of(tags, tenant.name), netdev, out)
+            _router(facts, tenant, tag_of(tags, tenant.name), out)
     if facts.tunnel_mode == 'kernel':
         out['links'] += _kernel_devices(inventory, facts)
     return dict(

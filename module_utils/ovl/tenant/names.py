@@ -42,6 +42,19 @@ def endpoint_port(endpoint):
     return 'ove' + hashlib.sha1(endpoint.encode('utf-8')).hexdigest()[:10]
 
 
+def interface_mac(owner, host, netns, dev):
+    """The Ethernet address of an interface the project makes inside a
+    namespace (an endpoint's eth0, a router's qr0/qg0): derived from who makes
+    it where, so a namespace made again (a reboot, a namespace deleted by
+    hand) keeps its address, and the neighbours' ARP entries stay right.
+    A locally administered unicast address: ``02``-``fe`` (even, bit 1 set)
+    then 40 bits of sha256; collisions in a tenant are ~2^-46 per pair."""
+    digest = bytearray(hashlib.sha256(('\0'.join((owner, host, netns, dev))).encode('utf-8'))
+                       .digest()[:6])
+    digest[0] = (digest[0] & 0xfc) | 0x02
+    return ':'.join('%02x' % b for b in digest)
+
+
 def router_ns(tenant):
     return 'ovr-' + tenant
 

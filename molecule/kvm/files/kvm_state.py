@@ -8,6 +8,7 @@ nothing (the playbooks assert).
                 iptables, nft, flows of br-int) for the check-mode comparison
   dp            the kernel datapath (ovs-dpctl show) and the OVSDB view
                 (bridges and their datapath_type, ports, interfaces)
+  macs          the Ethernet address of every device in every namespace
   volatile      what a reboot takes away unless the product rebuilds it:
                 namespaces, marked links, addresses, NAT rules, OpenFlow rules
                 with a cookie; and the boot id
@@ -180,10 +181,21 @@ def volatile():
             "nft_table_ovl": nft_rc == 0, "ip_forward": forward, "flows": flows}
 
 
+def macs():
+    """{netns: {device: Ethernet address}} of every device but lo in every
+    named network namespace."""
+    rc, out, _ = run(["ip", "-j", "netns", "list"])
+    found = {}
+    for name in sorted(n["name"] for n in json.loads(out or "[]")) if rc == 0 else []:
+        links = json.loads(run(["ip", "-n", name, "-j", "link", "show"])[1] or "[]")
+        found[name] = {l["ifname"]: l.get("address") for l in links if l["ifname"] != "lo"}
+    return found
+
+
 def main(argv):
-    cmds = {"fingerprint": fingerprint, "dp": dp, "volatile": volatile}
+    cmds = {"fingerprint": fingerprint, "dp": dp, "volatile": volatile, "macs": macs}
     if len(argv) != 1 or argv[0] not in cmds:
-        sys.exit("usage: kvm_state.py fingerprint|dp|volatile")
+        sys.exit("usage: kvm_state.py fingerprint|dp|volatile|macs")
     print(json.dumps(cmds[argv[0]](), sort_keys=True))
 
 

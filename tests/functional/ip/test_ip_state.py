@@ -2,6 +2,7 @@
 prune that removes only our marked links/namespaces, never foreign ones."""
 import os
 import shutil
+import time
 
 import pytest
 
@@ -107,3 +108,39 @@ def test_ip_state_converge_and_prune(make_netns, names, tmp_path):
     assert foreign_ns in netns_names() and hostns in netns_names()
     assert names['ep'] not in netns_names() and os.listdir(mark_dir) == []
     assert run(empty)['changed'] is False
+
+
+def test_fixed_addresses_survive_a_namespace_made_again(make_netns, names, tmp_path):
+    """The endpoint's eth0 gets the address asked for at creation; changed by
+    hand, it is set back in place (the veth pair stays); after its namespace
+    is deleted by hand, the next run makes it again with the same address
+    (the stable-MAC contract the product relies on after a reboot)."""
+    hostns = quiet_netns(make_netns, 'tsh')
+    mark_dir = str(tmp_path / 'marks')
+    args = desired(hostns, names, mark_dir, 't%d' % (os.getpid() % 10000))
+    args['links'][0].update(address='02:00:00:00:0a:01', peer_address='02:00:00:00:0a:02')
+
+    def mac(ns, dev):
+        return links(ns)[dev]['address']
+
+    run(args)
+    assert (mac(hostns, 'ove1'), mac(names['ep'], 'eth0')) == ('02:00:00:00:0a:01',
+                                                               '02:00:00:00:0a:02')
+    index = links(names['ep'])['eth0']['ifindex']
+    sh('ip', '-n', names['ep'], 'link', 'set', 'eth0', 'address', '02:00:00:00:0b:0b')
+    fixed = run(args)
+    assert fixed['commands'] == [['ip', '-n', names['ep'], 'link', 'set', 'eth0', 'address',
+                                  '02:00:00:00:0a:02']]
+    assert mac(names['ep'], 'eth0') == '02:00:00:00:0a:02'
+    assert links(names['ep'])['eth0']['ifindex'] == index      # set in place, not made again
+
+    sh('ip', 'netns', 'del', names['ep'])
+    for _ in range(100):            # the kernel removes the pair asynchronously
+        if 'ove1' not in links(hostns):
+            break
+        time.sleep(0.05)
+    again = run(args)
+    assert any(a[:4] == ['ip', '-n', hostns, 'link'] and 'add' in a for a in again['commands'])
+    assert mac(names['ep'], 'eth0') == '02:00:00:00:0a:02'
+    assert mac(hostns, 'ove1') == '02:00:00:00:0a:01'
+    assert run(args)['changed'] is False

@@ -31,6 +31,16 @@ VX = dict(name='vx100', kind='vxlan', id=100)
     (dict(VX, peer='eth0'), 'peer', 'eth0'),
     (dict(VX, tx_offload=False), 'tx_offload', False),
     (dict(name='x', kind='dummy'), 'kind', 'dummy'),
+    (dict(VETH, address='02:00:00:00:00'), 'address', '02:00:00:00:00'),
+    (dict(VETH, address='01:00:5e:00:00:01'), 'address', '01:00:5e:00:00:01'),
+    (dict(VETH, address='ff:ff:ff:ff:ff:ff'), 'address', 'ff:ff:ff:ff:ff:ff'),
+    (dict(VETH, address='00:00:00:00:00:00'), 'address', '00:00:00:00:00:00'),
+    (dict(VETH, address='02-00-00-00-00-01'), 'address', '02-00-00-00-00-01'),
+    (dict(VETH, address=2), 'address', 2),
+    (dict(VETH, peer_address='02:00:00:00:00:0g'), 'peer_address', '02:00:00:00:00:0g'),
+    (dict(VETH, address='02:00:00:00:00:01', peer_address='02:00:00:00:00:01'),
+     'peer_address', '02:00:00:00:00:01'),
+    (dict(VX, peer_address='02:00:00:00:00:01'), 'peer_address', '02:00:00:00:00:01'),
 ])
 def test_bad_link_names_option_and_value(item, field, value):
     with pytest.raises(InputError) as err:
@@ -38,6 +48,12 @@ def test_bad_link_names_option_and_value(item, field, value):
     assert err.value.field == field
     assert err.value.value == value
     assert field in str(err.value)
+
+
+def test_link_addresses_normalised_to_lowercase():
+    link = norm_link(dict(VETH, address='02:AB:00:00:00:01', peer_address='02:ab:00:00:00:02'))
+    assert (link['address'], link['peer_address']) == ('02:ab:00:00:00:01', '02:ab:00:00:00:02')
+    assert norm_link(VETH)['peer_address'] is None
 
 
 def test_link_defaults():

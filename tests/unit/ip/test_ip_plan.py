@@ -42,7 +42,28 @@ def links(*items, **kw):
     return want_state(links=[norm_link(i) for i in items], **kw)
 
 
+MACS = dict(address='02:00:00:00:01:01', peer_address='02:00:00:00:01:02')
 LINK_CASES = [
+    ('veth new with fixed addresses: both ends made with them',
+     links(dict(VETH, **MACS)), have(netns=['ep'], ns={None: {}, 'ep': {}}), [
+        ['ip', 'link', 'add', 'ove1', 'mtu', '1450', 'address', '02:00:00:00:01:01', 'type',
+         'veth', 'peer', 'name', 'eth0', 'mtu', '1450', 'address', '02:00:00:00:01:02',
+         'netns', 'ep'],
+        ['ip', 'link', 'set', 'ove1', 'alias', 'ovl:ovl'],
+        ['ip', 'link', 'set', 'ove1', 'up'],
+        ['ip', '-n', 'ep', 'link', 'set', 'eth0', 'up']]),
+    ('veth addresses in sync', links(dict(VETH, **MACS)),
+     have(netns=['ep'], ns={None: dict(links=[dict(PAIR['links'][0], mac='02:00:00:00:01:01')]),
+                            'ep': dict(links=[dict(PEER['links'][0], mac='02:00:00:00:01:02')])}),
+     []),
+    ('veth peer address drifted: set in place (the pair is not made again)',
+     links(dict(VETH, peer_address='02:00:00:00:01:02')),
+     have(netns=['ep'], ns={None: PAIR, 'ep': dict(links=[dict(PEER['links'][0],
+                                                               mac='6a:11:22:33:44:55')])}), [
+        ['ip', '-n', 'ep', 'link', 'set', 'eth0', 'address', '02:00:00:00:01:02']]),
+    ('veth without an address asked: whatever the kernel chose stays',
+     links(VETH), have(netns=['ep'], ns={None: PAIR, 'ep': dict(links=[dict(
+         PEER['links'][0], mac='6a:11:22:33:44:55')])}), []),
     ('veth new, peer into ns', links(VETH), have(netns=['ep'], ns={None: {}, 'ep': {}}), [
         ['ip', 'link', 'add', 'ove1', 'mtu', '1450', 'type', 'veth', 'peer', 'name', 'eth0',
          'mtu', '1450', 'netns', 'ep'],

@@ -3,7 +3,7 @@ import pytest
 
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.tenant.ip import build_ip
-from ansible.module_utils.ovl.tenant.names import endpoint_port
+from ansible.module_utils.ovl.tenant.names import endpoint_port, interface_mac
 from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, facts, inventory, tenant
 
 GREEN = tenant('green', 300, subnet='172.16.10.0/24', mtu=1400,
@@ -37,8 +37,16 @@ def router(tenant_name, slot_base, mtu=1450, gateway='10.0.0.1/24', **extra):
 
 
 def overlay_host_ip(tenants, host, tags, hostvars, tunnel_mode='port'):
+    """build_ip's output with the veth ends' fixed addresses checked (each is
+    interface_mac of owner, host, namespace, device) and then left out, so
+    the tables below read as the topology they describe."""
     inv = inventory(tenants, hostvars, tunnel_mode)
-    return build_ip(inv, facts(inv, host), tags)
+    result = build_ip(inv, facts(inv, host), tags)
+    for link in result['links']:
+        if link['kind'] == 'veth':
+            assert link.pop('peer_address') == interface_mac('ovl', host, link['peer_netns'],
+                                                             link['peer'])
+    return result
 
 
 def test_example_inventory_host1():
@@ -132,3 +140,36 @@ def test_transit_follows_the_tag():
 def test_errors(tags, error, message):
     with pytest.raises(error, match=message):
         overlay_host_ip([BLUE], 'host1', tags, HOSTVARS)
+
+
+def test_every_namespace_end_has_a_fixed_unicast_address_unique_in_the_fleet():
+    """Endpoints and routers on three hosts: every veth end inside a namespace
+    gets an address, a locally administered unicast one, unique across hosts
+    (the same gateway qr0 on every host differs too), the same on every build."""
+    inv = example_inventory()
+    seen = {}
+    for host in inv.host_names():
+        tags = dict((t.name, i + 1) for i, t in enumerate(inv.tenants_on(host)))
+        first = build_ip(inv, facts(inv, host), tags)
+        assert first == build_ip(inv, facts(inv, host), tags)
+        for link in first['links']:
+            if link['kind'] != 'veth':
+                continue
+            mac = link['peer_address']
+            octet = int(mac[:2], 16)
+            assert octet & 1 == 0 and octet & 2 == 2, mac
+            assert mac not in seen, (mac, seen.get(mac), (host, link['peer_netns']))
+            seen[mac] = (host, link['peer_netns'], link['peer'])
+    assert len(seen) >= 8
+
+
+@pytest.mark.parametrize('other', [
+    ('ovl', 'host2', 'blue-web1', 'eth0'),
+    ('own2', 'host1', 'blue-web1', 'eth0'),
+    ('ovl', 'host1', 'blue-web2', 'eth0'),
+    ('ovl', 'host1', 'blue-web1', 'qr0'),
+])
+def test_interface_mac_depends_on_owner_host_namespace_and_device(other):
+    assert interface_mac('ovl', 'host1', 'blue-web1', 'eth0') != interface_mac(*other)
+    assert interface_mac('ovl', 'host1', 'blue-web1', 'eth0') == \
+        interface_mac('ovl', 'host1', 'blue-web1', 'eth0')
