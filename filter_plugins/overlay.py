@@ -9,6 +9,8 @@
   host's ``overlay_preflight`` task.
 - ``overlay_inventory | overlay_host_state(host, tags, discovered)``: every
   module input of the host, computed once (``ovl.tenant.host_state``).
+- ``ansible_run_tags | overlay_layers(ansible_skip_tags)``: the layers of
+  ``overlay_apply`` this run's --tags/--skip-tags select (``ovl.core.layers``).
 - ``hostvars[host] | overlay_drift_results``: the registered results of a
   check-mode run of the layers; ``overlay_inventory | overlay_drift(results)``:
   {rows, text}, the drift per host and tenant (``ovl.tenant.drift``).
@@ -32,6 +34,8 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
+from ansible.module_utils.ovl.core.layers import NAMES as LAYER_NAMES  # noqa: E402
+from ansible.module_utils.ovl.core.layers import selected as layers_selected  # noqa: E402
 from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_state, preflight_args)
@@ -72,9 +76,12 @@ def overlay_host_state(result, host, tags, discovered=None):
     return _guard(host_state, _inventory(result), host, tags, discovered)
 
 
+def overlay_layers(run_tags, skip_tags=None):
+    return _guard(layers_selected, run_tags, skip_tags)
+
+
 RESULT_KEYS = ('diff', 'commands', 'changed', 'skipped', 'failed', 'msg', 'transaction',
                'flow_mods', 'restore_input')
-LAYERS = ('ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'forward', 'nat')
 
 
 def overlay_drift_results(values):
@@ -83,8 +90,9 @@ def overlay_drift_results(values):
     pre = values.get('overlay_pre') or {}
     if pre.get('failed') or 'overlay_state' not in values:
         return dict(failed=True, msg=pre.get('msg') or 'the preflight did not finish')
-    for layer in LAYERS:
-        result = values.get('overlay_result_' + layer) or {}
+    layers = (values.get('overlay_result') or {}).get('layers') or {}
+    for layer in LAYER_NAMES:
+        result = layers.get(layer) or {}
         out[layer] = dict((k, result[k]) for k in RESULT_KEYS if k in result)
     return out
 
@@ -101,6 +109,7 @@ class FilterModule(object):
             'overlay_hostvars': overlay_hostvars,
             'overlay_preflight_args': overlay_preflight_args,
             'overlay_host_state': overlay_host_state,
+            'overlay_layers': overlay_layers,
             'overlay_drift_results': overlay_drift_results,
             'overlay_drift': overlay_drift,
         }

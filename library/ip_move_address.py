@@ -79,47 +79,12 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.core.result import Front, drive
-from ansible.module_utils.ovl.ip import batch
-from ansible.module_utils.ovl.ip.move import holders_of, normalize, plan_move
-from ansible.module_utils.ovl.ip.read import read_namespace_in
-
-
-class MoveFront(Front):
-    """Read the namespace over rtnetlink, plan the move, one ip -batch."""
-
-    transform = staticmethod(batch.group)
-
-    def normalize(self):
-        return normalize(self.params)
-
-    def read(self, runner, want):
-        links, addrs, _secondary, _routes = read_namespace_in(want['netns'])
-        return links, addrs
-
-    def plan(self, want, have):
-        self.steps, self.prefix = plan_move(want, have[0], have[1], self.module.check_mode)
-        return self.steps
-
-    def diff(self, want, have, steps):
-        before = holders_of(want['address'], have[1])
-        after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
-        after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], self.prefix))
-        return before, after
-
-    def extra(self, want, have, steps):
-        return dict(prefixlen=self.prefix)
+from ansible.module_utils.ovl.core.result import drive
+from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC, MoveFront
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(
-        address=dict(type='str', required=True),
-        dev=dict(type='str', required=True),
-        from_dev=dict(type='str'),
-        prefixlen=dict(type='int', default=24),
-        up=dict(type='bool', default=True),
-        netns=dict(type='str'),
-    ), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     drive(module, MoveFront(module))
 
 

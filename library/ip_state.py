@@ -143,29 +143,13 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ip.model import (
-    LINK_OPTIONS, NAMESPACE_OPTIONS, ROUTE_OPTIONS, want_aggregate)
-from ansible.module_utils.ovl.ip.front import run
-
-ADDRESS_ITEM = dict(
-    dev=dict(type='str', required=True),
-    address=dict(type='list', elements='str', required=True, aliases=['addresses']),
-    netns=dict(type='str'),
-)
+from ansible.module_utils.ovl.ip.model import want_aggregate
+from ansible.module_utils.ovl.ip.front import STATE_SPEC, run
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            owner=dict(type='str', default='ovl'),
-            mark_dir=dict(type='str', default='/run/ovl/netns'),
-            namespaces=dict(type='list', elements='dict', default=[], options=NAMESPACE_OPTIONS),
-            links=dict(type='list', elements='dict', default=[], options=LINK_OPTIONS),
-            addresses=dict(type='list', elements='dict', default=[], options=ADDRESS_ITEM),
-            routes=dict(type='list', elements='dict', default=[], options=ROUTE_OPTIONS),
-            prune=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True)
+        argument_spec=STATE_SPEC, supports_check_mode=True)
     run(module, lambda: want_aggregate(module.params))
 
 

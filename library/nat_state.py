@@ -158,37 +158,16 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.nat.model import state_want
-from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, run
-
-SNAT_SPEC = dict(
-    id=dict(type='str', required=True),
-    source=dict(type='str', required=True),
-    out_interface=dict(type='str', required=True),
-    action=dict(type='str', choices=['masquerade', 'snat'], default='masquerade'),
-    to_source=dict(type='str'),
-)
-BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'),
-                  local=dict(type='bool', default=False))
-NS_SPEC = dict(
-    netns=dict(type='str'),
-    snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),
-    block_inbound=dict(type='list', elements='dict', default=[], options=BLOCK_SPEC),
-)
+from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC, run, want_of
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            backend=dict(type='str', choices=BACKEND_CHOICES, default='iptables'),
-            owner=dict(type='str', default='ovl'),
-            prune=dict(type='bool', default=False),
-            namespaces=dict(type='list', elements='dict', required=True, options=NS_SPEC),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     p = module.params
-    run(module, lambda: state_want(p['namespaces'], p['owner'], p['prune']))
+    run(module, lambda: want_of(p))
 
 
 if __name__ == '__main__':

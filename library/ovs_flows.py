@@ -108,81 +108,14 @@ diff:
   type: dict
 '''
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.core.result import Front, drive
-from ansible.module_utils.ovl.core.runner import CommandError, first_line
-from ansible.module_utils.ovl.core import validate as v
-from ansible.module_utils.ovl.core.step import step
-from ansible.module_utils.ovl.flows.model import normalize_flows
-from ansible.module_utils.ovl.flows.plan import plan_flows
-from ansible.module_utils.ovl.flows.read import (
-    dump_argv, missing_bridge, ofctl_base, parse_flows, parse_ports, ports_argv)
-
-FLOW_KEYS = dict(
-    table=dict(type='int', default=0),
-    priority=dict(type='int', default=32768),
-    match=dict(type='str', default=''),
-    actions=dict(type='str', required=True),
-)
-
-
-def read(runner, target, timeout, check_mode):
-    """(port numbers, project flows); a missing bridge reads as empty in check mode."""
-    rc, out, err = runner.run(ports_argv(target, timeout))
-    if rc != 0:
-        if check_mode and missing_bridge(err):
-            return {}, []
-        raise CommandError('ovs-ofctl cannot reach bridge %s (%s): create the bridge first '
-                           '(ovs_state) or set target to its mgmt socket'
-                           % (target, first_line(err) or 'rc=%s' % rc))
-    ports = parse_ports(out)
-    return ports, parse_flows(runner.check(dump_argv(target, timeout)))
-
-
-TARGET_RE = re.compile(r'^((unix|tcp|ssl):[A-Za-z0-9_./:\[\]-]{1,200}|[A-Za-z0-9_.-]{1,15})\Z')
-
-
-class FlowsFront(Front):
-    """Two ovs-ofctl reads, a pure plan, ONE ``--bundle add-flows`` step whose
-    stdin holds the flow mods (atomic)."""
-
-    def normalize(self):
-        v.ifname(self.params['bridge'], 'bridge')
-        if self.params['target'] is not None and not TARGET_RE.match(self.params['target']):
-            raise v.InputError('target', self.params['target'],
-                               'is not an OpenFlow target (unix:PATH, tcp:IP:PORT or a bridge name)')
-        return normalize_flows(self.params['flows'])
-
-    def read(self, runner, want):
-        self.target = self.params['target'] or self.params['bridge']
-        return read(runner, self.target, self.params['timeout'], self.module.check_mode)
-
-    def plan(self, want, have):
-        ports, flows = have
-        self.mods, self.before, self.after = plan_flows(
-            want, flows, ports, self.params['prune'], self.params['flush_learned'])
-        argv = ofctl_base(self.params['timeout']) + ['--bundle', 'add-flows', self.target, '-']
-        return [step(argv, ''.join(line + '\n' for line in self.mods))] if self.mods else []
-
-    def diff(self, want, have, steps):
-        return dict(flows=self.before), dict(flows=self.after)
-
-    def extra(self, want, have, steps):
-        return dict(flow_mods=self.mods)
+from ansible.module_utils.ovl.core.result import drive
+from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC, FlowsFront
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            bridge=dict(type='str', required=True),
-            flows=dict(type='list', elements='dict', default=[], options=FLOW_KEYS),
-            prune=dict(type='bool', default=False),
-            flush_learned=dict(type='bool', default=True),
-            target=dict(type='str'),
-            timeout=dict(type='int', default=10),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     drive(module, FlowsFront(module))

@@ -139,93 +139,13 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ovs.model import PORT_TYPES, normalize_bridge, normalize_port
-from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG, run_ovs
-from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
-from ansible.module_utils.ovl.core import validate as v
-
-PORT_KEYS = dict(
-    name=dict(type='str', required=True),
-    bridge=dict(type='str', required=True),
-    type=dict(type='str', default='system', choices=list(PORT_TYPES)),
-    tenant=dict(type='str'),
-    untagged=dict(type='bool', default=False),
-    tag=dict(type='int'),
-    trunks=dict(type='list', elements='int'),
-    vlan_mode=dict(type='str'),
-    protected=dict(type='bool', default=False),
-    peer=dict(type='str'),
-    options=dict(type='dict'),
-    remote_ip=dict(type='str'),
-    local_ip=dict(type='str'),
-    key=dict(type='str', no_log=False),
-    dst_port=dict(type='int'),
-    mtu=dict(type='int'),
-    external_ids=dict(type='dict'),
-)
-BRIDGE_KEYS = dict(
-    name=dict(type='str', required=True),
-    datapath_type=dict(type='str', choices=['system', 'netdev']),
-    fail_mode=dict(type='str', choices=['secure', 'standalone']),
-    mtu=dict(type='int'),
-    other_config=dict(type='dict'),
-    external_ids=dict(type='dict'),
-)
-
-
-def normalize(params):
-    bridges = [normalize_bridge(b, 'bridges[%d].' % i) for i, b in enumerate(params['bridges'])]
-    ports = [normalize_port(p, 'ports[%d].' % i) for i, p in enumerate(params['ports'])]
-    for kind, items in (('bridges', bridges), ('ports', ports)):
-        seen = set()
-        for i, item in enumerate(items):
-            if item['name'] in seen:
-                raise ValueError('%s[%d].name: %r is listed twice' % (kind, i, item['name']))
-            seen.add(item['name'])
-    for i, name in enumerate(params.get('reopen') or []):
-        v.ifname(name, 'reopen[%d]' % i)
-    known = set(b['name'] for b in bridges)
-    return bridges, ports, known
-
-
-def builder(params):
-    bridges, ports, listed = normalize(params)
-
-    def _build(state):
-        for i, port in enumerate(ports):
-            if port['bridge'] not in listed and port['bridge'] not in state['bridges']:
-                raise ValueError('ports[%d].bridge: %r does not exist and is not listed in bridges'
-                                 % (i, port['bridge']))
-        resolved, tags = resolve_tenant_tags(ports, state, params['owner'])
-        wanted = set(p['name'] for p in ports)
-        reopen = sorted(n for n in params['reopen'] or [] if n in wanted and n in state['ports'])
-        pre = [['del-port', state['ports'][n]['bridge'], n] for n in reopen]
-        cmds, before, after, warnings = plan_state(bridges, resolved, without(state, reopen),
-                                                   params['owner'], params['prune'])
-        return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings,
-                                     'pre_transaction': pre, 'reopened': reopen}
-    return _build
-
-
-def without(state, names):
-    """*state* as if the ports *names* were not there (they are re-added)."""
-    if not names:
-        return state
-    ports = dict((k, v) for k, v in state['ports'].items() if k not in names)
-    bridges = dict((k, dict(v, ports=[p for p in v['ports'] if p not in names]))
-                   for k, v in state['bridges'].items())
-    return dict(state, ports=ports, bridges=bridges)
+from ansible.module_utils.ovl.ovs.front import run_ovs
+from ansible.module_utils.ovl.ovs.front_state import ARGUMENT_SPEC, builder
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            bridges=dict(type='list', elements='dict', default=[], options=BRIDGE_KEYS),
-            ports=dict(type='list', elements='dict', default=[], options=PORT_KEYS),
-            prune=dict(type='bool', default=False),
-            reopen=dict(type='list', elements='str', default=[]),
-            **dict(COMMON_ARGS, **PLAN_IF_DOWN_ARG)
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     run_ovs(module, builder)

@@ -13,9 +13,10 @@ from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.core.step import run_steps, steps_of
 
 
-def apply_plan(module, runner, steps, before=None, after=None, execute=None, transform=None,
-               local=None, **extra):
-    """Run *steps* (unless check mode) and exit the module.
+def applied(module, runner, steps, before=None, after=None, execute=None, transform=None,
+            local=None, **extra):
+    """Run *steps* (unless check mode); return the result (``failed`` and
+    ``msg`` set when a step failed). Does not exit the module.
 
     ``commands`` in the result are the argv of the logical steps. What runs is
     ``transform(steps)`` (e.g. ip -batch grouping), each step with its stdin,
@@ -37,8 +38,8 @@ def apply_plan(module, runner, steps, before=None, after=None, execute=None, tra
                 run_steps(runner, transform(steps) if transform else steps, local)
         except CommandError as exc:
             result.pop('diff', None)
-            module.fail_json(msg=str(exc), **result)
-    module.exit_json(**result)
+            result.update(failed=True, msg=str(exc))
+    return result
 
 
 class Front(object):
@@ -46,9 +47,9 @@ class Front(object):
     diff -> (transform, run) -> result. A module subclasses it and overrides
     what it needs; ``drive`` owns the order, the errors and check mode."""
 
-    def __init__(self, module):
+    def __init__(self, module, params=None):
         self.module = module
-        self.params = module.params
+        self.params = module.params if params is None else params
 
     def normalize(self):
         """The desired state from the parameters (raises InputError); no I/O."""
@@ -77,21 +78,55 @@ class Front(object):
         return None
 
 
+class Refused(Exception):
+    """A front step refused (InputError, a planner's ValueError, CommandError)."""
+
+
+def refused(msg):
+    return dict(changed=False, failed=True, msg=msg, commands=[])
+
+
+def normalized(front):
+    """(want, None) or (None, the failed result): the desired state of
+    *front*, no I/O. ``overlay_apply`` normalizes every layer this way before
+    the first layer reads or writes anything."""
+    try:
+        return guarded(front.normalize), None
+    except Refused as exc:
+        return None, refused(str(exc))
+
+
+def evaluate(module, front, runner=None, want=None):
+    """Run *front* to the end and return its result (``failed``/``msg`` set
+    on an error); nothing exits. ``overlay_apply`` runs several in a row,
+    each with the *want* it normalized before any of them ran."""
+    try:
+        want = guarded(front.normalize) if want is None else want
+        runner = runner or Runner(module)
+        have = guarded(front.read, runner, want)
+        steps = steps_of(guarded(front.plan, want, have))
+        before, after = guarded(front.diff, want, have, steps)
+        extra = guarded(front.extra, want, have, steps)
+    except Refused as exc:
+        return refused(str(exc))
+    return applied(module, runner, steps, before, after, execute=front.execute(runner, steps),
+                   transform=front.transform, local=front.local, **extra)
+
+
 def drive(module, front):
     """Run *front* to the end: the module exits here."""
-    want = guarded(module, front.normalize)
-    runner = Runner(module)
-    have = guarded(module, front.read, runner, want)
-    steps = steps_of(guarded(module, front.plan, want, have))
-    before, after = guarded(module, front.diff, want, have, steps)
-    extra = guarded(module, front.extra, want, have, steps)
-    apply_plan(module, runner, steps, before, after, execute=front.execute(runner, steps),
-               transform=front.transform, local=front.local, **extra)
+    finish(module, evaluate(module, front))
 
 
-def guarded(module, func, *args, **kwargs):
-    """Call *func*; turn InputError (any ValueError) or CommandError into a one-line fail_json."""
+def finish(module, result):
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def guarded(func, *args, **kwargs):
+    """Call *func*; InputError (any ValueError) or CommandError -> Refused (one line)."""
     try:
         return func(*args, **kwargs)
     except (ValueError, CommandError) as exc:   # InputError and the planners' own refusals
-        module.fail_json(msg=str(exc), commands=[])
+        raise Refused(str(exc))

@@ -7,8 +7,26 @@ __metaclass__ = type
 from ansible.module_utils.ovl.core.result import Front, drive
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.diff import diff
+from ansible.module_utils.ovl.ip.model import (
+    LINK_OPTIONS, NAMESPACE_OPTIONS, ROUTE_OPTIONS)
 from ansible.module_utils.ovl.ip.plan import created_here, plan
 from ansible.module_utils.ovl.ip.read import read_state
+
+ADDRESS_ITEM = dict(
+    dev=dict(type='str', required=True),
+    address=dict(type='list', elements='str', required=True, aliases=['addresses']),
+    netns=dict(type='str'),
+)
+# ip_state's options (overlay_apply's ip layer takes the same)
+STATE_SPEC = dict(
+    owner=dict(type='str', default='ovl'),
+    mark_dir=dict(type='str', default='/run/ovl/netns'),
+    namespaces=dict(type='list', elements='dict', default=[], options=NAMESPACE_OPTIONS),
+    links=dict(type='list', elements='dict', default=[], options=LINK_OPTIONS),
+    addresses=dict(type='list', elements='dict', default=[], options=ADDRESS_ITEM),
+    routes=dict(type='list', elements='dict', default=[], options=ROUTE_OPTIONS),
+    prune=dict(type='bool', default=False),
+)
 
 
 class IpFront(Front):
@@ -18,8 +36,8 @@ class IpFront(Front):
     transform = staticmethod(batch.group)
     local = staticmethod(batch.local)
 
-    def __init__(self, module, make_want):
-        super(IpFront, self).__init__(module)
+    def __init__(self, module, make_want, params=None):
+        super(IpFront, self).__init__(module, params)
         self.make_want = make_want
 
     def normalize(self):

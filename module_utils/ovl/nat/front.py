@@ -6,7 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.nat.model import HOST
+from ansible.module_utils.ovl.nat.model import HOST, state_want
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
 from ansible.module_utils.ovl.core.result import Front, drive
@@ -18,6 +18,27 @@ BACKENDS = {
     'nft': (NFT_READ, nft_have, plan_nft),
 }
 BACKEND_CHOICES = sorted(BACKENDS)
+SNAT_SPEC = dict(
+    id=dict(type='str', required=True),
+    source=dict(type='str', required=True),
+    out_interface=dict(type='str', required=True),
+    action=dict(type='str', choices=['masquerade', 'snat'], default='masquerade'),
+    to_source=dict(type='str'),
+)
+BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'),
+                  local=dict(type='bool', default=False))
+NS_SPEC = dict(
+    netns=dict(type='str'),
+    snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),
+    block_inbound=dict(type='list', elements='dict', default=[], options=BLOCK_SPEC),
+)
+# nat_state's options (overlay_apply's nat layer takes the same)
+ARGUMENT_SPEC = dict(
+    backend=dict(type='str', choices=BACKEND_CHOICES, default='iptables'),
+    owner=dict(type='str', default='ovl'),
+    prune=dict(type='bool', default=False),
+    namespaces=dict(type='list', elements='dict', required=True, options=NS_SPEC),
+)
 # What each backend prints for a namespace with no rules at all.
 EMPTY_OUTPUT = {'iptables': '', 'nft': '{"nftables": []}'}
 NO_NETNS = 'Cannot open network namespace'
@@ -70,8 +91,8 @@ def _text(plans, which):
 class NatFront(Front):
     """*make_wants()* -> the planner input of each namespace (InputError)."""
 
-    def __init__(self, module, make_wants):
-        super(NatFront, self).__init__(module)
+    def __init__(self, module, make_wants, params=None):
+        super(NatFront, self).__init__(module, params)
         self.make_wants = make_wants
 
     def normalize(self):
@@ -95,3 +116,8 @@ class NatFront(Front):
 
 def run(module, make_wants):
     drive(module, NatFront(module, make_wants))
+
+
+def want_of(params):
+    """The planner input of nat_state's (validated) *params*."""
+    return state_want(params['namespaces'], params['owner'], params['prune'])

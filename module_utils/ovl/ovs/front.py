@@ -22,11 +22,11 @@ EMPTY_STATE = {'bridges': {}, 'ports': {}}
 DOWN_PREFIX = 'ovsdb-server is not reachable'
 
 
-def read_state(module, ovsdb):
+def read_state(module, ovsdb, params=None):
     try:
         return ovsdb.read()
     except CommandError as exc:
-        if (module.check_mode and module.params.get('plan_if_down')
+        if (module.check_mode and (params or module.params).get('plan_if_down')
                 and str(exc).startswith(DOWN_PREFIX)):
             module.warn('%s; check mode plans against an empty database' % exc)
             return dict(EMPTY_STATE)
@@ -41,7 +41,7 @@ class OvsFront(Front):
     process (the read)."""
 
     def __init__(self, module, make_builder, params=None):
-        super(OvsFront, self).__init__(module)
+        super(OvsFront, self).__init__(module, params)
         self.make_builder = make_builder
         self.build_params = module.params if params is None else params
         self.ovsdb = None
@@ -52,7 +52,7 @@ class OvsFront(Front):
 
     def read(self, runner, want):
         self.ovsdb = OVSDB(runner, self.params['db'], self.params['timeout'])
-        return read_state(self.module, self.ovsdb)
+        return read_state(self.module, self.ovsdb, self.params)
 
     def plan(self, want, have):
         self.built = want(have)

@@ -28,7 +28,7 @@ def test_every_writing_module_runs_the_front(name):
     if name in READ_ONLY:
         assert 'exit_json' in used
     else:
-        assert used & {'drive', 'run', 'run_ovs'}, name
+        assert used & {'drive', 'run', 'run_ovs', 'apply_layers'}, name
         assert 'apply_plan' not in used
 
 

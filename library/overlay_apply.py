@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+"""Every layer of one overlay host in one module call."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: overlay_apply
+short_description: Converge every layer of an overlay host in one module call
+description:
+  - Runs, in this order and in one module process on the host, the layers that
+    M(ip_state), M(ovs_state), M(ovs_flows) (the integration bridge, then C(br-tun)),
+    M(ip_move_address), the host's IPv4 forwarding and M(nat_state) converge. Each layer takes
+    exactly the options of its module (validated by that module's argument spec) and reads,
+    plans and writes as that module does; a run where nothing changes costs one module start
+    on the host instead of one per layer.
+  - The veth ends O(ip) re-creates are re-opened by the O(ovs) layer (the M(ovs_state) option
+    C(reopen)), as the role did between the two tasks.
+  - A layer that fails stops the run at that layer, before its first write when its input or
+    a tool is wrong; the layers after it are not run, the result keeps the earlier layers'.
+  - O(forward=true) sets C(net.ipv4.ip_forward=1) in C(/proc/sys) and in the project's file
+    C(/etc/sysctl.d/60-overlay.conf) (other lines of that file are kept), in the module
+    process.
+  - In each layer's options a null value means the option is not given (its default holds).
+  - The role C(overlay_network) builds every option from the inventory; O(layers) follows
+    the run's C(--tags) and C(--skip-tags) (C(endpoints), C(ovs), C(tunnels), C(snat)).
+options:
+  layers:
+    description:
+      - The layers to run (in the fixed order above, whatever the order given); omitted
+        means every layer that has options.
+    type: list
+    elements: str
+    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat]
+  ip:
+    description: The options of M(ip_state); omitted skips the layer.
+    type: dict
+  ovs:
+    description: The options of M(ovs_state); omitted skips the layer.
+    type: dict
+  int_flows:
+    description: The options of M(ovs_flows) for the integration bridge; omitted skips the layer.
+    type: dict
+  tun_flows:
+    description: The options of M(ovs_flows) for C(br-tun) (flow mode); omitted skips the layer.
+    type: dict
+  underlay:
+    description: The options of M(ip_move_address) (userspace datapath); omitted skips the layer.
+    type: dict
+  forward:
+    description: Make the host forward IPv4 (now and at boot).
+    type: bool
+    default: false
+  nat:
+    description: The options of M(nat_state); omitted skips the layer.
+    type: dict
+  owner:
+    description: The C(owner) of every layer that takes one and does not set it.
+    type: str
+  prune:
+    description: The C(prune) of every layer that takes one and does not set it.
+    type: bool
+attributes:
+  check_mode:
+    support: full
+    description: Every layer reads and plans; nothing is written.
+    details: Later layers plan against the live state, as separate tasks would (a namespace the
+      ip layer would create reads as empty for NAT).
+  diff_mode:
+    support: full
+    description: Each changed layer's diff, keyed by layer.
+seealso:
+  - module: ip_state
+  - module: ovs_state
+  - module: ovs_flows
+  - module: ip_move_address
+  - module: nat_state
+author: [overlay team (!UNKNOWN)]
+'''
+
+EXAMPLES = r'''
+- name: Converge the host in one call (the role builds these from the inventory)
+  overlay_apply:
+    ip:
+      namespaces: [{name: ovr-blue}]
+      owner: ovl
+      prune: true
+    ovs:
+      bridges: [{name: br-int}]
+      ports: [{name: qr-blue, bridge: br-int, type: system, tenant: blue}]
+      prune: true
+    forward: true
+    nat:
+      namespaces:
+        - netns: ovr-blue
+          snat: [{id: blue, source: 10.0.0.0/24, out_interface: qg0}]
+      prune: true
+'''
+
+RETURN = r'''
+changed:
+  description: Whether any layer changed (or would change) anything.
+  returned: always
+  type: bool
+layers:
+  description:
+    - The result of each layer that ran, keyed by layer, as its module returns it
+      (C(commands), C(diff), C(created), C(tenant_tags), C(transaction), C(flow_mods),
+      C(restore_input)...), and C(elapsed), the seconds the layer took (read, plan and
+      write); a failed layer has C(failed) and C(msg).
+  returned: always
+  type: dict
+  sample: {"ip": {"changed": false, "commands": [], "created": [], "elapsed": 0.41},
+           "nat": {"changed": false, "commands": [], "restore_input": [], "elapsed": 0.12}}
+commands:
+  description: The commands of every layer, in order, as argv lists.
+  returned: always
+  type: list
+  elements: list
+  sample: [["ip", "-batch", "-"], ["ovs-vsctl", "--timeout=30", "--", "add-port", "br-int", "qr-blue"]]
+diff:
+  description: The before and after of each changed layer, keyed by layer (diff mode).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.ovl.core.layers import NAMES
+from ansible.module_utils.ovl.host.apply import LayerInputError, apply_layers
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            layers=dict(type='list', elements='str', choices=list(NAMES)),
+            ip=dict(type='dict'),
+            ovs=dict(type='dict'),
+            int_flows=dict(type='dict'),
+            tun_flows=dict(type='dict'),
+            underlay=dict(type='dict'),
+            forward=dict(type='bool', default=False),
+            nat=dict(type='dict'),
+            owner=dict(type='str'),
+            prune=dict(type='bool'),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        result, failed = apply_layers(module)
+    except LayerInputError as exc:
+        module.fail_json(msg=str(exc), changed=False, layers={}, commands=[])
+    if failed:
+        module.fail_json(msg='%s: %s' % (failed, result['layers'][failed].get('msg')), **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,108 @@
+# -*- coding: utf-8 -*-
+"""The host's IPv4 forwarding (router uplinks are routed through the host):
+``net.ipv4.ip_forward=1`` now (/proc/sys) and at boot (a file of the
+project in /etc/sysctl.d). What ``ansible.posix.sysctl`` did as a task of
+its own, as a layer of ``overlay_apply``: two reads and at most two writes,
+all in the module process."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import errno
+import os
+import tempfile
+
+from ansible.module_utils.ovl.core.result import Front
+from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.core.step import step
+from ansible.module_utils.ovl.ip import batch
+
+KEY = 'net.ipv4.ip_forward'
+PROC = '/proc/sys/net/ipv4/ip_forward'
+CONF = '/etc/sysctl.d/60-overlay.conf'
+
+
+def read_text(path):
+    """The file's text, or None when it does not exist."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        if getattr(exc, 'errno', None) == errno.ENOENT:
+            return None
+        raise CommandError('cannot read %s: %s' % (path, exc.strerror or exc))
+
+
+def conf_with(text, key, value):
+    """*text* of a sysctl.d file with ``key=value`` set: the key's line
+    replaced where it is (other lines kept), else appended."""
+    lines, found = [], False
+    for line in (text or '').splitlines():
+        name = line.split('=', 1)[0].strip()
+        if not line.lstrip().startswith(('#', ';')) and '=' in line and name == key:
+            if not found:
+                lines.append('%s=%s' % (key, value))
+            found = True
+        else:
+            lines.append(line)
+    if not found:
+        lines.append('%s=%s' % (key, value))
+    return '\n'.join(lines) + '\n'
+
+
+def plan_forward(have_proc, have_conf, conf=CONF):
+    """[Step]: pure. The live value first, then the boot file."""
+    steps = []
+    if (have_proc or '').strip() != '1':
+        steps.append(step(['sysctl', '-w', '%s=1' % KEY]))
+    wanted = conf_with(have_conf, KEY, '1')
+    if have_conf != wanted:
+        steps.append(step(['tee', conf], wanted))
+    return steps
+
+
+def write_file(path, text):
+    """Write *text* to *path* atomically (a temporary file in the same
+    directory, renamed over it), mode 0644; the directory is made if missing."""
+    directory = os.path.dirname(path)
+    try:
+        if not os.path.isdir(directory):
+            os.makedirs(directory, 0o755)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix='.ovl-')
+        try:
+            with os.fdopen(fd, 'w') as handle:
+                handle.write(text)
+            os.chmod(tmp, 0o644)
+            os.rename(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (IOError, OSError) as exc:
+        raise CommandError('cannot write %s: %s' % (path, exc.strerror or exc))
+
+
+class ForwardFront(Front):
+    """Reads /proc/sys and the boot file, plans, writes both in-process (the
+    sysctl as every ``sysctl -w`` step is: ``ovl.ip.batch.local``)."""
+
+    def __init__(self, module, conf=CONF):
+        super(ForwardFront, self).__init__(module, {})
+        self.conf = conf
+
+    def normalize(self):
+        return None
+
+    def read(self, runner, want):
+        return read_text(PROC), read_text(self.conf)
+
+    def plan(self, want, have):
+        return plan_forward(have[0], have[1], self.conf)
+
+    def diff(self, want, have, steps):
+        before = {'value': (have[0] or '').strip(), 'file': have[1] or ''}
+        return before, {'value': '1', 'file': conf_with(have[1], KEY, '1')}
+
+    def local(self, item):
+        if item.stdin is None:
+            return batch.local(item)
+        return None, lambda: write_file(self.conf, item.stdin)
