@@ -7,8 +7,12 @@
   the validation (``overlay_tenants``).
 - ``overlay_inventory | overlay_preflight_args(host)``: the options of the
   host's ``overlay_preflight`` task.
+- ``overlay_inventory | overlay_host_model(host)``: the part of the model
+  the host needs (``overlay_apply`` computes the host's state from it, on the
+  host).
 - ``overlay_inventory | overlay_host_state(host, tags, discovered)``: every
-  module input of the host, computed once (``ovl.tenant.host_state``).
+  layer input of the host (``ovl.tenant.host_state``), as ``overlay_apply``
+  computes it from the host's model: to look at, not used by the roles.
 - ``ansible_run_tags | overlay_layers(ansible_skip_tags)``: the layers of
   ``overlay_apply`` this run's --tags/--skip-tags select (``ovl.core.layers``).
 - ``hostvars[host] | overlay_drift_results``: the registered results of a
@@ -38,7 +42,7 @@ from ansible.module_utils.ovl.core.layers import NAMES as LAYER_NAMES  # noqa: E
 from ansible.module_utils.ovl.core.layers import selected as layers_selected  # noqa: E402
 from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
-    host_state, preflight_args)
+    host_model, host_state, preflight_args)
 from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
 from ansible.module_utils.ovl.tenant.model import Inventory  # noqa: E402
 
@@ -72,6 +76,10 @@ def overlay_preflight_args(result, host):
     return _guard(preflight_args, _inventory(result), host)
 
 
+def overlay_host_model(result, host):
+    return _guard(host_model, _inventory(result), host)
+
+
 def overlay_host_state(result, host, tags, discovered=None):
     return _guard(host_state, _inventory(result), host, tags, discovered)
 
@@ -88,7 +96,7 @@ def overlay_drift_results(values):
     """{layer: the part of its registered result the drift report reads}."""
     out = {}
     pre = values.get('overlay_pre') or {}
-    if pre.get('failed') or 'overlay_state' not in values:
+    if pre.get('failed') or 'overlay_host_found' not in values:
         return dict(failed=True, msg=pre.get('msg') or 'the preflight did not finish')
     layers = (values.get('overlay_result') or {}).get('layers') or {}
     for layer in LAYER_NAMES:
@@ -108,6 +116,7 @@ class FilterModule(object):
         return {
             'overlay_hostvars': overlay_hostvars,
             'overlay_preflight_args': overlay_preflight_args,
+            'overlay_host_model': overlay_host_model,
             'overlay_host_state': overlay_host_state,
             'overlay_layers': overlay_layers,
             'overlay_drift_results': overlay_drift_results,

@@ -62,6 +62,38 @@ options:
   prune:
     description: The C(prune) of every layer that takes one and does not set it.
     type: bool
+  model:
+    description:
+      - The host's part of the validated inventory (the C(overlay_host_model) filter of the
+        result of M(overlay_tenants)). With it, the module computes every layer's options
+        itself, on the host (C(ovl.tenant.host_state)), as the role C(overlay_network) does:
+        every layer prunes, O(owner) and the NAT backend are the host's facts.
+      - Mutually exclusive with the per-layer options O(ip), O(ovs), O(int_flows), O(tun_flows),
+        O(underlay), O(nat); O(forward) follows from the model.
+    type: dict
+  host:
+    description: The inventory name of this host in O(model).
+    type: str
+  tenant_tags:
+    description: The host-local VLAN tag of each tenant with an endpoint here ({tenant, tag}), as
+      M(overlay_preflight) returns them (C(tenant_tags)); only with O(model).
+    type: dict
+    default: {}
+  discovered:
+    description: What M(overlay_preflight) found on the host (C(facts) -
+      C(underlay_interface), C(underlay_prefixlen)); only with O(model).
+    type: dict
+    default: {}
+  ovs_timeout:
+    description:
+      - The OVS layer's C(timeout) (seconds) when the options come from O(model).
+      - Omitted, it grows with the host's port count (a fifth of a second per port), at least 30.
+    type: int
+  plan_if_down:
+    description: The OVS layer's C(plan_if_down) when the options come from O(model) (check mode
+      on a host where Open vSwitch is not started yet).
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -81,6 +113,13 @@ author: [overlay team (!UNKNOWN)]
 '''
 
 EXAMPLES = r'''
+- name: Converge the host from its part of the model (what the role overlay_network does)
+  overlay_apply:
+    model: "{{ overlay_inventory | overlay_host_model(inventory_hostname) }}"
+    host: "{{ inventory_hostname }}"
+    tenant_tags: "{{ overlay_pre.tenant_tags }}"
+    discovered: "{{ overlay_pre.facts }}"
+
 - name: Converge the host in one call (the role builds these from the inventory)
   overlay_apply:
     ip:
@@ -107,19 +146,14 @@ changed:
 layers:
   description:
     - The result of each layer that ran, keyed by layer, as its module returns it
-      (C(commands), C(diff), C(created), C(tenant_tags), C(transaction), C(flow_mods),
+      (C(commands) - the argv lists the layer ran or would run, also in check mode -, C(diff),
+      C(created), C(tenant_tags), C(transaction), C(flow_mods),
       C(restore_input)...), and C(elapsed), the seconds the layer took (read, plan and
       write); a failed layer has C(failed) and C(msg).
   returned: always
   type: dict
   sample: {"ip": {"changed": false, "commands": [], "created": [], "elapsed": 0.41},
            "nat": {"changed": false, "commands": [], "restore_input": [], "elapsed": 0.12}}
-commands:
-  description: The commands of every layer, in order, as argv lists.
-  returned: always
-  type: list
-  elements: list
-  sample: [["ip", "-batch", "-"], ["ovs-vsctl", "--timeout=30", "--", "add-port", "br-int", "qr-blue"]]
 diff:
   description: The before and after of each changed layer, keyed by layer (diff mode).
   returned: when diff mode is on
@@ -144,13 +178,22 @@ def main():
             nat=dict(type='dict'),
             owner=dict(type='str'),
             prune=dict(type='bool'),
+            model=dict(type='dict'),
+            host=dict(type='str'),
+            tenant_tags=dict(type='dict', default={}),
+            discovered=dict(type='dict', default={}),
+            ovs_timeout=dict(type='int'),
+            plan_if_down=dict(type='bool', default=False),
         ),
+        mutually_exclusive=[('model', name) for name in ('ip', 'ovs', 'int_flows', 'tun_flows',
+                                                         'underlay', 'nat')],
+        required_by=dict(model=['host']),
         supports_check_mode=True,
     )
     try:
         result, failed = apply_layers(module)
     except LayerInputError as exc:
-        module.fail_json(msg=str(exc), changed=False, layers={}, commands=[])
+        module.fail_json(msg=str(exc), changed=False, layers={})
     if failed:
         module.fail_json(msg='%s: %s' % (failed, result['layers'][failed].get('msg')), **result)
     module.exit_json(**result)

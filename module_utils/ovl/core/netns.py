@@ -17,6 +17,8 @@ import os
 
 CLONE_NEWNET = 0x40000000
 NETNS_DIR = '/run/netns'
+# this thread's own namespace (setns moves only the calling thread)
+HOME = '/proc/thread-self/ns/net' if os.path.exists('/proc/thread-self/ns/net') else '/proc/self/ns/net'
 
 _libc = None
 
@@ -66,7 +68,7 @@ def entered(netns):
         target = os.open(os.path.join(NETNS_DIR, netns), os.O_RDONLY)
     except OSError as exc:
         raise NetnsMissing('Cannot open network namespace "%s": %s' % (netns, exc.strerror))
-    home = os.open('/proc/self/ns/net', os.O_RDONLY)
+    home = os.open(HOME, os.O_RDONLY)
     try:
         try:
             _setns(target)

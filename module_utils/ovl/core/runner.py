@@ -43,6 +43,24 @@ def netns_argv(netns, argv):
     return ['ip', 'netns', 'exec', netns] + list(argv)
 
 
+def inside(argv):
+    """(netns, argv to run inside it) for ``ip netns exec NS CMD...``,
+    ``ip -n NS ...`` and ``bridge -n NS ...``; (None, argv) otherwise.
+
+    ``Runner.check`` runs these by entering the namespace with setns(2) and
+    starting CMD (or ``ip``/``bridge`` without ``-n``) there: ``ip netns exec``
+    and ``ip -n`` unshare a mount namespace and remount /sys first, which
+    copies every mount of the host, among them one per named namespace: at
+    1000 namespaces each call cost ~75 ms on the lab hosts (bench/NOTES.md),
+    a first run O(namespaces^2)."""
+    argv = list(argv)
+    if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
+        return argv[3], argv[4:]
+    if argv[:1] in (['ip'], ['bridge']) and argv[1:2] == ['-n'] and len(argv) > 3:
+        return argv[2], argv[:1] + argv[3:]
+    return None, argv
+
+
 def argv_list(argv):
     """*argv* if it is an argv list; TypeError for anything else (a string)."""
     if not isinstance(argv, (list, tuple)):
@@ -105,6 +123,7 @@ class Runner(object):
             argv_list(argv)
             try:
                 self._resolve(argv)
+                self._resolve(inside(argv)[1])
             except CommandError as exc:
                 raise CommandError('%s (nothing was changed)' % exc)
 
@@ -139,8 +158,11 @@ class Runner(object):
             first_line(err) or first_line(out) or 'no output'))
 
     def check(self, argv, data=None):
-        """Run and return stdout; raise CommandError on a non-zero rc."""
-        rc, out, err = self.run(argv, data=data)
+        """Run and return stdout; raise CommandError (naming *argv*) on a
+        non-zero rc. A command for another namespace (``inside``) runs there
+        through setns, not through ``ip netns exec``/``ip -n``."""
+        netns, here = inside(argv_list(argv))
+        rc, out, err = self.run_in(netns, here, data=data) if netns else self.run(argv, data=data)
         if rc != 0:
             raise self.failure(argv, rc, out, err)
         return out

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 """Run a plan: consecutive ``ip [-n NS] link|addr|route ...`` commands of one
-namespace go to a single ``ip [-n NS] -batch -`` process (one line each on
-stdin), and consecutive ``bridge [-n NS] fdb ...`` commands to one
+namespace (and ``ip netns add|del NAME`` in the host's) go to a single
+``ip [-n NS] -batch -`` process (one line each on stdin), and consecutive ``bridge [-n NS] fdb ...`` commands to one
 ``bridge [-n NS] -batch -``; anything else (``ip netns``, sysctl, ethtool,
 marker files) runs as its own argv, except the commands the module does
 itself, in-process (``in_process``: ``ethtool -K DEV tx on|off``,
@@ -18,7 +18,8 @@ from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import step, steps_of
 from ansible.module_utils.ovl.ip import nswrite
 
-BATCHABLE = {'ip': ('link', 'addr', 'route'), 'bridge': ('fdb',)}
+BATCHABLE = {'ip': ('link', 'addr', 'route', 'netns'), 'bridge': ('fdb',)}
+NETNS_BATCHABLE = ('add', 'del')    # ip netns add/del (never exec; host namespace only)
 TOKEN_RE = re.compile(r'^[A-Za-z0-9_.:/=+-]+\Z')
 
 
@@ -31,6 +32,8 @@ def batch_key(argv):
     if tail[:1] == ['-n']:
         ns, tail = tail[1], tail[2:]
     if not tail or tail[0] not in BATCHABLE[argv[0]]:
+        return None
+    if tail[0] == 'netns' and (ns is not None or len(tail) != 3 or tail[1] not in NETNS_BATCHABLE):
         return None
     return (argv[0], ns), tail
 

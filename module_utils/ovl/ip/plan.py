@@ -73,7 +73,15 @@ def _ns_exists(ns, want, have):
 
 
 def plan_namespaces(want, have, plan):
-    made_dir = False
+    """Namespaces first, in this order so that ``ip netns add``/``del`` of a
+    whole run go to ONE ``ip -batch`` (``ovl.ip.batch``; one process per
+    namespace cost ~40 ms each at 1000 namespaces, the mount table grows with
+    them): the marker directory and the markers of the namespaces to make
+    (a marker whose namespace is not there yet is made again by the next
+    run: it is only ever read together with /run/netns), the stale entries
+    deleted, the namespaces made, then their sysctls. At the end, the
+    namespaces deleted, then their markers."""
+    marks, made, sysctls, gone, unmarked = [], [], [], [], []
     listed = set()
     for ns in want['namespaces']:
         name = ns['name']
@@ -81,9 +89,9 @@ def plan_namespaces(want, have, plan):
         marker = '%s/%s' % (want['mark_dir'], name)
         if ns['state'] == 'absent':
             if name in have['netns']:
-                plan.last.append(['ip', 'netns', 'del', name])
+                gone.append(['ip', 'netns', 'del', name])
             if name in have['marked']:
-                plan.last.append(['rm', '-f', marker])
+                unmarked.append(['rm', '-f', marker])
             continue
         current = have['sysctls'].get(name, {})
         if name in have.get('stale', ()):
@@ -91,22 +99,23 @@ def plan_namespaces(want, have, plan):
                 raise InputError('namespaces', name, 'exists in /run/netns with no namespace '
                                  'mounted on it, and it is not ours (no marker in %s): remove '
                                  'it (ip netns del %s)' % (want['mark_dir'], name))
-            plan.first.append(['ip', 'netns', 'del', name])
+            made.append(['ip', 'netns', 'del', name])
         if name not in have['netns']:
-            plan.first.append(['ip', 'netns', 'add', name])
-            if not made_dir:
-                plan.first.append(['mkdir', '-p', want['mark_dir']])
-                made_dir = True
-            plan.first.append(['touch', marker])
+            made.append(['ip', 'netns', 'add', name])
+            marks.append(['touch', marker])
             current = {}
         for key, value in sorted(ns['sysctls'].items()):
             if current.get(key) != value:
-                plan.first.append(netns_argv(name, ['sysctl', '-w', '%s=%s' % (key, value)]))
+                sysctls.append(netns_argv(name, ['sysctl', '-w', '%s=%s' % (key, value)]))
     if want['prune']:
         for name in sorted(have['marked'] - listed):
             if name in have['netns'] or name in have.get('stale', ()):
-                plan.last.append(['ip', 'netns', 'del', name])
-            plan.last.append(['rm', '-f', '%s/%s' % (want['mark_dir'], name)])
+                gone.append(['ip', 'netns', 'del', name])
+            unmarked.append(['rm', '-f', '%s/%s' % (want['mark_dir'], name)])
+    if marks:
+        marks.insert(0, ['mkdir', '-p', want['mark_dir']])
+    plan.first.extend(marks + made + sysctls)
+    plan.last.extend(gone + unmarked)
     return set(c[3] for c in plan.last if c[:3] == ['ip', 'netns', 'del'])
 
 
@@ -271,3 +280,9 @@ def created_here(commands):
             if 'peer' in argv and 'netns' not in argv:
                 names.append(argv[argv.index('peer') + 2])
     return sorted(set(names))
+
+
+def made_namespaces(commands):
+    """Names of the namespaces *commands* make (``ip netns add``): new and
+    empty when the plan has run (no NAT rule to read in them)."""
+    return sorted(set(argv[3] for argv in commands if argv[:3] == ['ip', 'netns', 'add']))

@@ -101,11 +101,17 @@ def read_state(runner, want):
     have = dict(netns=live, stale=stale, marked=read_marks(want['mark_dir']),
                 ns={}, sysctls={}, offload={})
     wanted_ns = namespaces_of(want)
+    families_of, flooded = {}, set()     # per namespace, computed once (1000 namespaces)
+    for route in want['routes']:
+        families_of.setdefault(route['netns'], set()).add(route['family'])
+    for link in want['links']:
+        if link.get('flood') is not None:
+            flooded.add(link['netns'])
     for ns in sorted(wanted_ns, key=lambda n: n or ''):
         if ns is not None and ns not in have['netns']:
             continue
-        families = set(r['family'] for r in want['routes'] if r['netns'] == ns)
-        fdb = any(link['netns'] == ns and link.get('flood') is not None for link in want['links'])
+        families = families_of.get(ns, set())
+        fdb = ns in flooded
         links, addrs, secondary, routes = read_namespace_in(ns, families, fdb)
         have['ns'][ns] = dict(links=links, addrs=addrs, secondary=secondary, routes=routes)
     have['sysctls'] = read_sysctls(want, have)

@@ -44,8 +44,12 @@ EMPTY_OUTPUT = {'iptables': '', 'nft': '{"nftables": []}'}
 NO_NETNS = 'Cannot open network namespace'
 
 
-def read_all(runner, wants, backend, check_mode=False):
+def read_all(runner, wants, backend, check_mode=False, fresh=()):
     """[have] of every namespace of *wants*, in order: the reads happen here.
+
+    A namespace in *fresh* was made by this same module run (overlay_apply's
+    ip layer, just before): it holds no rules, and reads as empty without a
+    process (500 router namespaces: 500 iptables-save on a first run).
 
     In check mode a namespace that does not exist yet (the real run creates
     it before NAT, see roles/overlay_network), and a host that lacks the
@@ -59,6 +63,9 @@ def read_all(runner, wants, backend, check_mode=False):
         except CommandError:
             return [parse(EMPTY_OUTPUT[backend]) for _want in wants]
     for want in wants:
+        if want['netns'] and want['netns'] in fresh:
+            haves.append(parse(EMPTY_OUTPUT[backend]))
+            continue
         argv = netns_argv(want['netns'], read_argv)  # what the read is equivalent to
         rc, out, err = runner.run_in(want['netns'], read_argv)
         if rc != 0 and check_mode and want['netns'] and NO_NETNS in (err or ''):
@@ -98,8 +105,10 @@ class NatFront(Front):
     def normalize(self):
         return self.make_wants()
 
+    fresh = ()      # namespaces made by this run (overlay_apply's ip layer): nothing to read
+
     def read(self, runner, want):
-        return read_all(runner, want, self.params['backend'], self.module.check_mode)
+        return read_all(runner, want, self.params['backend'], self.module.check_mode, self.fresh)
 
     def plan(self, want, have):
         self.plans = plan_all(want, have, self.params['backend'])

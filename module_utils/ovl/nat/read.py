@@ -23,6 +23,19 @@ IPT_READ = ['iptables-save']
 NFT_READ = ['nft', '-j', 'list', 'ruleset']
 
 
+QUOTING = frozenset('"\'\\')
+
+
+def split_rule(line):
+    """The tokens of one iptables-save rule line, as ``shlex.split`` gives
+    them; a line with no quote or backslash (nearly all) is split on
+    whitespace, which is the same and 30x cheaper (500 router namespaces
+    read in each run)."""
+    if QUOTING.isdisjoint(line):
+        return line.split()
+    return shlex.split(line)
+
+
 def parse_iptables_save(text):
     """iptables-save text -> {table: {'chains': [names], 'rules': {chain: [tokens]}}}."""
     tables, table = {}, None
@@ -37,7 +50,7 @@ def parse_iptables_save(text):
         elif line.startswith(':'):
             table['chains'].append(line[1:].split()[0])
         elif line.startswith('-A '):
-            tokens = shlex.split(line)
+            tokens = split_rule(line)
             table['rules'].setdefault(tokens[1], []).append(tokens[2:])
     return tables
 

@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 """One function from the validated inventory to every module input of a host.
 
+``host_model(inventory, host)``: the part of the validated inventory a host
+needs to compute its own state (the tenants with an endpoint there, the facts
+of every host), as plain JSON: ``overlay_apply`` gets it and runs
+``host_state`` on the host, so the controller templates no per-object data.
+
 ``preflight_args(inventory, host)``: the options of ``overlay_preflight``
 (what the host must have, and which tenants need a local VLAN there).
 
 ``host_state(inventory, host, tags, discovered) -> dict``: the inputs of
-every later task of the role, computed once (the role keeps the result in
-one fact, nothing is re-templated):
+every layer of ``overlay_apply`` (computed by the module on the host from
+``host_model``; the same on the controller for a given inventory):
 
 - ``ip``: ip_state (namespaces, links, addresses, routes);
 - ``ovs``: ovs_state (bridges, ports; every tenant port with its tag);
@@ -24,11 +29,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.flows import build_flows
+from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
 from ansible.module_utils.ovl.tenant.ip import build_ip
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
 from ansible.module_utils.ovl.tenant.nat import build_nat
 from ansible.module_utils.ovl.tenant.ovs import build_ovs
+
+
+def host_model(inventory, host):
+    """The inventory as *host* sees it: its tenants, every host's facts (the
+    peers' underlay addresses). ``host_state`` of it equals ``host_state`` of
+    the whole inventory for that host (tests/unit/tenant)."""
+    inventory.host(host)            # KeyError for a host that is not in the inventory
+    return Inventory(inventory.tenants_on(host), inventory.hosts).as_result()
 
 
 def preflight_args(inventory, host):

@@ -32,7 +32,8 @@ def test_move_keeps_prefix_and_other_addresses(make_netns):
 
     first = run_module(ip_move_address, args)
     assert first['changed'] and first['commands'] == check['commands']
-    assert [a[1:] for a in first['_argv']] == [['-n', ns, '-batch', '-']]
+    # one ip -batch, run inside the namespace through setns (recorded as ip netns exec)
+    assert [a[1:] for a in first['_argv']] == [['netns', 'exec', ns, 'ip', '-batch', '-']]
     assert addrs(ns, 'br0') == ['172.16.0.1/16', '192.168.250.11/26']
     assert addrs(ns, 'up0') == ['10.9.9.9/8']
     assert 'UP' in links(ns)['br0']['flags']

@@ -16,13 +16,26 @@ def test_groups_consecutive_same_namespace():
         ['ip', 'netns', 'exec', 'a', 'ethtool', '-K', 'eth0', 'tx', 'off'],
     ]
     assert group(commands) == [
-        (['ip', 'netns', 'add', 'a'], None),
-        (['ip', '-batch', '-'], 'link add x type veth peer name y\nlink set x up\n'),
+        # ip netns add joins the host's batch (one process for every namespace of a run)
+        (['ip', '-batch', '-'], 'netns add a\nlink add x type veth peer name y\nlink set x up\n'),
         (['ip', '-n', 'a', '-batch', '-'],
          'link set eth0 up\naddr add 10.0.0.2/24 dev eth0\n'),
         (['ip', '-n', 'b', 'route', 'replace', 'default', 'via', '10.0.0.1'], None),
         (['ip', 'netns', 'exec', 'a', 'ethtool', '-K', 'eth0', 'tx', 'off'], None),
     ]
+
+
+@pytest.mark.parametrize('commands, batched', [
+    ([['ip', 'netns', 'add', 'a'], ['ip', 'netns', 'del', 'b']], True),
+    ([['ip', 'netns', 'exec', 'a', 'ip', 'link']], False),          # exec: never in a batch
+    ([['ip', '-n', 'x', 'netns', 'add', 'a']], False),                # only the host's namespaces
+    ([['ip', 'netns', 'add', 'a', 'extra']], False),
+    ([['ip', 'netns', 'list']], False),
+])
+def test_only_netns_add_and_del_of_the_host_join_a_batch(commands, batched):
+    steps = group(commands * 2)
+    assert (steps[0].argv == ['ip', '-batch', '-']) is batched
+    assert len(steps) == (1 if batched else 2)
 
 
 @pytest.mark.parametrize('token', ['a b', 'x\nlink del eth0', '"q"', '#c', ''])

@@ -150,7 +150,9 @@ def test_ip_link_batches_per_namespace():
         (['ip', '-batch', '-'],
          'link add ove1 mtu 1450 type veth peer name eth0 mtu 1450 netns ep\n'
          'link set ove1 alias ovl:ovl\nlink set ove1 up\n'),
-        (['ip', '-n', 'ep', 'link', 'set', 'eth0', 'up'], None)]
+        # runs inside ep after setns (the seam records it as its equivalent
+        # ip netns exec): not `ip -n ep`, which copies the host's mounts per call
+        (['ip', 'netns', 'exec', 'ep', 'ip', 'link', 'set', 'eth0', 'up'], None)]
     # TX offload is set in the module process (SIOCETHTOOL), not by ethtool processes
     assert result['_inproc'] == [['ethtool', '-K', 'ove1', 'tx', 'off'],
                                  ['ip', 'netns', 'exec', 'ep', 'ethtool', '-K', 'eth0', 'tx', 'off']]
@@ -214,8 +216,9 @@ def test_ip_address_in_namespace():
                                  ['ip', '-n', 'ep', 'addr', 'add', '10.0.0.11/24', 'dev', 'eth0']]
     assert machine.writes == []
     run_module(ip_address, args, fake=machine)
-    assert machine.writes == [(['ip', '-n', 'ep', '-batch', '-'],
+    assert machine.writes == [(['ip', 'netns', 'exec', 'ep', 'ip', '-batch', '-'],
                                'addr del 10.0.0.9/24 dev eth0\naddr add 10.0.0.11/24 dev eth0\n')]
+    assert check['commands'][0][:3] == ['ip', '-n', 'ep']     # what it means, as reported
 
 
 def test_ip_route_reads_only_its_family_and_namespace():
@@ -223,7 +226,8 @@ def test_ip_route_reads_only_its_family_and_namespace():
                                                      "dev": "eth0"}]})
     result = run_module(ip_route, dict(netns='ep', dst='default', via='10.0.0.1'), fake=machine)
     assert [a[1:] for a in result['_argv']] == [
-        ['-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
+        ['netns', 'exec', 'ep', 'ip', 'route', 'replace', 'default', 'via', '10.0.0.1']]
+    assert result['commands'] == [['ip', '-n', 'ep', 'route', 'replace', 'default', 'via', '10.0.0.1']]
     assert machine.ns_reads == [('netns', None, ()), ('netlink', 'ep', (4,))]
 
 
@@ -233,11 +237,13 @@ def test_netns_create(tmp_path):
     args = dict(name='ovr-blue', sysctls={'net.ipv4.ip_forward': 1}, mark_dir=mark)
     result = run_module(netns, args, fake=machine)
     assert [w[0] for w in machine.writes] == [['ip', 'netns', 'add', 'ovr-blue']]
-    # marker file and sysctl are written in the module process (no mkdir/touch/sysctl process)
+    # marker file and sysctl are written in the module process (no mkdir/touch/sysctl process);
+    # the marker before the namespace, the sysctl after it
     assert result['_inproc'] == [
         ['mkdir', '-p', mark], ['touch', mark + '/ovr-blue'],
         ['ip', 'netns', 'exec', 'ovr-blue', 'sysctl', '-w', 'net.ipv4.ip_forward=1']]
-    assert result['commands'] == [['ip', 'netns', 'add', 'ovr-blue']] + result['_inproc']
+    assert result['commands'] == result['_inproc'][:2] + [['ip', 'netns', 'add', 'ovr-blue']] \
+        + result['_inproc'][2:]
     assert result['changed']
     machine = Machine(netns=['ovr-blue'], sysctl='1')
     assert run_module(netns, args, fake=machine)['changed'] is False

@@ -288,7 +288,7 @@ def nss(*items, **kw):
 
 NS_CASES = [
     ('create with marker and sysctl', nss(dict(name='a', sysctls={'net.ipv4.ip_forward': 1})),
-     have(), [['ip', 'netns', 'add', 'a'], ['mkdir', '-p', '/m'], ['touch', '/m/a'],
+     have(), [['mkdir', '-p', '/m'], ['touch', '/m/a'], ['ip', 'netns', 'add', 'a'],
               ['ip', 'netns', 'exec', 'a', 'sysctl', '-w', 'net.ipv4.ip_forward=1']]),
     ('exists, sysctl differs', nss(dict(name='a', sysctls={'net.ipv4.ip_forward': 1})),
      have(netns=['a'], sysctls={'a': {'net.ipv4.ip_forward': '0'}}),
@@ -335,7 +335,7 @@ def test_prune_skips_links_of_pruned_namespaces_and_orders_deletes_first():
     current = have(netns=['old'], marked=['old'],
                    ns={None: dict(links=[vxlan('vx1')]), 'old': dict(links=[vxlan('vx2')])})
     assert plan(want, current) == [
-        ['ip', 'netns', 'add', 'new'], ['mkdir', '-p', '/m'], ['touch', '/m/new'],
+        ['mkdir', '-p', '/m'], ['touch', '/m/new'], ['ip', 'netns', 'add', 'new'],
         ['ip', 'link', 'del', 'vx1'],
         ['ip', '-n', 'new', 'link', 'add', 'vx100', 'type', 'vxlan', 'id', '100', 'remote',
          '192.0.2.2', 'dstport', '4789'],
@@ -382,9 +382,9 @@ def test_stale_entry_of_our_namespace_is_deleted_then_made_anew(tmp_path):
     want = want_state(mark_dir=str(tmp_path), namespaces=[norm_namespace(dict(name='ep'))])
     current = have(marked=['ep'], ns={None: {}})
     current['stale'] = {'ep', 'theirs'}
-    assert plan(want, current) == [['ip', 'netns', 'del', 'ep'], ['ip', 'netns', 'add', 'ep'],
-                                   ['mkdir', '-p', str(tmp_path)],
-                                   ['touch', str(tmp_path / 'ep')]]
+    assert plan(want, current) == [['mkdir', '-p', str(tmp_path)],
+                                   ['touch', str(tmp_path / 'ep')],
+                                   ['ip', 'netns', 'del', 'ep'], ['ip', 'netns', 'add', 'ep']]
 
 
 def test_stale_entry_not_ours_is_refused(tmp_path):
@@ -426,3 +426,19 @@ def test_a_veth_re_made_after_its_namespace_went_is_created_here():
                                         'peer_netns': 'blue'})])
     current = have(ns={'': {'links': []}})      # namespace and both ends gone
     assert created_here(plan(want, current)) == ['vb']
+
+
+def test_many_namespaces_are_made_in_one_batch_and_deleted_in_one():
+    """Markers, then every netns add together (one ip -batch), then sysctls;
+    at the end every netns del together, then the markers."""
+    from ansible.module_utils.ovl.ip.batch import group
+    want = want_aggregate(dict(prune=True, mark_dir='/m', namespaces=[
+        dict(name='n%d' % i, sysctls={'net.ipv4.ip_forward': 1}) for i in range(3)]))
+    steps = group(plan(want, have(marked=['o1', 'o2'], netns=['o1', 'o2'])))
+    assert [s.argv[:3] for s in steps] == (
+        [['mkdir', '-p', '/m']] + [['touch', '/m/n%d' % i] for i in range(3)]
+        + [['ip', '-batch', '-']]
+        + [['ip', 'netns', 'exec']] * 3
+        + [['ip', '-batch', '-'], ['rm', '-f', '/m/o1'], ['rm', '-f', '/m/o2']])
+    assert steps[4].stdin == 'netns add n0\nnetns add n1\nnetns add n2\n'
+    assert steps[8].stdin == 'netns del o1\nnetns del o2\n'

@@ -1,11 +1,12 @@
 """The allowed import directions inside module_utils/ovl (docs/design.md):
 
-    tenant (controller) -> ovs, ip, nat, flows -> core
-    host (host side)    -> ovs, ip, nat, flows -> core
+    tenant (the model and its pure builders) -> ovs, ip, nat, flows -> core
+    host (host side) -> tenant, ovs, ip, nat, flows -> core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
-another concern, tenant or host; core imports only core; tenant and host
-never import each other (one runs on the controller, the other on hosts). The test reads the
+another concern, tenant or host; core imports only core; tenant never
+imports host (host_state runs on the controller for the filters and on the
+host in overlay_apply; the host side builds its own state from the model). The test reads the
 import statements of every file, so a new sideways import fails here.
 """
 import ast
@@ -18,7 +19,7 @@ PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core'} | set(CONCERNS)},
+                'host': {'host', 'core', 'tenant'} | set(CONCERNS)},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 
@@ -74,3 +75,52 @@ def test_the_checker_sees_a_sideways_import(tmp_path):
     bad.write_text('from ansible.module_utils.ovl.ovs.read import parse_state\n')
     assert imported(str(bad)) == ['ansible.module_utils.ovl.ovs.read']
     assert 'ovs' not in ALLOWED['flows']
+
+
+CONTROLLER_ONLY = ('jsonschema', 'yaml')
+
+
+def _module_path(dotted):
+    rel = dotted[len(PREFIX) + 1:].replace('.', os.sep)
+    for candidate in (os.path.join(PKG, rel + '.py'), os.path.join(PKG, rel, '__init__.py')):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def shipped_with(paths):
+    """Every ovl file the files *paths* import, transitively (what AnsiballZ
+    ships to a host with a module that imports them)."""
+    seen, todo = set(), list(paths)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in imported(path):
+            target = _module_path(name) if name.startswith(PREFIX + '.') else None
+            if target:
+                todo.append(target)
+    return seen
+
+
+def third_party(path):
+    with open(path) as handle:
+        tree = ast.parse(handle.read(), path)
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+    return set(x.split('.')[0] for x in names)
+
+
+def test_the_host_side_ships_no_controller_only_module():
+    """host/ builds its state with tenant.host_state on the host: nothing it
+    pulls in may need the controller's jsonschema or PyYAML (a host has
+    neither), and the tenant files' loader and schema stay on the controller."""
+    host = [p for p in ovl_files() if package_of(p) == 'host']
+    shipped = shipped_with(host)
+    assert os.path.join(PKG, 'tenant', 'host_state.py') in shipped      # the check sees it
+    for path in shipped:
+        assert not third_party(path) & set(CONTROLLER_ONLY), path
+    for name in ('schema.py', 'yaml_file.py', 'inventory.py'):
+        assert os.path.join(PKG, 'tenant', name) not in shipped
+    assert third_party(os.path.join(PKG, 'tenant', 'schema.py')) & set(CONTROLLER_ONLY)

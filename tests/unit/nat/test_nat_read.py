@@ -1,4 +1,6 @@
 """nat_read: parse iptables-save text and nft -j JSON."""
+import pytest
+
 from ansible.module_utils.ovl.nat.model import FORWARD, SNAT
 from ansible.module_utils.ovl.nat.read import iptables_have, nft_have, parse_iptables_save
 
@@ -42,3 +44,17 @@ def test_nft_have_empty():
     have = nft_have(NFT_EMPTY)
     assert have['table'] is False
     assert have['chains'][SNAT] == dict(exists=False, rules=[], jumps=0)
+
+
+@pytest.mark.parametrize('line', [
+    '-A OVL-POSTROUTING -s 10.0.0.0/24 -o qg0 -m comment --comment ovl:blue -j MASQUERADE',
+    '-A OVL-POSTROUTING -s 10.0.0.0/24 -m comment --comment "ovl:a b" -j MASQUERADE',
+    '-A X -m comment --comment "say \\"hi\\"" -j RETURN',
+    "-A X -m comment --comment \"it's\" -j RETURN",
+    '-A X -m comment --comment a\\ b -j RETURN',
+    '-A   X    -j   DROP  ',
+])
+def test_split_rule_is_shlex_split(line):
+    import shlex
+    from ansible.module_utils.ovl.nat.read import split_rule
+    assert split_rule(line) == shlex.split(line)

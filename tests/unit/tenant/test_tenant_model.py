@@ -2,9 +2,13 @@
 unchanged, and the filter builds a host's state from the module's result."""
 import json
 
-from overlay import FilterModule, overlay_host_state, overlay_hostvars, overlay_preflight_args
+import pytest
+
+from overlay import (FilterModule, overlay_host_model, overlay_host_state, overlay_hostvars,
+                     overlay_preflight_args)
+from ansible.module_utils.ovl.tenant.host_state import host_state
 from ansible.module_utils.ovl.tenant.model import Inventory
-from tenant_helpers import HOSTVARS, NETDEV, example_inventory
+from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, inventory, tenant
 
 
 def test_inventory_round_trips_through_json():
@@ -16,7 +20,7 @@ def test_inventory_round_trips_through_json():
 
 def test_filters_registered():
     assert set(FilterModule().filters()) == {
-        'overlay_hostvars', 'overlay_preflight_args', 'overlay_host_state',
+        'overlay_hostvars', 'overlay_preflight_args', 'overlay_host_model', 'overlay_host_state',
         'overlay_drift_results', 'overlay_drift', 'overlay_layers'}
 
 
@@ -49,3 +53,38 @@ def test_the_discovered_interface_fills_an_omitted_variable():
                                {'underlay_interface': 'enp3s0', 'underlay_prefixlen': 22})
     assert state['facts']['underlay_interface'] == 'enp3s0'
     assert state['nat']['namespaces'][0]['snat'][0]['out_interface'] == 'enp3s0'
+
+
+SLICE_CASES = [
+    (example_inventory(NETDEV, mode), host) for mode in ('port', 'kernel', 'flow')
+    for host in ('host1', 'host2')
+] + [
+    # a tenant on host1 only, one on host2/host3 only, one on all three: every host
+    # sees only its tenants, the state is the same as from the whole inventory
+    (inventory([tenant('a', 10, endpoints=[('a1', 'host1', '10.0.0.11')], snat=True),
+                tenant('b', 11, endpoints=[('b2', 'host2', '10.0.0.12'), ('b3', 'host3', '10.0.0.13')]),
+                tenant('c', 12, endpoints=[('c1', 'host1', '10.0.0.11'), ('c2', 'host2', '10.0.0.12'),
+                                           ('c3', 'host3', '10.0.0.13')], snat=True)], H3, mode), host)
+    for mode in ('port', 'kernel', 'flow') for host in ('host1', 'host2', 'host3')
+]
+
+
+@pytest.mark.parametrize('inv, host', SLICE_CASES)
+def test_a_hosts_model_builds_the_same_state_as_the_whole_inventory(inv, host):
+    """overlay_apply builds the state on the host from overlay_host_model: it
+    must be exactly the state of the whole inventory for that host."""
+    whole = json.loads(json.dumps(inv.as_result()))
+    part = json.loads(json.dumps(overlay_host_model(whole, host)))
+    tenants = sorted(t.name for t in inv.tenants_on(host))
+    assert sorted(t['name'] for t in part['tenants']) == tenants
+    assert sorted(part['hosts']) == sorted(inv.host_names())
+    tags = dict((name, i + 1) for i, name in enumerate(tenants))
+    found = {'underlay_interface': 'eth0', 'underlay_prefixlen': 24}
+    assert host_state(Inventory.from_result(part), host, tags, found) == \
+        overlay_host_state(whole, host, tags, found)
+
+
+def test_a_host_outside_the_inventory_has_no_model():
+    with pytest.raises(Exception) as err:
+        overlay_host_model(example_inventory().as_result(), 'host9')
+    assert 'host9' in str(err.value)
