@@ -41,6 +41,16 @@ options:
       - When false, listed rules are added or replaced (matched by id), others are kept.
     type: bool
     default: false
+  keep_reads:
+    description:
+      - A file (for example C(/run/ovl/nat-reads.json)) where the module keeps each
+        namespace's read together with the namespace's nf_tables ruleset generation. A
+        namespace whose generation is what it was at its kept read is not read again (no
+        C(iptables-save)/C(nft) process): nf_tables counts every change of the ruleset, by
+        anyone, so an unchanged generation is an unchanged ruleset.
+      - Used only on nf_tables (C(nft), and C(iptables) when it is the nf_tables variant);
+        unset, every namespace is read. The role C(overlay_network) sets it.
+    type: str
   namespaces:
     description: Desired state per namespace; a namespace not listed is not touched.
     type: list

@@ -19,6 +19,8 @@ TENANT_KEY = 'ovl-tenant'
 IFALIAS_PREFIX = 'ovl:'
 # namespaces: a marker file per namespace in this directory
 MARK_DIR = '/run/ovl/netns'
+# NAT reads kept with the nf_tables generation they were made at (ovl.nat.generation)
+NAT_READS = '/run/ovl/nat-reads.json'
 # iptables: our own chains, jumped to from the built-in ones by one rule with
 # this comment; each of our rules carries the comment <owner>:<id>
 IPT_CHAIN_SNAT = 'OVL-POSTROUTING'

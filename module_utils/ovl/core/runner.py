@@ -143,6 +143,15 @@ class Runner(object):
         except NetnsMissing as exc:
             return 255, '', '%s\n' % exc
 
+    def look_in(self, netns, func):
+        """*func()* (a read in the module process) inside *netns*; None when
+        the namespace does not exist."""
+        try:
+            with entered(netns):
+                return func()
+        except NetnsMissing:
+            return None
+
     def call_in(self, netns, argv, func):
         """``in_process``; a missing namespace raises CommandError."""
         try:

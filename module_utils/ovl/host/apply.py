@@ -20,6 +20,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_list
 
 from ansible.module_utils.ovl.core.layers import NAMES
+from ansible.module_utils.ovl.core.marks import NAT_READS
 from ansible.module_utils.ovl.core.result import evaluate, normalized
 from ansible.module_utils.ovl.core.runner import Runner
 from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC as FLOWS_SPEC, FlowsFront
@@ -126,7 +127,7 @@ def model_layers(p):
         tun_flows=dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
         underlay=state['underlay'],
         forward=state['forward'],
-        nat=dict(state['nat'], backend=facts['nat_backend'], **owner))
+        nat=dict(state['nat'], backend=facts['nat_backend'], keep_reads=NAT_READS, **owner))
 
 
 def wanted(module):

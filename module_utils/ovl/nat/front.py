@@ -6,6 +6,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
+from ansible.module_utils.ovl.nat import generation
 from ansible.module_utils.ovl.nat.model import HOST, state_want
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
@@ -38,25 +41,43 @@ ARGUMENT_SPEC = dict(
     owner=dict(type='str', default='ovl'),
     prune=dict(type='bool', default=False),
     namespaces=dict(type='list', elements='dict', required=True, options=NS_SPEC),
+    keep_reads=dict(type='str'),
 )
 # What each backend prints for a namespace with no rules at all.
 EMPTY_OUTPUT = {'iptables': '', 'nft': '{"nftables": []}'}
 NO_NETNS = 'Cannot open network namespace'
 
 
-def read_all(runner, wants, backend, check_mode=False, fresh=()):
+def on_nf_tables(runner, backend):
+    """True when the backend's tool works on nf_tables (its generation counts
+    every change): nft always; iptables when it is the nf_tables variant
+    (iptables-save resolves to xtables-nft-multi / iptables-nft-save)."""
+    if backend == 'nft':
+        return True
+    try:
+        return 'nft' in os.path.basename(os.path.realpath(runner.binary('iptables-save')))
+    except CommandError:
+        return False
+
+
+def read_all(runner, wants, backend, check_mode=False, fresh=(), keep=None):
     """[have] of every namespace of *wants*, in order: the reads happen here.
 
     A namespace in *fresh* was made by this same module run (overlay_apply's
     ip layer, just before): it holds no rules, and reads as empty without a
     process (500 router namespaces: 500 iptables-save on a first run).
 
+    *keep*: a file of kept reads (``ovl.nat.generation``): a namespace whose
+    nf_tables generation is what it was at its kept read is not read again.
+
     In check mode a namespace that does not exist yet (the real run creates
     it before NAT, see roles/overlay_network), and a host that lacks the
     backend's tool (the real run's preflight installs it first), read as empty.
     """
     read_argv, parse, _plan = BACKENDS[backend]
-    haves = []
+    haves, kept_now = [], {}
+    use = bool(keep) and on_nf_tables(runner, backend)
+    reads = generation.load(keep) if use else {}
     if check_mode:
         try:
             runner.binary(read_argv[0])
@@ -67,17 +88,26 @@ def read_all(runner, wants, backend, check_mode=False, fresh=()):
             haves.append(parse(EMPTY_OUTPUT[backend]))
             continue
         argv = netns_argv(want['netns'], read_argv)  # what the read is equivalent to
-        rc, out, err = runner.run_in(want['netns'], read_argv)
-        if rc != 0 and check_mode and want['netns'] and NO_NETNS in (err or ''):
-            out = EMPTY_OUTPUT[backend]
-        elif rc != 0:
-            raise runner.failure(argv, rc, out, err)
+        now = runner.look_in(want['netns'], generation.current) if use else None
+        out = generation.kept(reads, backend, want['netns'], now)
+        if out is None:
+            rc, out, err = runner.run_in(want['netns'], read_argv)
+            if rc != 0 and check_mode and want['netns'] and NO_NETNS in (err or ''):
+                out = EMPTY_OUTPUT[backend]
+            elif rc != 0:
+                raise runner.failure(argv, rc, out, err)
+            elif now is not None and runner.look_in(want['netns'], generation.current) == now:
+                kept_now[generation.key(backend, want['netns'])] = generation.entry(now, out)
+        else:
+            kept_now[generation.key(backend, want['netns'])] = generation.entry(now, out)
         try:
             have = parse(out)
         except ValueError as exc:
             raise CommandError('%s: cannot parse its output (%s); is %s working?'
                                % (' '.join(argv), exc, read_argv[0]))
         haves.append(have)
+    if use and not check_mode:
+        generation.save(keep, kept_now)
     return haves
 
 
@@ -108,7 +138,8 @@ class NatFront(Front):
     fresh = ()      # namespaces made by this run (overlay_apply's ip layer): nothing to read
 
     def read(self, runner, want):
-        return read_all(runner, want, self.params['backend'], self.module.check_mode, self.fresh)
+        return read_all(runner, want, self.params['backend'], self.module.check_mode, self.fresh,
+                        self.params.get('keep_reads'))
 
     def plan(self, want, have):
         self.plans = plan_all(want, have, self.params['backend'])

@@ -7,6 +7,8 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.ovs.model import PORT_TYPES, normalize_bridge, normalize_port
 from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG
+from ansible.module_utils.ovl.core.marks import OWNER_KEY
+from ansible.module_utils.ovl.ovs.plan import is_ours
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
 from ansible.module_utils.ovl.core import validate as v
 
@@ -62,6 +64,16 @@ def builder(params):
             if port['bridge'] not in listed and port['bridge'] not in state['bridges']:
                 raise ValueError('ports[%d].bridge: %r does not exist and is not listed in bridges'
                                  % (i, port['bridge']))
+        for i, port in enumerate(ports):
+            found = state['ports'].get(port['name'])
+            if port.get('tenant') and found is not None and not is_ours(found, params['owner']):
+                raise ValueError(
+                    'ports[%d].name: %r (tenant %s) exists on bridge %s and is not ours (no '
+                    'external_ids:%s=%s): the project does not take over a port it did not '
+                    'make, and a tenant VLAN on it would not be stable; remove it (ovs-vsctl '
+                    'del-port %s %s) or change the owner back'
+                    % (i, port['name'], port['tenant'], found['bridge'], OWNER_KEY,
+                       params['owner'], found['bridge'], port['name']))
         resolved, tags = resolve_tenant_tags(ports, state, params['owner'])
         wanted = set(p['name'] for p in ports)
         reopen = sorted(n for n in params['reopen'] or [] if n in wanted and n in state['ports'])

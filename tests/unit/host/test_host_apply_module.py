@@ -140,7 +140,8 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         int_flows=dict(state['int_flows'], prune=True),
         tun_flows=dict(state['tun_flows'], prune=True),
         underlay=state['underlay'], forward=True,
-        nat=dict(state['nat'], owner=owner, prune=True, backend='iptables'))
+        nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
+                 keep_reads='/run/ovl/nat-reads.json'))
     assert state['tun_flows'] and state['underlay']
 
 

@@ -189,3 +189,20 @@ def test_reopen_of_nothing_is_one_transaction_and_noop_stays_noop():
     result = run_module(ovs_state, args, fake=fake_ovs())
     assert result['changed'] is False and result['pre_transaction'] == []
     assert writes(result) == []
+
+
+@pytest.mark.parametrize('ids', [{}, {'ovl-owner': 'someone'}, {'ovl-tenant': 'blue'}])
+def test_a_tenant_port_held_by_others_is_refused_before_any_write(ids):
+    """A port with a wanted tenant port's name that is not ours (no mark,
+    another owner): taking it over made the tenant's VLAN flip between runs
+    (the preflight counts its tag as foreign, the plan moved it), so the run
+    stops naming it, with the one read and no write."""
+    state = vsctl_json(bridges={'br-int': {'datapath_type': 'netdev', 'external_ids': OURS}},
+                       ports={'ove1': {'bridge': 'br-int', 'tag': 1, 'type': 'system',
+                                       'external_ids': ids}})
+    result = run_module(ovs_state, {'bridges': [{'name': 'br-int'}], 'prune': True, 'ports': [
+        {'name': 'ove1', 'bridge': 'br-int', 'type': 'system', 'tenant': 'blue', 'tag': 501}]},
+        fake=fake_ovs(state))
+    assert result['failed'] and "ports[0].name: 'ove1' (tenant blue)" in result['msg']
+    assert 'not ours' in result['msg'] and 'del-port br-int ove1' in result['msg']
+    assert writes(result) == []
