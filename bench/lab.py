@@ -1,6 +1,7 @@
 """Lab helpers for the benchmark: argv-only subprocess calls, docker exec,
 OVS start, the counting ovs-vsctl wrapper, timed ansible-playbook runs."""
 import os
+import resource
 import subprocess
 import time
 
@@ -17,6 +18,20 @@ WRAPPER = ('#!/bin/sh\n'
            '# bench: count ovs-vsctl processes, then run the real one\n'
            'echo "$$ $*" >> %s\n'
            'exec /usr/bin/ovs-vsctl "$@"\n' % COUNT_LOG)
+# The hosts' ansible_python_interpreter in the bench inventories: one line per
+# module Ansible runs on the host (a task on the host = one interpreter start
+# with pipelining), then the real python3.
+PYTHON = '/usr/local/bin/ovl-bench-python3'
+PY_LOG = '/var/log/ovl-bench-python.log'
+PY_WRAPPER = ('#!/bin/sh\n'
+              '# bench: count module processes (host tasks), then run the real python3\n'
+              'echo "$$" >> %s\n'
+              'exec /usr/bin/python3 "$@"\n' % PY_LOG)
+
+
+def hosts_of(count):
+    """{hostI: underlay address} of a lab of *count* overlay hosts (scripts/lab.sh's rule)."""
+    return dict(('host%d' % i, '%s.%d' % (BASE, 10 + i)) for i in range(1, count + 1))
 
 
 def run(argv, check=True, env=None, timeout=None, quiet=False):
@@ -41,14 +56,15 @@ def dexec(host, argv, check=True, timeout=None, stdin=None):
     return res
 
 
-def lab(action):
-    env = dict(os.environ, LAB_PREFIX=PREFIX, LAB_SUBNET=SUBNET, LAB_SKIP_IMAGE='1')
-    run([os.path.join(ROOT, 'scripts', 'lab.sh'), action], env=env, timeout=300)
+def lab(action, hosts=2):
+    env = dict(os.environ, LAB_PREFIX=PREFIX, LAB_SUBNET=SUBNET, LAB_SKIP_IMAGE='1',
+               LAB_HOSTS=str(hosts))
+    run([os.path.join(ROOT, 'scripts', 'lab.sh'), action], env=env, timeout=600)
 
 
-def lab_fresh():
-    lab('down')
-    lab('up')
+def lab_fresh(hosts=2):
+    lab('down', hosts)
+    lab('up', hosts)
 
 
 def prepare_host(host):
@@ -62,16 +78,26 @@ def prepare_host(host):
     path = dexec(host, ['sh', '-c', 'command -v ovs-vsctl']).stdout.strip()
     if path != '/usr/local/sbin/ovs-vsctl':
         raise RuntimeError('%s: ovs-vsctl resolves to %s, not the wrapper' % (host, path))
+    dexec(host, ['sh', '-c', 'cat > %s && chmod 755 %s' % (PYTHON, PYTHON)], stdin=PY_WRAPPER)
     reset_count(host)
 
 
 def reset_count(host):
-    dexec(host, ['sh', '-c', ': > %s' % COUNT_LOG])
+    dexec(host, ['sh', '-c', ': > %s; : > %s' % (COUNT_LOG, PY_LOG)])
+
+
+def _lines(host, path):
+    out = dexec(host, ['cat', path], check=False).stdout
+    return len([line for line in out.splitlines() if line.strip()])
 
 
 def read_count(host):
-    out = dexec(host, ['cat', COUNT_LOG], check=False).stdout
-    return len([line for line in out.splitlines() if line.strip()])
+    return _lines(host, COUNT_LOG)
+
+
+def read_tasks(host):
+    """Module processes Ansible started on *host* since the last reset."""
+    return _lines(host, PY_LOG)
 
 
 def ansible_env(collections=None):
@@ -87,19 +113,29 @@ def ansible_env(collections=None):
     return env
 
 
-def playbook(play, inventory, hosts, env, log, extra=()):
-    """Time one ansible-playbook run; return (seconds, {host: ovs-vsctl count})."""
+def playbook(play, inventory, hosts, env, log, extra=(), stats=None):
+    """Time one ansible-playbook run; return (seconds, {host: ovs-vsctl count}).
+    *stats*, a dict, gets {'tasks': {host: module processes on the host},
+    'controller_cpu': CPU seconds (user + system) of the ansible-playbook
+    process tree on the controller: the playbook, its forks and the
+    connection processes they wait for (docker exec here, ssh on a fleet)}."""
     for h in hosts:
         reset_count(h)
     argv = [os.path.join(VENV_BIN, 'ansible-playbook'), '-i', inventory, play] + list(extra)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     res = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT)
     secs = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log, 'w') as f:
         f.write(res.stdout + res.stderr)
     if res.returncode != 0:
         raise RuntimeError('ansible-playbook %s failed (rc=%d), see %s:\n%s'
                            % (os.path.basename(play), res.returncode, log, res.stdout[-1500:]))
+    if stats is not None:
+        stats['controller_cpu'] = ((after.ru_utime - before.ru_utime)
+                                   + (after.ru_stime - before.ru_stime))
+        stats['tasks'] = {h: read_tasks(h) for h in hosts}
     return secs, {h: read_count(h) for h in hosts}
 
 

@@ -12,7 +12,7 @@ CACHE = os.path.join(BENCH, '.cache')
 COLLECTIONS = os.path.join(CACHE, 'collections')
 BRIDGE = 'br-bench'
 HOST = 'host1'
-VARIANTS = ('anchor', 'per_object', 'ovs_state')
+VARIANTS = ('anchor', 'per_object', 'ovs_state', 'noop')
 
 
 def anchor_collection():
@@ -67,8 +67,11 @@ def playbooks(n):
                'key': str(i)} for i in range(1, n + 1)])
     state = [{'name': 'whole OVS state', 'ovs_state': {
         'bridges': [{'name': BRIDGE, 'datapath_type': 'netdev'}], 'ports': ports}}]
+    # the floor of any playbook run here: one ping, no OVS work
+    noop = [{'name': 'no OVS work (ansible-playbook floor)', 'ansible.builtin.ping': {}}]
     paths = {}
-    for name, tasks in (('anchor', anchor), ('per_object', per_object), ('ovs_state', state)):
+    for name, tasks in (('anchor', anchor), ('per_object', per_object), ('ovs_state', state),
+                        ('noop', noop)):
         paths[name] = os.path.join(OUT, 'ovs-%s-%d.yml' % (name, n))
         with open(paths[name], 'w') as f:
             yaml.safe_dump(_play(tasks, n), f, sort_keys=False, width=120)
@@ -110,13 +113,16 @@ def bench(ns, repeat, log, loop_repeat=None, variants=VARIANTS, rows=None, saved
             if variant == 'per_object' and loop_ns is not None and n not in loop_ns:
                 continue
             env = ansible_env(colls if variant == 'anchor' else None)
-            reps = repeat if variant == 'ovs_state' or loop_repeat is None else loop_repeat
+            reps = repeat if variant in ('ovs_state', 'noop') or loop_repeat is None else loop_repeat
+            if variant == 'noop' and n != ns[0]:
+                continue            # does not depend on N
             for r in range(reps):
                 delete_bridge()
                 for kind in ('first', 'nochange'):
                     logf = os.path.join(OUT, 'ovs-%s-%d-%s-%d.log' % (variant, n, kind, r))
                     secs, counts = playbook(paths[variant], inv, [HOST], env, logf)
-                    check_state(n)
+                    if variant != 'noop':
+                        check_state(n)
                     row = {'variant': variant, 'n': n, 'run': kind, 'secs': secs,
                            'vsctl': counts[HOST], 'changed': recap(logf)}
                     rows.append(row)

@@ -34,13 +34,22 @@ def ovs_table(part):
                 fmt(ratio[0], '%.1f'), fmt(ratio[1], '%.1f')))
             if n == 200 and run == 'nochange':
                 verdicts['speedup'] = ratio[1]
+    noop = med(rows, variant='noop', run='nochange')
+    if noop:
+        a200 = med(rows, variant='anchor', n=200, run='nochange')
+        lines += ['', 'An ansible-playbook run with one ping task and no OVS work takes %.2f s here '
+                  '(median): no run of a playbook can be faster, so the anchor\'s N=200 no-change '
+                  'run can be at most %s times any playbook\'s.' % (noop, fmt(a200 / noop if a200 else None,
+                                                                             '%.0f'))]
+        verdicts['noop'] = noop
     return lines, verdicts
 
 
 def site_table(part):
     rows, lines, verdicts, slopes = part['rows'], [], {}, []
     lines += ['| mode | T | run | site.yml s | ovs-vsctl host1 | ovs-vsctl host2 | changed tasks |'
-              ' OVS ports host1 | netns host1 |', '|---|---|---|---|---|---|---|---|---|']
+              ' OVS ports host1 | netns host1 | host tasks host1 | controller CPU s |',
+              '|---|---|---|---|---|---|---|---|---|---|---|']
     for mode in part['config']['modes']:
         for t in part['config']['t']:
             for run in ('first', 'nochange'):
@@ -49,13 +58,14 @@ def site_table(part):
                 m = dict(mode=mode, t=t, run=run)
                 if med(rows, **m) is None:
                     why = ' '.join(failed[0]['failed'].split()).replace('|', '/')[:90] if failed else ''
-                    lines.append('| %s | %d | %s | FAILED%s (see NOTES) | | | | | |' % (
+                    lines.append('| %s | %d | %s | FAILED%s (see NOTES) | | | | | | | |' % (
                         mode, t, run, ': ' + why if why else ' / not run'))
                     continue
-                lines.append('| %s | %d | %s | %s | %s | %s | %s | %s | %s |' % (
+                lines.append('| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
                     mode, t, run, fmt(med(rows, **m)), fmt(med_of(rows, 'vsctl_host1', **m), '%d'),
                     fmt(med_of(rows, 'vsctl_host2', **m), '%d'), fmt(med_of(rows, 'changed', **m), '%d'),
-                    fmt(med_of(rows, 'ports_host1', **m), '%d'), fmt(med_of(rows, 'netns_host1', **m), '%d')))
+                    fmt(med_of(rows, 'ports_host1', **m), '%d'), fmt(med_of(rows, 'netns_host1', **m), '%d'),
+                    fmt(med_of(rows, 'tasks_host1', **m), '%d'), fmt(med_of(rows, 'controller_cpu', **m))))
         ts = part['config']['t']
         nc = {t: med(rows, mode=mode, t=t, run='nochange') for t in ts}
         counts = sorted({r['vsctl_host1'] for r in rows if r.get('mode') == mode
@@ -128,4 +138,91 @@ def targets(v_ovs, v_site, modes_available):
     if 'flow' not in modes_available:
         out.append('| flow mode at T=500: ports = endpoints + routers + 1 tunnel | flow mode not '
                    'available (ovl.tenant.ovs.TUNNEL_MODES = %s) | not measurable |' % modes_available)
+    return out
+
+
+def floor_table(part, site):
+    """First run of site.yml vs the floor of the same network, per mode and T."""
+    lines = ['| mode | T | floor s (wall, both hosts) | host1 inside s | host1 processes | host1 per tool s |'
+             ' site.yml first run s | ratio | OVS ports host1 floor / site.yml | netns host1 floor / site.yml |',
+             '|---|---|---|---|---|---|---|---|---|---|']
+    srows = (site or {}).get('rows', [])
+    for r in part['rows']:
+        first = med(srows, mode=r['mode'], t=r['t'], run='first')
+        h1 = r['hosts']['host1']
+        sp = med_of(srows, 'ports_host1', mode=r['mode'], t=r['t'], run='first')
+        sn = med_of(srows, 'netns_host1', mode=r['mode'], t=r['t'], run='first')
+        lines.append('| %s | %d | %.2f | %.2f | %d | %s | %s | %s | %d / %s | %d / %s |' % (
+            r['mode'], r['t'], r['secs'], h1['secs'], h1['processes'],
+            ', '.join('%s %.2f' % kv for kv in sorted(h1['per_tool'].items(), key=lambda kv: -kv[1])),
+            fmt(first), fmt(first / r['secs'] if first else None, '%.2fx'),
+            r['ports_host1'], fmt(sp, '%d'), r['netns_host1'], fmt(sn, '%d')))
+    return lines
+
+
+def fleet_table(part, proj):
+    lines = ['| H | run | site.yml s | controller CPU s | controller CPU per host s | host CPU per host s'
+             ' (median) | host tasks per host |', '|---|---|---|---|---|---|---|']
+    rows = part['rows']
+    for h in part['config']['h']:
+        for run in ('first', 'nochange'):
+            sel = [r for r in rows if r['h'] == h and r['run'] == run]
+            if not sel:
+                continue
+            cpu = statistics.median(r['controller_cpu'] for r in sel)
+            hcpu = statistics.median(statistics.median(r['host_cpu'].values()) for r in sel)
+            tasks = sorted(set(n for r in sel for n in r['tasks'].values()))
+            lines.append('| %d | %s | %.2f | %.2f | %.3f | %.3f | %s |' % (
+                h, run, statistics.median(r['secs'] for r in sel), cpu, cpu / h, hcpu,
+                '/'.join(str(n) for n in tasks)))
+    if proj:
+        lines += ['', 'Controller CPU of a no-change run = %.2f s + %.3f s x H (least squares over H = %s); '
+                  'marginal CPU per added host: %s.' % (
+                      proj['fixed'], proj['per_host'], ', '.join(str(h) for h in sorted(proj['cpu'])),
+                      ', '.join('H=%d->%d %.3f s' % m for m in proj['marginal']) or '-'),
+                  '', 'Projection (no-change run; a host\'s own run = %.2f s, the wall time at H=%d; '
+                  'forks = %d):' % (proj['wall_small'], proj['small_h'], proj['rows'][0]['forks']),
+                  '', '| hosts | controller CPU s per run | wall s at forks (hosts in flight) |'
+                  ' wall s if the controller\'s CPU is the limit (8 cores) |', '|---|---|---|---|']
+        for p in proj['rows']:
+            lines.append('| %d | %.0f | %.0f | %.0f |' % (p['h'], p['controller_cpu'], p['wall_forks'],
+                                                         p['wall_cpu_bound_8cores']))
+    return lines
+
+
+def targets13(v_ovs, site, floor_part, fleet_part):
+    def mark(ok):
+        return 'met' if ok else 'MISSED'
+    out = ['| target | measured | verdict |', '|---|---|---|']
+    srows = (site or {}).get('rows', [])
+    for r in (floor_part or {}).get('rows', []):
+        first = med(srows, mode=r['mode'], t=r['t'], run='first')
+        ratio = first / r['secs'] if first else None
+        out.append('| first run, 2 hosts, T=%d (%s): within 3x of the floor | %s s vs floor %.2f s = %s |'
+                   ' %s |' % (r['t'], r['mode'], fmt(first), r['secs'], fmt(ratio, '%.2fx'),
+                              '-' if ratio is None else mark(ratio <= 3)))
+    for mode in (site or {}).get('config', {}).get('modes', []):
+        t10, t500 = med(srows, mode=mode, t=10, run='nochange'), med(srows, mode=mode, t=500, run='nochange')
+        if t10 and t500:
+            out.append('| no-change run T=500 at most 1.2x T=10 (%s) | %.2f s / %.2f s = %.2fx | %s |'
+                       % (mode, t500, t10, t500 / t10, mark(t500 / t10 <= 1.2)))
+        tasks = sorted({r[k] for r in srows if r.get('mode') == mode and r.get('run') == 'nochange'
+                        for k in ('tasks_host1', 'tasks_host2') if k in r})
+        if tasks:
+            out.append('| host tasks per host in a no-change run at most 3 (%s) | %s | %s |'
+                       % (mode, '/'.join(str(x) for x in tasks), mark(max(tasks) <= 3)))
+    s = v_ovs.get('speedup')
+    out.append('| N=200 no-change: ovs_state at least 100x openvswitch.openvswitch | %s | %s |'
+               % (fmt(s, '%.1fx'), '-' if s is None else mark(s >= 100)))
+    if fleet_part:
+        from fleet import projection
+        proj = projection(fleet_part['rows'], fleet_part['config'].get('forks', 50))
+        if proj and proj['marginal']:
+            ms = [m[2] for m in proj['marginal']]
+            spread = max(ms) / min(ms) if min(ms) > 0 else float('inf')
+            out.append('| controller CPU per host per no-change run: stated, flat from H=%d to %d | '
+                       '%.3f s per host (fit; fixed %.2f s per run); marginal %s (max/min %.2f) | %s |'
+                       % (min(proj['cpu']), max(proj['cpu']), proj['per_host'], proj['fixed'],
+                          ', '.join('%d->%d %.3f s' % m for m in proj['marginal']), spread,
+                          mark(spread <= 1.5) + ' (flat: marginal max/min <= 1.5)'))
     return out

@@ -12,8 +12,10 @@ Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state run
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
      N/variants in out/ovs.json, and the data-plane rows of other modes)
      BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
-     BENCH_PARTS="ovs site dataplane"  BENCH_MODES (default: every mode site.yml supports
-     of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
+     BENCH_PARTS="ovs site floor fleet dataplane"  BENCH_MODES (default: every mode
+     site.yml supports of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
+     BENCH_FLOOR_T (default: the largest of BENCH_TENANTS): T of the floor part
+     BENCH_FLEET_H="2 3 6" (lab sizes of the fleet part)  BENCH_FORKS=50 (projection)
 Each part stores bench/out/<part>.json; RESULTS.md is built from the stored parts."""
 import datetime
 import json
@@ -25,6 +27,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dataplane  # noqa: E402
+import fleet  # noqa: E402
+import floor  # noqa: E402
 import lab  # noqa: E402
 import ovsbench  # noqa: E402
 import report  # noqa: E402
@@ -38,7 +42,10 @@ REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
 LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', '1'))
 LOOP_N = [int(x) for x in ENV.get('BENCH_LOOP_N', '50').split()]
 FIRST_REPEAT = int(ENV.get('BENCH_FIRST_REPEAT', '1'))
-PARTS = ENV.get('BENCH_PARTS', 'ovs site dataplane').split()
+PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane').split()
+FLOOR_T = [int(x) for x in ENV.get('BENCH_FLOOR_T', str(max(T))).split()]
+FLEET_H = [int(x) for x in ENV.get('BENCH_FLEET_H', '2 3 6').split()]
+FORKS = int(ENV.get('BENCH_FORKS', '50'))
 RESULTS = os.path.join(lab.BENCH, 'RESULTS.md')
 
 
@@ -81,6 +88,16 @@ def machine():
             '- code measured: git %s (each part below names its own)' % code_version(),
             '- load average at report time: %s (the machine is shared with other sessions: '
             'timings carry that noise)' % ' '.join(load1)]
+
+
+def fresh_lab():
+    lab.lab_fresh()
+    for h in lab.HOSTS:
+        lab.prepare_host(h)
+
+
+def site_counts(host):
+    return sitebench.ovs_ports(host), sitebench.netns_count(host)
 
 
 def run_dataplane(mode, t):
@@ -132,6 +149,13 @@ def main():
                   'rows': sitebench.bench(T, modes, REPEAT, log, hook, FIRST_REPEAT)})
         elif 'dataplane' in PARTS:
             sitebench.bench([min(T)], modes, 1, log, run_dataplane, 1)
+        if 'floor' in PARTS:
+            save('floor', {'config': {'t': FLOOR_T, 'modes': modes},
+                           'rows': floor.bench(FLOOR_T, modes, log, sitebench.write_inventory,
+                                               fresh_lab, site_counts)})
+        if 'fleet' in PARTS:
+            save('fleet', {'config': {'h': FLEET_H, 'repeat': REPEAT, 'forks': FORKS},
+                           'rows': fleet.bench(FLEET_H, REPEAT, log)})
         save('machine', {'lines': machine()})
     finally:
         if ENV.get('BENCH_KEEP_LAB') != '1':
@@ -173,6 +197,18 @@ def write(available):
         md += ['', '## Data plane (iperf3 TCP, %d s, host1 -> host2)' % dataplane.SECONDS, '',
                'Part run %s.' % dp['when'], '']
         md += report.dp_table(dp)
+    fl, fq = load('floor'), load('fleet')
+    if fl:
+        md += ['', '## First run against its floor', '', floor.__doc__.split('\n\n')[0].replace('\n', ' '),
+               'Part run %s.' % fl['when'], '']
+        md += report.floor_table(fl, site)
+    if fq:
+        md += ['', '## The fleet: cost per host', '', 'site.yml on labs of H hosts, one small tenant per '
+               'host (a ring: each host carries two tenants, two tunnels); %d no-change runs per H after '
+               'the first; medians. Part run %s.' % (fq['config']['repeat'], fq['when']), '']
+        md += report.fleet_table(fq, fleet.projection(fq['rows'], fq['config'].get('forks', FORKS)))
+    md += ['', '## Targets of issue 13', '']
+    md += report.targets13(v_ovs, site, fl, fq)
     md += ['', '## Targets of issue 5', '']
     md += report.targets(v_ovs, v_site, available)
     notes = os.path.join(lab.BENCH, 'NOTES.md')

@@ -4,8 +4,8 @@ import re
 
 import yaml
 
-from lab import (HOSTS, OUT, ROOT, BASE, ansible_env, container, dexec, lab_fresh, playbook,
-                 prepare_host, recap)
+from lab import (HOSTS, OUT, PYTHON, ROOT, BASE, ansible_env, container, dexec, lab_fresh,
+                 playbook, prepare_host, recap)
 
 SITE = os.path.join(ROOT, 'site.yml')
 MODES_FILE = os.path.join('module_utils', 'ovl', 'tenant', 'hostvars.py')
@@ -40,7 +40,8 @@ def write_inventory(t, mode):
               'ansible_python_interpreter': '/usr/bin/python3'}
     inv = {'all': {'children': {
         'overlay_hosts': {
-            'hosts': {h: {'ansible_host': container(h), 'overlay_underlay_ip': ip}
+            'hosts': {h: {'ansible_host': container(h), 'overlay_underlay_ip': ip,
+                          'ansible_python_interpreter': PYTHON}
                       for h, ip in HOSTS.items()},
             'vars': dict(common, overlay_underlay_interface='eth0', overlay_datapath_type='netdev',
                          overlay_tunnel_mode=mode)},
@@ -80,8 +81,9 @@ def bench(ts, modes, repeat, log, after_first=None, first_repeat=1):
                 runs = ['first'] + ['nochange'] * repeat
                 for i, kind in enumerate(runs):
                     logf = os.path.join(OUT, 'site-%s-%d-%s-%d-%d.log' % (mode, t, kind, r, i))
+                    stats = {}
                     try:
-                        secs, counts = playbook(SITE, inv, hosts, env, logf)
+                        secs, counts = playbook(SITE, inv, hosts, env, logf, stats=stats)
                     except RuntimeError as exc:
                         log('site %s T=%d %s FAILED: %s' % (mode, t, kind, str(exc)[:400]))
                         rows.append({'mode': mode, 't': t, 'run': kind, 'failed': str(exc)[:300]})
@@ -89,12 +91,15 @@ def bench(ts, modes, repeat, log, after_first=None, first_repeat=1):
                     row = {'mode': mode, 't': t, 'run': kind, 'secs': secs,
                            'vsctl_host1': counts['host1'], 'vsctl_host2': counts['host2'],
                            'changed': recap(logf), 'ports_host1': ovs_ports('host1'),
-                           'netns_host1': netns_count('host1')}
+                           'netns_host1': netns_count('host1'),
+                           'tasks_host1': stats['tasks']['host1'], 'tasks_host2': stats['tasks']['host2'],
+                           'controller_cpu': stats['controller_cpu']}
                     rows.append(row)
                     log('site %-4s T=%-3d %-8s %7.2f s  ovs-vsctl h1=%d h2=%d changed=%d '
-                        'ports(h1)=%d netns(h1)=%d' % (mode, t, kind, secs, row['vsctl_host1'],
-                                                       row['vsctl_host2'], row['changed'],
-                                                       row['ports_host1'], row['netns_host1']))
+                        'ports(h1)=%d netns(h1)=%d host tasks h1=%d controller CPU %.2f s'
+                        % (mode, t, kind, secs, row['vsctl_host1'], row['vsctl_host2'],
+                           row['changed'], row['ports_host1'], row['netns_host1'],
+                           row['tasks_host1'], row['controller_cpu']))
                 if after_first and t == min(ts) and r == first_repeat - 1:
                     after_first(mode, t)
     return rows
