@@ -117,7 +117,10 @@ def ovs_step(ovs):
             argv += ['protected=true']
         if port['type'] not in ('system', ''):
             argv += ['--', 'set', 'Interface', port['name'], 'type=%s' % port['type']]
-            argv += ['options:%s=%s' % (k, v) for k, v in sorted((port.get('options') or {}).items())]
+            options = dict(port.get('options') or {})
+            if port.get('peer'):
+                options['peer'] = port['peer']          # patch ports (flow mode)
+            argv += ['options:%s=%s' % (k, v) for k, v in sorted(options.items())]
     return (argv, None, None)
 
 
