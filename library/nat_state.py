@@ -46,7 +46,7 @@ options:
       - A file (for example C(/run/ovl/nat-reads.json)) where the module keeps each
         namespace's read together with the namespace's nf_tables ruleset generation. A
         namespace whose generation is what it was at its kept read is not read again (no
-        C(iptables-save)/C(nft) process): nf_tables counts every change of the ruleset, by
+        C(iptables-save)/C(nft) process). nf_tables counts every change of the ruleset, by
         anyone, so an unchanged generation is an unchanged ruleset.
       - Used only on nf_tables (C(nft), and C(iptables) when it is the nf_tables variant);
         unset, every namespace is read. The role C(overlay_network) sets it.

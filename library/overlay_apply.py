@@ -66,7 +66,7 @@ options:
     description:
       - The host's part of the validated inventory (the C(overlay_host_model) filter of the
         result of M(overlay_tenants)). With it, the module computes every layer's options
-        itself, on the host (C(ovl.tenant.host_state)), as the role C(overlay_network) does:
+        itself, on the host (C(ovl.tenant.host_state)), as the role C(overlay_network) does -
         every layer prunes, O(owner) and the NAT backend are the host's facts.
       - Mutually exclusive with the per-layer options O(ip), O(ovs), O(int_flows), O(tun_flows),
         O(underlay), O(nat); O(forward) follows from the model.
