@@ -27,6 +27,7 @@ from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC as FLOWS_SPEC, Fl
 from ansible.module_utils.ovl.host.forward import ForwardFront
 from ansible.module_utils.ovl.ip.front import STATE_SPEC as IP_SPEC, IpFront
 from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC as MOVE_SPEC, MoveFront
+from ansible.module_utils.ovl.ip.garp import announce_all
 from ansible.module_utils.ovl.ip.model import want_aggregate
 from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC as NAT_SPEC, NatFront, want_of
 from ansible.module_utils.ovl.ovs.front import OvsFront
@@ -127,11 +128,13 @@ def model_layers(p):
         tun_flows=dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
         underlay=state['underlay'],
         forward=state['forward'],
-        nat=dict(state['nat'], backend=facts['nat_backend'], keep_reads=NAT_READS, **owner))
+        nat=dict(state['nat'], backend=facts['nat_backend'], keep_reads=NAT_READS, **owner),
+        announce=state['announce'])
 
 
 def wanted(module):
-    """[(layer, params or True)] to run, in order; LayerInputError before any read."""
+    """([(layer, params or True)] to run, in order; the endpoints that may
+    announce themselves); LayerInputError before any read."""
     p = module.params
     run = set(p['layers'] if p['layers'] is not None else NAMES)
     common = dict(owner=p['owner'], prune=p['prune'])
@@ -143,7 +146,30 @@ def wanted(module):
         if name not in run or value is None or value is False:
             continue
         out.append((name, True if name == 'forward' else layer_params(name, value, common, trusted)))
-    return out
+    return out, ((given.get('announce') or []) if trusted else [])
+
+
+def to_announce(candidates, ip_result):
+    """The endpoints (of *candidates*, {netns, dev, address, port}) that the
+    ip layer made or changed in this run: their veth made anew, their
+    namespace made, or any write inside their namespace (address, MAC)."""
+    ip_result = ip_result or {}
+    created = set(ip_result.get('created') or [])
+    touched = set(ip_result.get('made_namespaces') or []) | set(
+        ip_result.get('touched_namespaces') or [])
+    return [dict(netns=c['netns'], dev=c['dev'], address=c['address']) for c in candidates
+            if c['port'] in created or c['netns'] in touched]
+
+
+def announced(module, endpoints):
+    """Send each endpoint's gratuitous ARP now (not in check mode): peers on
+    hosts that converged already learn its place at once; the role's
+    ``overlay_announce`` task repeats it after every host has converged.
+    Failures are warnings: the endpoint is made, its peers learn it later."""
+    if module.check_mode or not endpoints:
+        return
+    for error in announce_all(endpoints, rounds=1)[1]:
+        module.warn(error)
 
 
 def apply_layers(module):
@@ -154,7 +180,8 @@ def apply_layers(module):
     nothing changed. Then each layer reads, plans and writes in order."""
     runner = Runner(module)
     fronts = []
-    for name, params in wanted(module):
+    layer_list, candidates = wanted(module)
+    for name, params in layer_list:
         front = front_of(module, name, params)
         want, failure = normalized(front)
         if failure is not None:
@@ -175,7 +202,10 @@ def apply_layers(module):
         layers[name] = result
         if result.get('failed'):
             return summary(module, layers), name
-    return summary(module, layers), None
+    out = summary(module, layers)
+    out['announce'] = to_announce(candidates, layers.get('ip'))
+    announced(module, out['announce'])
+    return out, None
 
 
 def summary(module, layers):

@@ -9,7 +9,7 @@ from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.diff import diff
 from ansible.module_utils.ovl.ip.model import (
     LINK_OPTIONS, NAMESPACE_OPTIONS, ROUTE_OPTIONS)
-from ansible.module_utils.ovl.ip.plan import created_here, made_namespaces, plan
+from ansible.module_utils.ovl.ip.plan import created_here, made_namespaces, plan, touched_namespaces
 from ansible.module_utils.ovl.ip.read import read_state
 
 ADDRESS_ITEM = dict(
@@ -54,7 +54,8 @@ class IpFront(Front):
 
     def extra(self, want, have, steps):
         argvs = [s.argv for s in steps]
-        return {'created': created_here(argvs), 'made_namespaces': made_namespaces(argvs)}
+        return {'created': created_here(argvs), 'made_namespaces': made_namespaces(argvs),
+                'touched_namespaces': touched_namespaces(argvs)}
 
 
 def run(module, make_want):

@@ -282,6 +282,18 @@ def created_here(commands):
     return sorted(set(names))
 
 
+def touched_namespaces(commands):
+    """Names of the namespaces in which *commands* change anything (``ip -n
+    NS ...``, ``ip netns exec NS ...``, ``bridge -n NS ...``)."""
+    names = set()
+    for argv in commands:
+        if argv[1:2] == ['-n'] and len(argv) > 2:
+            names.add(argv[2])
+        elif argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 3:
+            names.add(argv[3])
+    return sorted(names)
+
+
 def made_namespaces(commands):
     """Names of the namespaces *commands* make (``ip netns add``): new and
     empty when the plan has run (no NAT rule to read in them)."""

@@ -31,7 +31,7 @@ __metaclass__ = type
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
-from ansible.module_utils.ovl.tenant.ip import build_ip
+from ansible.module_utils.ovl.tenant.ip import announcements, build_ip
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
 from ansible.module_utils.ovl.tenant.nat import build_nat
 from ansible.module_utils.ovl.tenant.ovs import build_ovs
@@ -74,4 +74,5 @@ def host_state(inventory, host, tags, discovered=None):
         underlay=underlay,
         nat=build_nat(inventory, facts, tags),
         forward=any(t.has_router(host) for t in inventory.tenants_on(host)),
+        announce=announcements(inventory, facts),
     )

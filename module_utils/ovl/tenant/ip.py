@@ -17,7 +17,10 @@ each list sorted.
   Ethernet address (``names.interface_mac``): made again after a reboot or by
   hand, it keeps its address, so peers on other hosts and the router do not
   hold a stale ARP entry (traffic to it would be lost until the entry fails,
-  ~8 s with Linux's defaults).
+  ~8 s with Linux's defaults). An endpoint's address follows the endpoint,
+  not the host (``names.endpoint_mac``): moved to another host it keeps its
+  MAC, as a Neutron port does; its peers learn the new place from its
+  gratuitous ARP (``announcements``, ``ovl.ip.garp``).
 - Tunnel mode ``kernel``: one VXLAN device per tenant with peers
   (``vx<vni hex>``, learning on) whose flood list is exactly the tenant's
   other hosts: head-end replication, one port per tenant on br-int.
@@ -27,14 +30,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import (
-    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, endpoint_port, gateway_leg, interface_mac,
-    router_ns, tag_of, transit, uplink_leg)
+    ENDPOINT_DEV, ROUTER_GW_DEV, ROUTER_UP_DEV, endpoint_mac, endpoint_port, gateway_leg,
+    interface_mac, router_ns, tag_of, transit, uplink_leg)
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
-def _veth(facts, name, peer, netns, mtu):
+def _veth(facts, name, peer, netns, mtu, mac=None):
     link = dict(name=name, kind='veth', peer=peer, peer_netns=netns, state='up',
-                peer_address=interface_mac(facts.owner, facts.name, netns, peer))
+                peer_address=mac or interface_mac(facts.owner, facts.name, netns, peer))
     if mtu is not None:
         link['mtu'] = mtu
     if facts.netdev:
@@ -71,7 +74,7 @@ def build_ip(inventory, facts, tags):
         for ep in tenant.endpoints_on(host):
             out['namespaces'].append(dict(name=ep.name))
             out['links'].append(_veth(facts, endpoint_port(ep.name), ENDPOINT_DEV, ep.name,
-                                      tenant.mtu))
+                                      tenant.mtu, endpoint_mac(facts.owner, ep.name)))
             out['addresses'].append(dict(netns=ep.name, dev=ENDPOINT_DEV,
                                          address='%s/%d' % (ep.ip, ep.prefixlen)))
             out['routes'].append(dict(netns=ep.name, dst='default', via=tenant.gateway))
@@ -86,3 +89,11 @@ def build_ip(inventory, facts, tags):
                                                           a['address'])),
         routes=sorted(out['routes'], key=lambda r: (r.get('netns') or '', r['dst'])),
     )
+
+
+def announcements(inventory, facts):
+    """[{netns, dev, address, port}] of every endpoint on the host: what it
+    announces (gratuitous ARP) when the ip layer made or changed it."""
+    return [dict(netns=ep.name, dev=ENDPOINT_DEV, address=ep.ip, port=endpoint_port(ep.name))
+            for tenant in inventory.tenants_on(facts.name)
+            for ep in tenant.endpoints_on(facts.name)]

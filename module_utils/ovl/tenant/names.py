@@ -55,6 +55,14 @@ def interface_mac(owner, host, netns, dev):
     return ':'.join('%02x' % b for b in digest)
 
 
+def endpoint_mac(owner, endpoint):
+    """The Ethernet address of an endpoint's eth0: derived from the endpoint
+    alone (names are unique across tenants), not from its host, so an
+    endpoint moved to another host keeps it (its peers' ARP entries stay
+    right; the bridges learn the new place from its gratuitous ARP)."""
+    return interface_mac(owner, '', endpoint, ENDPOINT_DEV)
+
+
 def router_ns(tenant):
     return 'ovr-' + tenant
 

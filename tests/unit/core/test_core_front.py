@@ -10,7 +10,8 @@ from ansible.module_utils.ovl.core.step import Step, step
 from modrun import run_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-READ_ONLY = ('overlay_preflight', 'overlay_tenants')   # they plan nothing: read and return
+# they plan nothing: read and return (overlay_announce sends packets, changes no state)
+READ_ONLY = ('overlay_announce', 'overlay_preflight', 'overlay_tenants')
 
 
 def calls_in(path):

@@ -33,6 +33,7 @@ import ovs_flows
 import ovs_port
 import ovs_state
 import ovs_tunnel
+import overlay_announce
 import snat
 from modrun import run_module
 
@@ -260,6 +261,12 @@ CASES = [
     (ovs_flows, lambda b: dict(bridge='br-int', flows=[dict(FLOW, actions=b)]), 'actions'),
     (ovs_flows, lambda b: dict(bridge='br-int', flows=[dict(FLOW, match=b)]), 'match'),
     (ovs_flows, lambda b: dict(bridge='br-int', target=b, flows=[FLOW]), 'target'),
+    (overlay_announce, lambda b: dict(endpoints=[dict(netns=b, dev='eth0', address='10.0.0.2')]),
+     'netns'),
+    (overlay_announce, lambda b: dict(endpoints=[dict(netns='ep', dev=b, address='10.0.0.2')]),
+     'dev'),
+    (overlay_announce, lambda b: dict(endpoints=[dict(netns='ep', dev='eth0', address=b)]),
+     'address'),
 ]
 # values that are fine text in some fields (a space in an OpenFlow match is
 # not a new flow); a newline or NUL never is

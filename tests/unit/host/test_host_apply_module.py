@@ -141,7 +141,8 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         tun_flows=dict(state['tun_flows'], prune=True),
         underlay=state['underlay'], forward=True,
         nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
-                 keep_reads='/run/ovl/nat-reads.json'))
+                 keep_reads='/run/ovl/nat-reads.json'),
+        announce=state['announce'])
     assert state['tun_flows'] and state['underlay']
 
 
@@ -194,7 +195,7 @@ def test_trusted_defaults_equal_the_argument_spec_on_every_layer(inv, host):
                                ovs_timeout=None, plan_if_down=False))
     checked = 0
     for name, raw in layers.items():
-        if name == 'forward' or raw is None:
+        if name in ('forward', 'announce') or raw is None:
             continue
         given = dict((k, v) for k, v in raw.items() if v is not None)
         result = ArgumentSpecValidator(SPECS[name]).validate(given)

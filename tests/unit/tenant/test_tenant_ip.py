@@ -3,7 +3,7 @@ import pytest
 
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.tenant.ip import build_ip
-from ansible.module_utils.ovl.tenant.names import endpoint_port, interface_mac
+from ansible.module_utils.ovl.tenant.names import endpoint_mac, endpoint_port, interface_mac
 from tenant_helpers import H3, HOSTVARS, NETDEV, example_inventory, facts, inventory, tenant
 
 GREEN = tenant('green', 300, subnet='172.16.10.0/24', mtu=1400,
@@ -37,13 +37,19 @@ def router(tenant_name, slot_base, mtu=1450, gateway='10.0.0.1/24', **extra):
 
 
 def overlay_host_ip(tenants, host, tags, hostvars, tunnel_mode='port'):
-    """build_ip's output with the veth ends' fixed addresses checked (each is
-    interface_mac of owner, host, namespace, device) and then left out, so
-    the tables below read as the topology they describe."""
+    """build_ip's output with the veth ends' fixed addresses checked (an
+    endpoint's eth0: endpoint_mac of owner and endpoint, the same on every
+    host; a router's legs: interface_mac of owner, host, namespace, device)
+    and then left out, so the tables below read as the topology they
+    describe."""
     inv = inventory(tenants, hostvars, tunnel_mode)
     result = build_ip(inv, facts(inv, host), tags)
     for link in result['links']:
-        if link['kind'] == 'veth':
+        if link['kind'] != 'veth':
+            continue
+        if link['peer'] == 'eth0':
+            assert link.pop('peer_address') == endpoint_mac('ovl', link['peer_netns'])
+        else:
             assert link.pop('peer_address') == interface_mac('ovl', host, link['peer_netns'],
                                                              link['peer'])
     return result
@@ -173,3 +179,16 @@ def test_interface_mac_depends_on_owner_host_namespace_and_device(other):
     assert interface_mac('ovl', 'host1', 'blue-web1', 'eth0') != interface_mac(*other)
     assert interface_mac('ovl', 'host1', 'blue-web1', 'eth0') == \
         interface_mac('ovl', 'host1', 'blue-web1', 'eth0')
+
+
+def test_an_endpoint_keeps_its_mac_when_it_moves_to_another_host():
+    """Issue 20: the MAC follows the endpoint, not the host (moved, its peers'
+    ARP entries stay right); the routers' legs stay per host."""
+    def eth0_mac(host):
+        inv = inventory([tenant('blue', 100, snat=True,
+                                endpoints=[('blue-web1', host, '10.0.0.11')])])
+        links = build_ip(inv, facts(inv, host), {'blue': 1})['links']
+        return dict((l['peer'], l['peer_address']) for l in links if l['kind'] == 'veth')
+    on1, on2 = eth0_mac('host1'), eth0_mac('host2')
+    assert on1['eth0'] == on2['eth0'] == endpoint_mac('ovl', 'blue-web1')
+    assert on1['qr0'] != on2['qr0'] and on1['qg0'] != on2['qg0']
