@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# N-host Docker lab for the overlay: host1..hostN (overlay hosts) and outside.
+# N-host Docker lab for the overlay: host1..hostN (overlay hosts), an edge
+# router and outside, one routed hop away.
 #   scripts/lab.sh up|down|status
 # Env: LAB_PREFIX (default ovl-demo), LAB_SUBNET (default 192.168.250.0/24),
+#      LAB_WAN_SUBNET (outside's network; default 100.64.<third octet of
+#      LAB_SUBNET>.0/24, e.g. 100.64.250.0/24),
 #      LAB_HOSTS (number of overlay hosts, default 2, 1..89),
 #      LAB_STOCK_HOSTS (hosts that run the stock image, space- or
 #      comma-separated, e.g. "host3"; default none),
@@ -9,7 +12,18 @@
 #      ovl-host-stock:bookworm), LAB_SKIP_IMAGE=1 to not (re)check the images.
 # The underlay is a user-defined Docker network created with --internal:
 # nothing leaves the machine. hostI=.(10+I) (host1 .11, host2 .12, ...),
-# outside=.100. Every container carries the labels ovl.lab=<prefix> and
+# edge=.254. `outside` (the internet of the SNAT tests) is NOT on the underlay:
+# it sits on a second --internal network (the "wan", outside=.100) behind
+# `edge`, a plain router (no NAT) with a leg on each network (.254 on both);
+# every host's default route is via edge (as a real host's is via its
+# gateway), outside's too. So SNAT, no-inbound and published services are
+# proven through a routed hop, with the hosts' own default route. Docker drops
+# routed (off-subnet) packets on --internal networks (DOCKER-ISOLATION, with
+# br_netfilter); a rule in DOCKER-USER accepts what stays on one lab bridge
+# (-i BR -o BR), so still nothing leaves the machine. For the inbound check,
+# outside has one more address per host, wan .(100+I), that edge routes to
+# hostI (source routing: table 100+I, default via hostI), so outside can aim
+# at every host's tenant addresses through edge. Every container carries the labels ovl.lab=<prefix> and
 # ovl.role=<name>: `down` removes every container of the prefix (whatever
 # LAB_HOSTS was at `up`), `up` removes hosts of the prefix beyond LAB_HOSTS and
 # recreates a host whose image (or local repo) differs from the one asked for.
@@ -32,18 +46,22 @@ NHOSTS=${LAB_HOSTS:-2}
 STOCK=${LAB_STOCK_HOSTS:-}; STOCK=" ${STOCK//,/ } "   # " host3 host5 ", for matching
 DOCKER=${DOCKER:-docker}
 NET="$PREFIX-underlay"
+WAN_NET="$PREFIX-wan"
 LISTENER_PORT=${LAB_LISTENER_PORT:-8080}
 REPO_MOUNT=/srv/ovl-apt
 
 die() { echo "lab: $*" >&2; exit 2; }
 
-# .11 .. .99 are free for hosts: .100 is outside.
+# .11 .. .99 are free for hosts (.254 is edge); outside is on the wan.
 [[ $NHOSTS =~ ^[1-9][0-9]*$ ]] && [ "$NHOSTS" -le 89 ] \
     || die "LAB_HOSTS=$NHOSTS: want a number of overlay hosts, 1..89"
 base=${SUBNET%/*}; base=${base%.*}       # 192.168.250
+WAN_SUBNET=${LAB_WAN_SUBNET:-100.64.${base##*.}.0/24}
+wan=${WAN_SUBNET%/*}; wan=${wan%.*}       # 100.64.250
+EDGE_IP=$base.254; EDGE_WAN_IP=$wan.254; OUTSIDE_IP=$wan.100
 HOSTS=()
 for i in $(seq 1 "$NHOSTS"); do HOSTS+=("host$i:$base.$((10 + i))"); done
-HOSTS+=("outside:$base.100")
+HOSTS+=("edge:$EDGE_IP" "outside:$OUTSIDE_IP")
 for s in $STOCK; do
     [[ $s =~ ^host[0-9]+$ ]] && [ "${s#host}" -ge 1 ] && [ "${s#host}" -le "$NHOSTS" ] \
         || die "LAB_STOCK_HOSTS: $s is not one of host1..host$NHOSTS (outside always runs $IMAGE)"
@@ -69,10 +87,67 @@ container_state() {
     fi
 }
 
-container_spec() {  # "image|repo mounted at /srv/ovl-apt" of an existing container
+container_spec() {  # "image|repo mounted at /srv/ovl-apt|networks" of an existing container
     "$DOCKER" container inspect --format \
-        "{{.Config.Image}}|{{range .Mounts}}{{if eq .Destination \"$REPO_MOUNT\"}}{{.Source}}{{end}}{{end}}" \
+        "{{.Config.Image}}|{{range .Mounts}}{{if eq .Destination \"$REPO_MOUNT\"}}{{.Source}}{{end}}{{end}}|{{range \$k, \$v := .NetworkSettings.Networks}}{{\$k}} {{end}}" \
         "$1" 2>/dev/null || true
+}
+
+networks_of() {  # the Docker networks a role sits on, as container_spec lists them
+    case "$1" in
+        edge) echo "$NET $WAN_NET " ;;
+        outside) echo "$WAN_NET " ;;
+        *) echo "$NET " ;;
+    esac
+}
+
+in_ns() {  # $1 container, then a command run in its network namespace with
+    # this machine's tools (stock hosts have no iproute2)
+    local pid
+    pid=$("$DOCKER" container inspect --format '{{.State.Pid}}' "$1")
+    shift
+    nsenter -t "$pid" -n "$@"
+}
+
+make_network() {  # $1 name, $2 subnet: --internal, and routed packets that stay
+    # on its bridge accepted (DOCKER-USER, before Docker's isolation drops them)
+    local id br
+    if ! "$DOCKER" network inspect "$1" >/dev/null 2>&1; then
+        echo "lab: network $1 ($2, internal)"
+        "$DOCKER" network create --internal --subnet "$2" --label ovl.lab="$PREFIX" "$1" >/dev/null
+    fi
+    id=$("$DOCKER" network inspect --format '{{.Id}}' "$1"); br="br-${id:0:12}"
+    iptables -C DOCKER-USER -i "$br" -o "$br" -m comment --comment "ovl-lab $PREFIX" -j ACCEPT \
+        2>/dev/null || iptables -I DOCKER-USER -i "$br" -o "$br" -m comment \
+        --comment "ovl-lab $PREFIX" -j ACCEPT
+}
+
+drop_network() {  # $1 name: its DOCKER-USER rule, then the network
+    local id br err
+    if id=$("$DOCKER" network inspect --format '{{.Id}}' "$1" 2>/dev/null); then
+        br="br-${id:0:12}"
+        while iptables -D DOCKER-USER -i "$br" -o "$br" -m comment --comment "ovl-lab $PREFIX" \
+            -j ACCEPT 2>/dev/null; do :; done
+    fi
+    if ! err=$("$DOCKER" network rm "$1" 2>&1 >/dev/null); then
+        is_missing "$err" || { echo "lab: $err" >&2; return 1; }
+    fi
+}
+
+routes() {  # the routed hop: edge forwards, every host's and outside's default
+    # route is via edge; outside's per-host sources are routed by edge to that host
+    local i
+    in_ns "$PREFIX-edge" sysctl -qw net.ipv4.ip_forward=1
+    for i in $(seq 1 "$NHOSTS"); do
+        in_ns "$PREFIX-host$i" ip route replace default via "$EDGE_IP"
+        # one more route of the host's own (a management network, never a target)
+        in_ns "$PREFIX-host$i" ip route replace 198.18.0.0/15 via "$EDGE_IP" metric 50
+        in_ns "$PREFIX-outside" ip addr replace "$wan.$((100 + i))/24" dev eth0
+        in_ns "$PREFIX-edge" ip route replace default via "$base.$((10 + i))" table $((100 + i))
+        in_ns "$PREFIX-edge" ip rule del from "$wan.$((100 + i))" 2>/dev/null || true
+        in_ns "$PREFIX-edge" ip rule add from "$wan.$((100 + i))" table $((100 + i))
+    done
+    in_ns "$PREFIX-outside" ip route replace default via "$EDGE_WAN_IP"
 }
 
 lab_containers() {  # "name role" of every container of this prefix
@@ -89,7 +164,7 @@ underlay_tx_off() {  # $1 container
     local pid
     command -v ethtool >/dev/null || die "install ethtool on this machine (scripts/bootstrap.sh)"
     pid=$("$DOCKER" container inspect --format '{{.State.Pid}}' "$1")
-    nsenter -t "$pid" -n ethtool -K eth0 tx off >/dev/null
+    nsenter -t "$pid" -n ethtool -K "${2:-eth0}" tx off >/dev/null
 }
 
 up() {
@@ -100,11 +175,10 @@ up() {
         [ -z "${STOCK// /}" ] || "$HERE/host-image.sh" stock
     fi
     [ -z "${STOCK// /}" ] || repo=$("$HERE/apt-repo.sh")
-    if ! "$DOCKER" network inspect "$NET" >/dev/null 2>&1; then
-        echo "lab: network $NET ($SUBNET, internal)"
-        "$DOCKER" network create --internal --subnet "$SUBNET" \
-            --label ovl.lab="$PREFIX" "$NET" >/dev/null
-    fi
+    command -v iptables >/dev/null && command -v nsenter >/dev/null \
+        || die "install iptables and util-linux on this machine (scripts/bootstrap.sh)"
+    make_network "$NET" "$SUBNET"
+    make_network "$WAN_NET" "$WAN_SUBNET"
     # Hosts of this prefix beyond LAB_HOSTS (an earlier, larger lab) go.
     want=" ${HOSTS[*]%%:*} "
     while read -r name role; do
@@ -122,21 +196,27 @@ up() {
         state=$(container_state "$name")
         case "$state" in
             running)
-                [ "$(container_spec "$name")" = "$img|$src" ] && continue
+                [ "$(container_spec "$name")" = "$img|$src|$(networks_of "$role")" ] && continue
                 echo "lab: $name runs another image or repo: recreating"; remove_container "$name" ;;
             absent) ;;
             *) echo "lab: $name is $state: recreating"; remove_container "$name" ;;
         esac
         echo "lab: container $name ($ip, $img)"
         "$DOCKER" run -d --name "$name" --hostname "$role" \
-            --network "$NET" --ip "$ip" --label ovl.lab="$PREFIX" --label ovl.role="$role" \
+            --network "$(networks_of "$role" | cut -d' ' -f1)" --ip "$ip" \
+            --label ovl.lab="$PREFIX" --label ovl.role="$role" \
             "${extra[@]}" "${RUN_FLAGS[@]}" --init "$img" sleep infinity >/dev/null
-        underlay_tx_off "$name"
+        underlay_tx_off "$name" eth0
+        if [ "$role" = edge ]; then
+            "$DOCKER" network connect --ip "$EDGE_WAN_IP" "$WAN_NET" "$name"
+            underlay_tx_off "$name" eth1
+        fi
         if [ "$role" = outside ]; then
             "$DOCKER" exec -d "$name" /usr/local/bin/ovl-listener \
                 --port "$LISTENER_PORT" --name "$name"
         fi
     done
+    routes
     # Wait (bounded) until the listener answers on outside.
     for _ in $(seq 1 50); do
         if "$DOCKER" exec "$PREFIX-outside" python3 -c \
@@ -172,9 +252,8 @@ down() {
     for name in $names; do
         remove_container "$name" || return 1
     done
-    if ! err=$("$DOCKER" network rm "$NET" 2>&1 >/dev/null); then
-        is_missing "$err" || { echo "lab: $err" >&2; return 1; }
-    fi
+    drop_network "$NET" || return 1
+    drop_network "$WAN_NET" || return 1
     echo "lab: $PREFIX down"
 }
 
@@ -182,6 +261,9 @@ status() {
     local name role
     "$DOCKER" network inspect "$NET" >/dev/null 2>&1 && echo "network $NET: present ($SUBNET)" \
         || echo "network $NET: absent"
+    "$DOCKER" network inspect "$WAN_NET" >/dev/null 2>&1 \
+        && echo "network $WAN_NET: present ($WAN_SUBNET, behind $PREFIX-edge)" \
+        || echo "network $WAN_NET: absent"
     for spec in "${HOSTS[@]}"; do
         name="$PREFIX-${spec%%:*}"
         printf '%-24s %-8s %-16s %s\n' "$name" "$(container_state "$name")" "${spec#*:}" \
@@ -197,7 +279,8 @@ status() {
 
 case "${1:-}" in
     up) up ;;
+    routes) routes ;;   # again, e.g. after a `docker restart` of a host (Docker resets them)
     down) "$HERE/docker-engine.sh" >/dev/null; down ;;
     status) status ;;
-    *) echo "usage: $0 up|down|status  (env LAB_PREFIX, LAB_SUBNET, LAB_HOSTS, LAB_STOCK_HOSTS)" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|routes  (env LAB_PREFIX, LAB_SUBNET, LAB_HOSTS, LAB_STOCK_HOSTS)" >&2; exit 2 ;;
 esac

@@ -124,10 +124,29 @@ def main():
             row("snat", e["tenant"], ep, "no reach outside",
                 "%s, outside saw %s" % (r.get("result"), srcs or "nothing"), ok)
     for host, r in sorted(d.get("inbound", {}).items()):
+        hop = "via %s from %s" % (r.get("via"), r["source"]) if r.get("source") else "on-link"
+        if "control" in r:
+            c = r["control"]
+            row("inbound-path", "-", "outside -> %s (host %s, %s)" % (c.get("ip"), host, hop),
+                "reached (refused)", c.get("result") + (" " + c["error"] if c.get("error") else ""),
+                c.get("result") in ("refused", "connected"))
         for ip, t in sorted(r.get("targets", {}).items()):
             blocked = t.get("result") in ("timeout", "unreachable")
             row("inbound", "-", "outside -> %s via %s" % (ip, host), "blocked",
                 t.get("result") + (" " + t["error"] if t.get("error") else ""), blocked)
+
+    # (d2) the host's own routes, kept across the underlay move
+    for host, r in sorted(d.get("routes", {}).items()):
+        have = r.get("have") or []
+        for w in r.get("want") or []:
+            hits = [h for h in have if h.get("dst") == w.get("dst")
+                    and h.get("gateway") == w.get("gateway")
+                    and ("metric" not in w or h.get("metric") == w["metric"])]
+            want = "%s via %s%s" % (w.get("dst"), w.get("gateway"),
+                                    " metric %s" % w["metric"] if "metric" in w else "")
+            row("host-route", "-", "%s: %s" % (host, want), "present",
+                "on " + ", ".join(sorted(h.get("dev", "?") for h in hits)) if hits else "missing",
+                bool(hits))
 
     # (e) MTU with DF across hosts
     for ep, r in sorted(d.get("mtu", {}).items()):

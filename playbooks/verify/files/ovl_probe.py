@@ -22,9 +22,10 @@ Every sub-command is bounded (timeouts) and prints one JSON document.
   arpsend --subnet CIDR           ARP who-has for an unused address (run in a netns)
   nsaddrs --prefix ovr-           IPv4 addresses inside matching namespaces
   connect --host H --port P       TCP client (e.g. to the outside listener)
-  inbound --via GW --route CIDR... --target IP...
+  inbound --via GW --route CIDR... --target IP... [--source A] [--control IP]
                                   from this host: temporary routes via GW,
-                                  try TCP to every target, remove the routes
+                                  try TCP to every target (from A), and to
+                                  the control (must answer), remove the routes
 """
 import argparse
 import errno
@@ -508,9 +509,10 @@ def cmd_nsaddrs(args):
 
 
 # --------------------------------------------------------------- connect/inbound
-def tcp_try(ip, port, timeout, hello=None):
+def tcp_try(ip, port, timeout, hello=None, source=None):
     try:
-        s = socket.create_connection((ip, port), timeout=timeout)
+        s = socket.create_connection((ip, port), timeout=timeout,
+                                     source_address=(source, 0) if source else None)
     except socket.timeout:
         return {"result": "timeout"}
     except OSError as exc:
@@ -541,7 +543,7 @@ def cmd_connect(args):
 
 def cmd_inbound(args):
     added = []
-    res = {"via": args.via, "routes": args.route, "targets": {}}
+    res = {"via": args.via, "source": args.source, "routes": args.route, "targets": {}}
     try:
         for cidr in args.route:
             rc, _, se = run(["ip", "route", "replace", cidr, "via", args.via], timeout=5)
@@ -552,9 +554,13 @@ def cmd_inbound(args):
         lock = threading.Lock()
 
         def one(ip):
-            r = tcp_try(ip, args.port, args.timeout)
+            r = tcp_try(ip, args.port, args.timeout, source=args.source)
             with lock:
                 res["targets"][ip] = r
+
+        if args.control:
+            res["control"] = dict(tcp_try(args.control, args.port, args.timeout,
+                                          source=args.source), ip=args.control)
 
         threads = [threading.Thread(target=one, args=(ip,)) for ip in args.target]
         for th in threads:
@@ -641,6 +647,9 @@ def main():
     p.add_argument("--via", required=True)
     p.add_argument("--route", nargs="*", default=[])
     p.add_argument("--target", nargs="+", required=True)
+    p.add_argument("--source", help="the source address to send from")
+    p.add_argument("--control", help="an address that must answer (refused or connected): "
+                   "the path works, so a blocked target is blocked by the host")
     p.add_argument("--port", type=int, default=18080)
     p.add_argument("--timeout", type=float, default=3)
     p.set_defaults(fn=cmd_inbound)
