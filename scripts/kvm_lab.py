@@ -15,6 +15,12 @@ the internet; runs the listener of images/outside/listener.py).
   guest's tap is opened inside that namespace and handed to QEMU as an fd, so
   QEMU (and its hostfwd) stays in the machine's namespace and nothing of the
   underlay is there. Guests see it as eth1 (net.ifnames=0), eth0 is management.
+* A routed hop: `outside` is not on the underlay but on a second bridge of that
+  namespace (br-wan, KVM_WAN_SUBNET, default 100.64.<third octet>.0/24), and
+  the namespace routes between the two (.254 on both, no NAT): the edge router,
+  every guest's default route (ovl.gateway). For the verify's inbound check,
+  outside has one more address per host, wan .(100+I), which the namespace
+  routes to hostI (source routing, table 100+I).
 * Acceleration: KVM when a real KVM boot reaches SSH (probe, bounded), else TCG.
 
 Standard library only; runs as root. Every wait is bounded.
@@ -78,6 +84,23 @@ class Config:
         self.tb_size = env_int("KVM_TCG_TB_SIZE", 128, 32, 2048)
         self.netns = self.prefix + "-ul"
         self.bridge = "br-ul"
+        self.wan_bridge = "br-wan"
+        third = (int(self.subnet.network_address) >> 8) & 0xFF
+        wan = os.environ.get("KVM_WAN_SUBNET", "100.64.%d.0/24" % third)
+        try:
+            self.wan = ipaddress.ip_network(wan)
+        except ValueError as exc:
+            sys.exit("kvm-lab: KVM_WAN_SUBNET=%r: %s" % (wan, exc))
+        if self.wan.prefixlen != 24 or self.wan.version != 4 or self.wan.overlaps(self.subnet):
+            sys.exit("kvm-lab: KVM_WAN_SUBNET=%s must be an IPv4 /24 apart from the underlay" % wan)
+
+    def edge(self, net):
+        """The edge router's address (.254) on *net*."""
+        return str(net.network_address + 254)
+
+    def wan_source(self, index):
+        """outside's address that the edge routes to host<index>."""
+        return str(self.wan.network_address + 100 + index)
         self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
 
     def guests(self):
@@ -91,8 +114,14 @@ class Config:
             out.append(dict(name="outside", role="outside", last=100,
                             port=self.port_base, memory=self.outside_memory))
         for g in out:
-            g["ip"] = str(ipaddress.ip_address(net + g["last"]))
-            g["cidr"] = "%s/%d" % (g["ip"], self.subnet.prefixlen)
+            outside = g["role"] == "outside"
+            base = int(self.wan.network_address) if outside else net
+            g["ip"] = str(ipaddress.ip_address(base + g["last"]))
+            g["cidr"] = "%s/24" % g["ip"]
+            g["gateway"] = self.edge(self.wan if outside else self.subnet)
+            g["bridge"] = self.wan_bridge if outside else self.bridge
+            if outside:
+                g["extra"] = ["%s/24" % self.wan_source(i) for i in range(1, self.hosts + 1)]
             g["mac"] = "52:54:00:%02x:01:%02x" % (third, g["last"])
             g["mgmt_mac"] = "52:54:00:%02x:00:%02x" % (third, g["last"])
             g["tap"] = "tap-" + g["name"]
@@ -185,9 +214,24 @@ def make_underlay(cfg):
         run(ns + ["link", "add", cfg.bridge, "type", "bridge", "stp_state", "0",
                   "forward_delay", "0"])
     run(ns + ["link", "set", cfg.bridge, "up"])
+    # the edge router: .254 on both bridges, forwarding, no NAT; outside's
+    # per-host sources routed to that host
+    if run(ns + ["link", "show", cfg.wan_bridge], check=False).returncode != 0:
+        run(ns + ["link", "add", cfg.wan_bridge, "type", "bridge", "stp_state", "0",
+                  "forward_delay", "0"])
+    run(ns + ["link", "set", cfg.wan_bridge, "up"])
+    run(ns + ["addr", "replace", "%s/24" % cfg.edge(cfg.subnet), "dev", cfg.bridge])
+    run(ns + ["addr", "replace", "%s/24" % cfg.edge(cfg.wan), "dev", cfg.wan_bridge])
+    run(["ip", "netns", "exec", cfg.netns, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+    for index in range(1, cfg.hosts + 1):
+        table = str(100 + index)
+        host = str(cfg.subnet.network_address + 10 + index)
+        run(ns + ["route", "replace", "default", "via", host, "table", table])
+        run(ns + ["rule", "del", "from", cfg.wan_source(index)], check=False)
+        run(ns + ["rule", "add", "from", cfg.wan_source(index), "table", table])
 
 
-def open_tap(cfg, tap):
+def open_tap(cfg, tap, bridge=None):
     """A tap in the underlay namespace, enslaved to the bridge; returns its fd.
     Not persistent: it disappears when the last fd (QEMU's) closes."""
     with in_netns(cfg.netns):
@@ -198,7 +242,7 @@ def open_tap(cfg, tap):
         except OSError:
             os.close(fd)
             raise
-    run(["ip", "-n", cfg.netns, "link", "set", tap, "master", cfg.bridge, "up"])
+    run(["ip", "-n", cfg.netns, "link", "set", tap, "master", bridge or cfg.bridge, "up"])
     return fd
 
 
@@ -210,6 +254,10 @@ def kernel_cmdline(guest, pubkey_b64, extra=()):
              "ovl.sshkey=" + pubkey_b64]
     if guest.get("cidr"):
         words.append("ovl.underlay=" + guest["cidr"])
+    if guest.get("gateway"):
+        words.append("ovl.gateway=" + guest["gateway"])
+    if guest.get("extra"):
+        words.append("ovl.extra=" + ",".join(guest["extra"]))
     return " ".join(words + list(extra))
 
 
@@ -545,6 +593,14 @@ def q(value):
     return json.dumps(value)
 
 
+def host_routes(cfg):
+    """The routes every host guest gets at boot (ovl-lab-boot): the verify
+    checks they are still there after the product's runs."""
+    gateway = cfg.edge(cfg.subnet)
+    return [dict(dst="default", gateway=gateway),
+            dict(dst="198.18.0.0/15", gateway=gateway, metric=50)]
+
+
 def write_inventory(cfg, guests):
     lines = ["# Made by scripts/kvm-lab.sh up (run %s); removed by down." % cfg.run_dir,
              "all:", "  vars:",
@@ -559,6 +615,7 @@ def write_inventory(cfg, guests):
              "    ansible_control_path_dir: " + q(cfg.path("cp")),
              "    lab_kind: kvm",
              "    lab_underlay_subnet: " + q(str(cfg.subnet)),
+             "    lab_wan_subnet: " + q(str(cfg.wan)),
              "  children:",
              "    kvm_lab:",
              "      hosts:"]
@@ -569,8 +626,12 @@ def write_inventory(cfg, guests):
         if g["role"] == "host":
             lines.append("          overlay_underlay_ip: " + q(g["ip"]))
         else:
-            lines.append("          lab_outside_ip: " + q(g["ip"]))
-    lines += ["    overlay_hosts:", "      hosts:"]
+            lines += ["          lab_outside_ip: " + q(g["ip"]),
+                      "          lab_outside_via: " + q(cfg.edge(cfg.wan)),
+                      "          lab_inbound_sources: " + q(dict(
+                          ("host%d" % i, cfg.wan_source(i)) for i in range(1, cfg.hosts + 1)))]
+    lines += ["    overlay_hosts:", "      vars:",
+              "        lab_host_routes: " + q(host_routes(cfg)), "      hosts:"]
     lines += ["        %s: {}" % g["name"] for g in guests if g["role"] == "host"]
     outside = [g for g in guests if g["role"] == "outside"]
     if outside:
@@ -667,7 +728,7 @@ def cmd_up(cfg):
         waits = {}
         for g in guests:
             disk = make_overlay(cfg, image, g["name"])
-            fd = open_tap(cfg, g["tap"])
+            fd = open_tap(cfg, g["tap"], g["bridge"])
             argv = qemu_argv(cfg, image, g, accel, disk, fd, pub)
             t_start = time.monotonic()
             g["pid"] = start_qemu(cfg, argv, g["name"], tap_fd=fd)
