@@ -1,13 +1,15 @@
 # -*- coding: utf-8 -*-
-"""The front of ``ip_move_address``: an rtnetlink read, the pure move plan,
-one ip -batch."""
+"""The front of ``ip_move_address``: an rtnetlink read (links, addresses and
+the main-table routes of the address's IP version), the pure move plan (the
+address and the routes that depend on it), one ip -batch."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.result import Front
 from ansible.module_utils.ovl.ip import batch
-from ansible.module_utils.ovl.ip.move import holders_of, normalize, plan_move
+from ansible.module_utils.ovl.ip.move import carried_routes, family_of, holders_of, normalize
+from ansible.module_utils.ovl.ip.move import plan_move, route_words
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 
 
@@ -20,21 +22,32 @@ class MoveFront(Front):
         return normalize(self.params)
 
     def read(self, runner, want):
-        links, addrs, _secondary, _routes = read_namespace_in(want['netns'])
-        return links, addrs
+        families = (family_of(want),) if want['from_dev'] else ()
+        links, addrs, _secondary, routes = read_namespace_in(want['netns'], families,
+                                                             route_detail=True)
+        return links, addrs, routes
 
     def plan(self, want, have):
-        self.steps, self.prefix = plan_move(want, have[0], have[1], self.module.check_mode)
+        links, addrs, routes = have
+        self.steps, self.prefix = plan_move(want, links, addrs, self.module.check_mode,
+                                            routes=routes)
+        self.carried = carried_routes(want, addrs, routes, self.prefix)
         return self.steps
 
     def diff(self, want, have, steps):
+        """{address: {dev: addr/prefix}, routes: [the carried routes as ip
+        route words]} before and after."""
         before = holders_of(want['address'], have[1])
         after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
         after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], self.prefix))
-        return before, after
+        return (dict(address=before, routes=self.shown(want['from_dev'])),
+                dict(address=after, routes=self.shown(want['dev'])))
+
+    def shown(self, dev):
+        return [' '.join(route_words(route, dev)) for route in self.carried]
 
     def extra(self, want, have, steps):
-        return dict(prefixlen=self.prefix)
+        return dict(prefixlen=self.prefix, routes=self.shown(want['dev']))
 
 
 # ip_move_address's options (overlay_apply's underlay layer takes the same)

@@ -18,7 +18,10 @@ real namespaces):
   when it lies in another one (``other_ns``), as ``ip -j`` prints them;
 - addrs: ``{dev: sorted global 'addr/prefix'}`` (every link has an entry);
 - secondary: ``{(dev, addr)}`` of IPv4 secondaries;
-- routes: main-table unicast routes ``[{dst, family, via, dev, metric}]``.
+- routes: main-table unicast routes ``[{dst, family, via, dev, metric}]``;
+  with *route_detail* also ``src`` (RTA_PREFSRC or None), ``scope`` and
+  ``proto`` (rtm_scope, rtm_protocol as numbers) and ``onlink`` (RTNH_F_ONLINK),
+  what ``ip_move_address`` needs to carry a route from one device to another.
 
 Pure parsing (``parse_*`` over bytes) is separate from the socket I/O.
 """
@@ -49,7 +52,8 @@ IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
 VXLAN_ID, VXLAN_GROUP, VXLAN_LINK, VXLAN_LOCAL, VXLAN_LEARNING = 1, 2, 3, 4, 7
 VXLAN_PORT, VXLAN_GROUP6, VXLAN_LOCAL6 = 15, 16, 17
 IFA_ADDRESS, IFA_LOCAL, IFA_FLAGS = 1, 2, 8
-RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE = 1, 4, 5, 6, 15
+RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_TABLE = 1, 4, 5, 6, 7, 15
+RTNH_F_ONLINK = 0x4
 NDA_DST, NDA_LLADDR = 1, 2
 ZERO_MAC = b'\0' * 6
 
@@ -164,12 +168,13 @@ def parse_addrs(messages, links):
     return addrs, secondary
 
 
-def parse_routes(messages, links):
-    """RTM_NEWROUTE payloads -> main-table unicast routes (not cloned)."""
+def parse_routes(messages, links, detail=False):
+    """RTM_NEWROUTE payloads -> main-table unicast routes (not cloned);
+    *detail* adds src, scope, proto and onlink to each."""
     names = dict((link['ifindex'], name) for name, link in links.items())
     routes = []
     for payload in messages:
-        (family, dst_len, _src_len, _tos, table, _proto, _scope, kind,
+        (family, dst_len, _src_len, _tos, table, proto, scope, kind,
          flags) = RTMSG.unpack_from(payload)
         a = attrs(payload, RTMSG.size)
         if RTA_TABLE in a:
@@ -182,10 +187,14 @@ def parse_routes(messages, links):
             raw = a.get(RTA_DST) or bytes(16 if family == AF_INET6 else 4)
             dst = str(ipaddress.ip_network('%s/%d' % (_ip(raw), dst_len), strict=False))
         oif = _u32(a[RTA_OIF]) if RTA_OIF in a else None
-        routes.append(dict(dst=dst, family=6 if family == AF_INET6 else 4,
-                           via=_ip(a[RTA_GATEWAY]) if RTA_GATEWAY in a else None,
-                           dev=names.get(oif, 'if%d' % (oif or 0)) if oif else None,
-                           metric=_u32(a[RTA_PRIORITY]) if RTA_PRIORITY in a else 0))
+        route = dict(dst=dst, family=6 if family == AF_INET6 else 4,
+                     via=_ip(a[RTA_GATEWAY]) if RTA_GATEWAY in a else None,
+                     dev=names.get(oif, 'if%d' % (oif or 0)) if oif else None,
+                     metric=_u32(a[RTA_PRIORITY]) if RTA_PRIORITY in a else 0)
+        if detail:
+            route.update(src=_ip(a[RTA_PREFSRC]) if RTA_PREFSRC in a else None,
+                         scope=scope, proto=proto, onlink=bool(flags & RTNH_F_ONLINK))
+        routes.append(route)
     return routes
 
 
@@ -261,10 +270,11 @@ class Dumper(object):
         raise NetlinkError('netlink dump kept being interrupted by concurrent changes')
 
 
-def read_namespace(route_families=(), fdb=False):
+def read_namespace(route_families=(), fdb=False, route_detail=False):
     """(links, addrs, secondary, routes) of the current network namespace;
-    routes only of the IP versions in *route_families* (4, 6). With *fdb*,
-    every vxlan link also gets ``flood`` (``parse_flood``)."""
+    routes only of the IP versions in *route_families* (4, 6), with src,
+    scope, proto and onlink when *route_detail*. With *fdb*, every vxlan link
+    also gets ``flood`` (``parse_flood``)."""
     dumper = Dumper()
     try:
         links = parse_links(dumper.dump(RTM_GETLINK, IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0)))
@@ -274,7 +284,8 @@ def read_namespace(route_families=(), fdb=False):
         for family in sorted(route_families):
             af = AF_INET6 if family == 6 else AF_INET
             routes += parse_routes(
-                dumper.dump(RTM_GETROUTE, RTMSG.pack(af, 0, 0, 0, 0, 0, 0, 0, 0)), links)
+                dumper.dump(RTM_GETROUTE, RTMSG.pack(af, 0, 0, 0, 0, 0, 0, 0, 0)), links,
+                route_detail)
         if fdb and any(link['kind'] == 'vxlan' for link in links.values()):
             flood = parse_flood(dumper.dump(RTM_GETNEIGH, NDMSG.pack(AF_BRIDGE, 0, 0, 0, 0)),
                                 links)

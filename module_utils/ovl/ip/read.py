@@ -58,11 +58,14 @@ def namespaces_of(want):
     return found
 
 
-def read_namespace_in(ns, families=(), fdb=False):
+def read_namespace_in(ns, families=(), fdb=False, route_detail=False):
     """(links, addrs, secondary, routes) of namespace *ns* (None: the host),
-    read in-process; failures become one-line CommandErrors."""
+    read in-process; failures become one-line CommandErrors. *route_detail*:
+    each route also has src, scope, proto and onlink (``parse_routes``)."""
     try:
         with entered(ns):
+            if route_detail:
+                return read_namespace(families, fdb=fdb, route_detail=True)
             return read_namespace(families, fdb=fdb)
     except (NetlinkError, NetnsMissing, OSError) as exc:
         raise CommandError('reading namespace %s: %s' % (ns or 'of the host', exc))

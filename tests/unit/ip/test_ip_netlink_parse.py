@@ -70,6 +70,39 @@ def test_routes_main_table_unicast_only():
         dict(dst='10.9.0.5/32', family=4, via=None, dev='eth0', metric=7)]
 
 
+def test_route_detail_src_scope_proto_onlink():
+    """With detail: preferred source, scope, protocol and onlink, what
+    ip_move_address needs to carry a route; without, the same four keys as before."""
+    links = nl.parse_links([link(2, b'eth0')])
+    oif = attr(nl.RTA_OIF, struct.pack('=I', 2))
+    # 10.60.0.0/16 dev eth0 proto static scope link src 192.168.250.11 metric 5
+    src = nl.RTMSG.pack(2, 16, 0, 0, 254, 4, 253, 1, 0) + oif + attr(
+        nl.RTA_DST, bytes([10, 60, 0, 0])) + attr(nl.RTA_PREFSRC, bytes([192, 168, 250, 11])) \
+        + attr(nl.RTA_PRIORITY, struct.pack('=I', 5))
+    # default via 172.31.0.1 dev eth0 proto dhcp onlink (table main given as an attribute)
+    onlink = nl.RTMSG.pack(2, 0, 0, 0, 252, 16, 0, 1, nl.RTNH_F_ONLINK) + oif + attr(
+        nl.RTA_TABLE, struct.pack('=I', 254)) + attr(nl.RTA_GATEWAY, bytes([172, 31, 0, 1]))
+    # ::/0 via 2001:db8::1 dev eth0 metric 1024 src 2001:db8::11
+    six = nl.RTMSG.pack(10, 0, 0, 0, 254, 3, 0, 1, 0) + oif + attr(
+        nl.RTA_GATEWAY, bytes.fromhex('20010db8000000000000000000000001')) + attr(
+        nl.RTA_PREFSRC, bytes.fromhex('20010db8000000000000000000000011')) + attr(
+        nl.RTA_PRIORITY, struct.pack('=I', 1024))
+    # another table: still left out with detail
+    other = nl.RTMSG.pack(2, 0, 0, 0, 100, 3, 0, 1, 0) + oif + attr(
+        nl.RTA_GATEWAY, bytes([10, 0, 0, 1]))
+    assert nl.parse_routes([src, onlink, six, other], links, detail=True) == [
+        dict(dst='10.60.0.0/16', family=4, via=None, dev='eth0', metric=5,
+             src='192.168.250.11', scope=253, proto=4, onlink=False),
+        dict(dst='default', family=4, via='172.31.0.1', dev='eth0', metric=0,
+             src=None, scope=0, proto=16, onlink=True),
+        dict(dst='default', family=6, via='2001:db8::1', dev='eth0', metric=1024,
+             src='2001:db8::11', scope=0, proto=3, onlink=False)]
+    assert nl.parse_routes([src, onlink, six, other], links) == [
+        dict(dst='10.60.0.0/16', family=4, via=None, dev='eth0', metric=5),
+        dict(dst='default', family=4, via='172.31.0.1', dev='eth0', metric=0),
+        dict(dst='default', family=6, via='2001:db8::1', dev='eth0', metric=1024)]
+
+
 def test_error_message_raises_with_its_reason():
     data = msg(nl.NLMSG_ERROR, 5, struct.pack('=i', -1) + b'\0' * 16)
     with pytest.raises(nl.NetlinkError, match='Operation not permitted'):
