@@ -29,7 +29,7 @@ options:
     type: list
     elements: dict
     required: true
-    options:
+    suboptions:
       netns:
         description: The namespace of the interface; omitted means the host's.
         type: str
@@ -55,6 +55,7 @@ attributes:
     description: Sends nothing; returns what would be announced.
   diff_mode:
     support: none
+    description: Nothing on the host changes, so there is nothing to show.
 requirements: [Linux (AF_PACKET sockets, setns)]
 author: [overlay team (!UNKNOWN)]
 '''
