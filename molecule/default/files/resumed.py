@@ -7,9 +7,10 @@
 
 Prints JSON: replies, the last reply, `resumed` (the first reply of the last
 unbroken stretch of replies, gaps <= --gap), `after_run` = max(0, resumed -
-end) (the outage the operator sees after site.yml returns), `tail` (how long
-the last stretch lasted), `longest_gap` (any outage during the watch, the
-run's own included).
+end) (the outage the operator sees after site.yml returns; null when no
+reply came after the end at all), `tail` (how long it has answered since
+the end, or since it resumed after it), `longest_gap` (any outage during
+the watch, the run's own included).
 """
 import argparse
 import json
@@ -33,9 +34,12 @@ def summary(stamps, end, gap):
         if step > gap:
             start = index
     resumed = stamps[start]
+    if stamps[-1] < end:        # silent since before the end of the run
+        return dict(replies=len(stamps), first=stamps[0], last=stamps[-1], resumed=None,
+                    after_run=None, tail=0.0, longest_gap=round(longest, 3))
     return dict(replies=len(stamps), first=stamps[0], last=stamps[-1], resumed=resumed,
                 after_run=round(max(0.0, resumed - end), 3),
-                tail=round(stamps[-1] - resumed, 3), longest_gap=round(longest, 3))
+                tail=round(stamps[-1] - max(resumed, end), 3), longest_gap=round(longest, 3))
 
 
 def main():
