@@ -55,6 +55,38 @@ def good():
     }
 
 
+def page(doc):
+    p = subprocess.run([sys.executable, str(MATRIX)], input=json.dumps(doc), text=True,
+                       capture_output=True, check=True)
+    return [x for x in p.stdout.splitlines() if not x.startswith("ROWS-JSON: ")]
+
+
+def test_the_page_says_what_happened_and_marks_the_unexpected():
+    lines = page(good())
+    b1 = [x.split() for x in lines if x.startswith("b1 ")][0]
+    assert b1 == ["b1", "-", "reached", "isolated"]
+    assert "  old        pruned 1/1" in lines and lines[-1] == "RESULT: 16 checks, 0 failed"
+    doc = good()       # blue reaches red (same address): the cell says so, marked
+    doc["probe"]["b1"]["r2"] = {"ping": "ok", "neigh_mac": "bb:00:00:00:00:02", "tcp": "ok",
+                                "token": "red/r2", "bytes": MiB}
+    lines = page(doc)
+    b1 = [x.split() for x in lines if x.startswith("b1 ")][0]
+    assert b1 == ["b1", "-", "reached", "reached!!"]
+    assert any(x.startswith("  blue ") and "reach 1/2!!" in x for x in lines)
+    assert "Not as expected:" in lines and lines[-1] == "RESULT: 16 checks, 1 failed"
+
+
+def test_the_full_table_goes_to_a_file(tmp_path):
+    full = tmp_path / "verify" / "full.txt"
+    p = subprocess.run([sys.executable, str(MATRIX), "--full", str(full), "--page",
+                        str(tmp_path / "page.txt")], input=json.dumps(good()), text=True,
+                       capture_output=True, check=True)
+    assert "full table: %s" % full in p.stdout
+    text = full.read_text().splitlines()
+    assert len(text) == 16 + 3 and text[-1] == "RESULT: 16 checks, 0 failed"
+    assert (tmp_path / "page.txt").read_text().splitlines()[-1] == "full table: %s" % full
+
+
 def evaluate(doc):
     p = subprocess.run([sys.executable, str(MATRIX)], input=json.dumps(doc), text=True,
                        capture_output=True, check=True)

@@ -16,11 +16,16 @@ Input (stdin): JSON with keys
   mtu       {endpoint: {dst, at_rc, over_rc, over_err}}
   storm     {host: {seconds, packets: {bridge: n}, misplaced: [{mac, endpoint, port}]}}
   removed   [{name, vni, endpoints: [names]}] + leftovers {host: {...}}
-Output (stdout): the matrix, then a line `ROWS-JSON: [...]` with every check
-{check, tenant, subject, expected, seen, ok} for the Ansible asserts.
+Output (stdout): the page a person reads (who reaches whom as measured,
+reached / isolated with unexpected cells marked; one line per tenant with its
+checks per kind; what failed, in full; the total), then a line
+`ROWS-JSON: [...]` with every check {check, tenant, subject, expected, seen,
+ok} for the Ansible asserts. `--full PATH` writes every check as a table,
+`--page PATH` the page (make demo prints it).
 """
 import hashlib
 import json
+import os
 import re
 import sys
 
@@ -72,7 +77,10 @@ def main():
                 else:
                     seen = "no (%s)" % (r.get("error") or "no reply")
                 exp = "no reach"
-            cells[(src, dst)] = "ok" if ok else "XX"
+            reached = (ping_hit and tcp_hit) if same else (ping_hit or tcp_hit)
+            partial = (ping_hit or tcp_hit) and not reached
+            cells[(src, dst)] = ("partial" if partial else "reached" if reached
+                                 else "isolated") + ("" if ok else "!!")
             row("reach", eps[src]["tenant"], "%s -> %s" % (src, dst), exp, seen, ok)
 
     # (b) the tenant's tunnel type and key (VNI) on the underlay during a cross-host ping
@@ -201,38 +209,75 @@ def main():
             row("pruned", t["name"], host, "nothing left", ", ".join(left) or "nothing left",
                 not left)
 
-    # ---------------------------------------------------------------- print
-    names = [n for t in tenants for n in (e["name"] for e in t.get("endpoints", []))]
-    print("Reachability (row = source, column = target; ok = as expected, XX = wrong;")
-    print("  same tenant must reach by ping AND 1 MiB TCP with the right token, others must not)")
-    w = max([len(n) for n in names] + [6])
-    print(" " * (w + 1) + " ".join(n[:w].rjust(w) for n in names))
-    for s in names:
-        line = [("-" if s == t else cells.get((s, t), "?")).rjust(w) for t in names]
-        print(s.ljust(w + 1) + " ".join(line))
-    print()
-    print("Per tenant:")
+    return tenants, cells
+
+
+def page(tenants, cells, full_path=None):
+    """The compact page: who reaches whom, one line per tenant with its checks
+    per kind, the failures in full, the total (lines)."""
+    names = [e["name"] for t in tenants for e in t.get("endpoints", [])]
+    w = max([len(n) for n in names] + [10])
+    out = ["Reach (row -> column): reached / isolated, as measured (ping AND 1 MiB TCP",
+           "with the target's token); !! marks a cell that is not as expected", ""]
+    out.append(" " * (w + 1) + " ".join(n[:w].ljust(w) for n in names))
+    for src in names:
+        out.append(src[:w].ljust(w + 1) + " ".join(
+            ("-" if src == dst else cells.get((src, dst), "?")).ljust(w) for dst in names))
     checks = sorted({r["check"] for r in ROWS})
-    tn = sorted({r["tenant"] for r in ROWS})
-    print("  %-10s" % "tenant" + "".join("%-11s" % c for c in checks))
-    for t in tn:
-        cells2 = []
+    out += ["", "Checks per tenant (passed/total; '-' = host-level checks):"]
+    order = [t["name"] for t in tenants]
+    order += sorted({r["tenant"] for r in ROWS} - set(order) - {"-"}) + ["-"]
+    for t in order:       # the tenants, removed ones (pruning), host-level checks
+        parts = []
         for c in checks:
             rs = [r for r in ROWS if r["tenant"] == t and r["check"] == c]
-            cells2.append("-" if not rs else "%d/%d %s" % (sum(r["ok"] for r in rs), len(rs),
-                                                             "ok" if all(r["ok"] for r in rs) else "FAIL"))
-        print("  %-10s" % t + "".join("%-11s" % x for x in cells2))
-    print()
-    print("%-10s %-8s %-34s %-34s %s" % ("check", "tenant", "subject", "expected", "seen"))
-    for r in ROWS:
-        print("%-10s %-8s %-34s %-34s %s%s" % (r["check"], r["tenant"], r["subject"][:34],
-                                             r["expected"][:34], "" if r["ok"] else "FAIL: ",
-                                             r["seen"]))
+            if rs:
+                good = sum(r["ok"] for r in rs)
+                parts.append("%s %d/%d%s" % (c, good, len(rs), "" if good == len(rs) else "!!"))
+        if parts:
+            out.append("  %-10s %s" % (t, "  ".join(parts)))
     bad = [r for r in ROWS if not r["ok"]]
-    print()
-    print("RESULT: %d checks, %d failed" % (len(ROWS), len(bad)))
+    if bad:
+        out += ["", "Not as expected:"]
+        out += ["  %s | %s | %s | expected %s | seen %s" % (
+            r["check"], r["tenant"], r["subject"], r["expected"], r["seen"]) for r in bad]
+    out += ["", "RESULT: %d checks, %d failed" % (len(ROWS), len(bad))]
+    if full_path:
+        out.append("full table: %s" % full_path)
+    return out
+
+
+def full_table():
+    lines = ["%-12s %-8s %-40s %-36s %s" % ("check", "tenant", "subject", "expected", "seen")]
+    for r in ROWS:
+        lines.append("%-12s %-8s %-40s %-36s %s%s" % (
+            r["check"], r["tenant"], r["subject"], r["expected"], "" if r["ok"] else "FAIL: ",
+            r["seen"]))
+    bad = [r for r in ROWS if not r["ok"]]
+    return lines + ["", "RESULT: %d checks, %d failed" % (len(ROWS), len(bad))]
+
+
+def write(path, lines):
+    directory = os.path.dirname(path)
+    if directory and not os.path.isdir(directory):
+        os.makedirs(directory)
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def cli(argv):
+    """matrix.py [--full PATH] [--page PATH] < input: the page on stdout (also
+    into --page), every check into --full, then the ROWS-JSON line."""
+    args = dict(zip(argv[::2], argv[1::2]))
+    tenants, cells = main()
+    lines = page(tenants, cells, args.get("--full"))
+    if args.get("--full"):
+        write(args["--full"], full_table())
+    if args.get("--page"):
+        write(args["--page"], lines)
+    print("\n".join(lines))
     print("ROWS-JSON: " + json.dumps(ROWS))
 
 
 if __name__ == "__main__":
-    main()
+    cli(sys.argv[1:])
