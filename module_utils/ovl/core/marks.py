@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Marks and constants of the project, in one place (docs/design.md, "Marks").
 
 Everything the project creates carries one of these marks, and pruning only
@@ -10,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+# the owner mark of a deployment that sets no overlay_owner
 DEFAULT_OWNER = 'ovl'
 # OVS: external_ids:ovl-owner=<owner> on bridges and ports we create;
 # tenant ports also external_ids:ovl-tenant=<tenant> (where the local VLAN lives)
