@@ -9,7 +9,7 @@ MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
 .PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-port molecule-kernel \
-        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm
+        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection
 
 deps:
 	scripts/bootstrap.sh
@@ -28,10 +28,15 @@ docs-check: deps
 	  $(BIN)/ansible-doc -M library $$m >/dev/null || { echo "ansible-doc failed: $$m"; exit 1; }; \
 	done; echo "ansible-doc renders: $(MODULES)"
 
-# ansible-test sanity (validate-modules, pylint, pep8, import, ...) on a
-# collection view of the repo built under .cache/sanity/; offline.
+# ansible-test sanity (validate-modules, pylint, pep8, import, ...) on the
+# collection (`make collection`) installed from its tarball under .cache/sanity/; offline.
 sanity: deps
 	scripts/sanity.sh
+
+# The collection ovl.overlay (galaxy.yml): .cache/collection/ovl-overlay-<version>.tar.gz,
+# FQCNs inside; install it with `ansible-galaxy collection install --offline <tarball>`.
+collection: deps
+	scripts/collection.sh
 
 unit: deps
 	$(PYTEST) tests/unit tests/lab

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Options every OVS module of this project shares."""
 from __future__ import absolute_import, division, print_function
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Filters between the validated inventory and the host tasks.
 
 - ``hostvars | overlay_hostvars(groups['overlay_hosts'])``: {host: the

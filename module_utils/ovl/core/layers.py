@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The layers of a host, in the order they converge, and the role tags that
 select each (``ansible-playbook site.yml --tags snat``). One table, read by
 ``overlay_apply`` (order, choices, docs) and by the controller (which layers

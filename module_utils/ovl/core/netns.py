@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Enter a named network namespace in-process with setns(2).
 
 The readers (rtnetlink dumps, SIOCETHTOOL, /proc/sys) and the commands run

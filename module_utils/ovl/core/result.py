@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The one place that owns ``changed``, check mode, diff and ``commands``,
 and the one front every module runs (``drive``).
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Run argv lists for a module: reads never fail the module silently, writes
 raise with the first line of stderr. No shell is ever involved.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The one plan step: an argv list and, optionally, what goes to its stdin.
 
 Every planner returns a list of ``Step``. What the modules report

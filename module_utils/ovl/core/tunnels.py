@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Tunnel types as data: everything the project knows about a tunnel type is
 one row here, and the module choices, the option checks, the port names, the
 MTU defaults and the verify's decoder follow from it.

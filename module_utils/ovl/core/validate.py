@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Input validation shared by every module and by the inventory filters.
 
 Each checker takes the value and the *field* it came from (an option name such

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The front of ``ovs_flows`` (``ovl.core.result``): two ovs-ofctl reads, the
 pure planner, one atomic ``--bundle add-flows`` step."""
 from __future__ import absolute_import, division, print_function

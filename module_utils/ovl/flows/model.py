@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Desired OpenFlow rules owned by the project, and their cookies.
 
 Cookie layout (64 bits), so foreign flows are never touched:

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Pure planner for the project's OpenFlow rules on one bridge.
 
 ``plan_flows(want, have, port_numbers, prune, flush_learned)

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Read one bridge's OpenFlow state with ovs-ofctl, and parse it.
 
 - ``dump_argv(target)``: ``ovs-ofctl --no-names --no-stats dump-flows TARGET

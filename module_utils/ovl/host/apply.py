@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """``overlay_apply``: every layer of a host in one module process, in the
 order of ``ovl.core.layers`` (ip -> ovs -> flows -> underlay -> forward ->
 nat), each through its own module's front and with its own module's

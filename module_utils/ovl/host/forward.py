@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The host's IPv4 forwarding (router uplinks are routed through the host):
 ``net.ipv4.ip_forward=1`` now (/proc/sys) and at boot (a file of the
 project in /etc/sysctl.d). What ``ansible.posix.sysctl`` did as a task of

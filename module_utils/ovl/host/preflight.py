@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """What a host needs for a run, and what it lacks. The judgement is pure
 (``judge``); the probes (``probe_*``) only read the machine.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Find the underlay interface of a host from its own state. Pure.
 
 ``find_underlay(want, links, addrs, ovs_ports) -> (facts, problems)``

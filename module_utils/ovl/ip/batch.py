@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Run a plan: consecutive ``ip [-n NS] link|addr|route ...`` commands of one
 namespace (and ``ip netns add|del NAME`` in the host's) go to a single
 ``ip [-n NS] -batch -`` process (one line each on stdin), and consecutive ``bridge [-n NS] fdb ...`` commands to one

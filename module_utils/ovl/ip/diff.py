@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Before/after views for diff mode: only the objects a call names (and, with
 prune, the marked ones it would delete)."""
 from __future__ import absolute_import, division, print_function

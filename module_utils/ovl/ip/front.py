@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The front every ip module runs (``ovl.core.result.drive``)."""
 from __future__ import absolute_import, division, print_function
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The front of ``ip_move_address``: an rtnetlink read (links, addresses and
 the main-table routes of the address's IP version), the pure move plan (the
 address and the routes that depend on it), one ip -batch."""

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Gratuitous ARP: an endpoint announces its address and Ethernet address.
 
 When an endpoint is made (a new host, a rename, an address or MAC change),

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Desired state of links, addresses, routes and namespaces: validation and
 normalisation of module input into plain dicts the planner understands.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Plan moving one IP address onto an interface (from another), keeping the
 prefix length it has now, and the host's routes that depend on it. Pure:
 ``plan_move(want, links, addrs, routes=...)`` over what

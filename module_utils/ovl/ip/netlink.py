@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Links, addresses and routes of the current network namespace, read
 in-process over rtnetlink (three dump requests on one NETLINK_ROUTE socket).
 

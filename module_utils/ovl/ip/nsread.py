@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """In-process reads inside network namespaces, for scale.
 
 At hundreds of tenants, one process per veth end (``ethtool -k``) and per

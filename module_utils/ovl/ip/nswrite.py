@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """In-process writes of the per-device and per-namespace settings a plan
 holds as ``ethtool -K``, ``sysctl -w`` and marker-file commands.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Pure planner: ``plan(want, have) -> [argv, ...]`` for namespaces and links.
 Addresses and routes are planned by ``ovl.ip.plan_addr``.
 

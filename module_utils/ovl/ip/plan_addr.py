@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Pure planners for addresses and routes: ``(want, have, fresh)`` ->
 ``[(netns, ip-argv-tail), ...]``. *fresh* holds the ``(netns, dev)`` pairs
 (re)created in this run: they have no addresses or routes yet (for routes the

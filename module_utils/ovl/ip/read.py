@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Read links, addresses, routes, namespaces, sysctls and TX offload into the
 ``have`` dict the planner takes, with no process per namespace or device:
 ``read_state`` lists the namespaces (/run/netns, in-process: entries with no

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The front of ``snat`` and ``nat_state`` (``ovl.core.result.drive``): one
 read per namespace (run inside it with setns, no ``ip netns exec``), the pure
 planner, one atomic write step per namespace (its payload on stdin)."""

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Skip the NAT read of a namespace whose ruleset has not changed since the
 last read, on the kernel's word.
 

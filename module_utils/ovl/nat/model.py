@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """NAT desired state: validate user input and turn it into backend-neutral
 rules.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Pure NAT planners: ``plan_<backend>(want, have) -> dict(commands, stdin,
 before, after)`` for ONE namespace.
 

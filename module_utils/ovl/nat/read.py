@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Read current NAT state from machine-readable output only:
 ``iptables-save`` text and ``nft -j list ruleset`` JSON. Pure parsers plus
 the argv that produce their input.

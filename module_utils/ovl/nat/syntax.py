@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Rule syntax of both backends: render canonical terms to iptables tokens /
 nft text, and parse ``iptables-save`` tokens / ``nft -j`` expressions back
 to canonical terms. Anything not understood becomes a ``('raw', ...)`` term,

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Execute against OVSDB: one read, one transaction, and error messages that
 say what is wrong and how to fix it in one line."""
 from __future__ import absolute_import, division, print_function

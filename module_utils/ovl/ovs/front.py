@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """What every OVS module shares: common options, the one read, the one
 transaction (one step), through the one module front (``ovl.core.result``)."""
 from __future__ import absolute_import, division, print_function

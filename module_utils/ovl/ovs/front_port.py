@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The build step shared by the per-port modules (ovs_port, ovs_tunnel): one
 port through the same whole-host planner, without pruning."""
 from __future__ import absolute_import, division, print_function

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """What ``ovs_state`` validates and plans (its options, the normalised
 bridges and ports, the builder ``ovl.ovs.front.OvsFront`` runs)."""
 from __future__ import absolute_import, division, print_function

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Turn module parameters into normalised desired OVS objects, validating
 every value with a message that names the field (``ports[3].tag``)."""
 from __future__ import absolute_import, division, print_function

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Pure planner for Open vSwitch bridges and ports.
 
 ``plan_*(want, have) -> [subcommand argv, ...]``; the caller chains them into

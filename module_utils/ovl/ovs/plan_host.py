@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Whole-host OVS planner: desired bridges and ports against the state read
 in one ovs-vsctl call -> the sub-commands of ONE transaction, plus the
 before/after views for diff mode. Pure functions."""

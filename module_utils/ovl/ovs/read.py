@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Read a whole Open vSwitch configuration with ONE ovs-vsctl process.
 
 ``read_argv()`` lists Bridge, Port and Interface as JSON in one invocation;

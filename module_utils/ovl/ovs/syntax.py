@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """ovs-vsctl value syntax: every string is emitted quoted, so values that
 OVS would otherwise parse (MACs, IPv6, spaces, commas) round-trip exactly."""
 from __future__ import absolute_import, division, print_function

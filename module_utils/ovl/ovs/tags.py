@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Host-local VLAN tags for tenants: stable across runs and across unrelated
 tenant additions and removals.
 

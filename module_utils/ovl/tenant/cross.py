@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Checks across tenant files: VNI and tenant names unique, endpoint names
 unique per host.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Drift: what the live state of each host lacks, has too much of, or has
 differently from the inventory, per host and tenant. Pure.
 

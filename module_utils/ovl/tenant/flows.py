@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Flow-based tunnels (``overlay_tunnel_mode: flow``): desired OVS objects
 and OpenFlow rules of one host, after Neutron's br-tun.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Keep gateway ARP on its own host (tunnel modes ``port`` and ``kernel``).
 
 Every host has a router holding the SAME gateway address for a SNAT tenant.

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """One function from the validated inventory to every module input of a host.
 
 ``host_model(inventory, host)``: the part of the validated inventory a host

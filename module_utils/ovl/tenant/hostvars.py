@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Host and play variables of every host of overlay_hosts, validated and
 defaulted as the README documents, on the controller, before any host task.
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Load every tenant file of a directory, validate all of it, normalise.
 
 ``load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None)

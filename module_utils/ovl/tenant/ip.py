@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Desired links, addresses, routes and namespaces of one host (input of the
 ``ip_state`` module).
 

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """The desired-state model of the inventory: typed, immutable records.
 
 ``overlay_tenants`` validates the tenant files and the host and play

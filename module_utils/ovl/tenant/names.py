@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Names of the objects a tenant makes on a host (docs/design.md, "Names on
 a host"), and the transit /30 addressing. Every name fits in 15 characters.
 

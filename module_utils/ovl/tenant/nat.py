@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Desired SNAT and inbound blocks of one host (input of ``nat_state``).
 
 ``build_nat(inventory, facts, tags, host_block_inbound=False)

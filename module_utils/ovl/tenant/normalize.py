@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Checks of one schema-valid tenant document and its normalised form.
 
 ``normalise(data, stem, facts, path) -> (tenant, errors)``: *data* is the

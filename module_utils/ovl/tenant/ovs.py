@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Desired OVS state of one host (input of the ``ovs_state`` module).
 
 ``build_ovs(inventory, facts, tags) -> {bridges, ports}``: *facts* is the

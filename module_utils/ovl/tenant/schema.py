@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Validate one tenant document with the JSON Schema; errors as text.
 
 ``schema_errors(schema, data) -> ['endpoints[1].ip: ... reason', ...]``

@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Who carries which tenant, and so which tunnels a host has. Pure, over the
 model (``ovl.tenant.model.Inventory``).
 

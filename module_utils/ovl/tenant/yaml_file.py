@@ -1,4 +1,5 @@
 # -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
 """Read one tenant file: YAML with duplicate-key detection, errors as text.
 
 ``load_file(path) -> (data, error)``: *error* is None or a one-line message
