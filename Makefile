@@ -9,7 +9,7 @@ MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
 .PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-port molecule-kernel \
-        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection
+        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection topology
 
 deps:
 	scripts/bootstrap.sh
@@ -94,6 +94,12 @@ bench-kvm: deps
 
 demo: lab-deps
 	scripts/demo.sh up
+
+# The topology picture of the inventory (playbooks/topology.yml): .cache/topology/
+# topology.svg, .png, .dot and the text in the terminal. No host is contacted,
+# unless LIVE=1: then the hosts are read in check mode and drift is marked.
+topology: deps
+	$(BIN)/ansible-playbook playbooks/topology.yml $(if $(filter 1,$(LIVE)),-e ovl_topology_live=true)
 
 demo-down:
 	scripts/demo.sh down

@@ -19,6 +19,11 @@
 - ``hostvars[host] | overlay_drift_results``: the registered results of a
   check-mode run of the layers; ``overlay_inventory | overlay_drift(results)``:
   {rows, text}, the drift per host and tenant (``ovl.tenant.drift``).
+- ``overlay_inventory | overlay_topology_dot(rows, read)`` and
+  ``overlay_topology_text(rows, read)``: the topology picture as Graphviz DOT
+  and as text (``ovl.tenant.topology_view``); *rows* None draws the
+  inventory alone, a list (``ovl_drift.rows``) marks the drift of the hosts
+  *read*.
 
 *overlay_inventory* is what ``overlay_tenants`` returned. The inputs were
 validated there, before any host task, so these filters do not report input
@@ -46,6 +51,8 @@ from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_model, host_state, preflight_args)
 from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
 from ansible.module_utils.ovl.tenant.model import Inventory  # noqa: E402
+from ansible.module_utils.ovl.tenant.topology_view import (  # noqa: E402
+    topology_dot, topology_text)
 
 
 def _inventory(result):
@@ -112,6 +119,14 @@ def overlay_drift(result, results):
                 hosts=sorted(set(r['host'] for r in rows)))
 
 
+def overlay_topology_dot(result, rows=None, read=None):
+    return _guard(topology_dot, _inventory(result), rows, read)
+
+
+def overlay_topology_text(result, rows=None, read=None):
+    return _guard(topology_text, _inventory(result), rows, read)
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -122,4 +137,6 @@ class FilterModule(object):
             'overlay_layers': overlay_layers,
             'overlay_drift_results': overlay_drift_results,
             'overlay_drift': overlay_drift,
+            'overlay_topology_dot': overlay_topology_dot,
+            'overlay_topology_text': overlay_topology_text,
         }

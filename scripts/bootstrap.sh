@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
 APT_PACKAGES=(openvswitch-switch iproute2 iptables nftables ethtool tcpdump procps
-              iputils-ping iperf3 docker.io debootstrap apt-utils python3-venv make)
+              iputils-ping iperf3 docker.io debootstrap apt-utils python3-venv make graphviz)
 
 log() { printf 'bootstrap: %s\n' "$*"; }
 
