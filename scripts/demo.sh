@@ -37,8 +37,12 @@ case "${1:-up}" in
         ansible-playbook -i inventory/hosts.yml playbooks/verify/verify.yml \
         -e overlay_tenants_dir="$ROOT/inventory/tenants" \
         -e ovl_verify_report_dir="$OUT" || rc=$?
+    step "topology picture of the lab, live (playbooks/topology.yml)" "$OUT/topology.log" \
+        ansible-playbook playbooks/topology.yml -e ovl_topology_live=true \
+        -e ovl_topology_dir="$OUT" || rc=$?
     echo
     if [ -s "$OUT/page.txt" ]; then cat "$OUT/page.txt"; fi
+    echo "picture: $OUT/topology.svg, $OUT/topology.png (the text form: $OUT/topology.log)"
     echo "logs: $OUT/site.log, $OUT/verify.log"
     exit $rc
     ;;
