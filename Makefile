@@ -9,7 +9,8 @@ MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
 .PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-port molecule-kernel \
-        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection topology
+        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection topology \
+        reference
 
 deps:
 	scripts/bootstrap.sh
@@ -94,6 +95,11 @@ bench-kvm: deps
 
 demo: lab-deps
 	scripts/demo.sh up
+
+# docs/reference.md from the schema, the roles' argument specs, the modules'
+# docs and the code's constants (make unit fails when it is out of date).
+reference: deps
+	$(BIN)/python scripts/reference.py --write
 
 # The topology picture of the inventory (playbooks/topology.yml): .cache/topology/
 # topology.svg, .png, .dot and the text in the terminal. No host is contacted,
