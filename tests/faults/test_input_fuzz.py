@@ -2,24 +2,36 @@
 tenant files, three hosts, play variables) that must each be refused.
 
 For every case: no exception escapes (no traceback), nothing is accepted,
-every injected defect is reported with its file (or host) and its field, each
-message is one line, and the load takes under a second. The numbers of cases
-and results are written to .cache/faults/input.json for the README table.
+every injected defect is reported with its file (or host) and its field, every
+message names its file (or host) and a field or a line (or is about the file as
+a whole: empty, not a mapping, not UTF-8, over the byte limit), each message is
+one line, and the load takes under a second. Alias graphs and the limits of a
+tenant file (issue 20) are generated too: an alias inside its own anchor at
+every depth (a list item, a mapping value, a nested endpoint, a mapping key;
+flow and block style), alias bombs, nesting, values, big scalars and comments
+just under and just over each limit, each load also bounded in memory
+(tracemalloc); and shared anchors in a valid file, which must be accepted.
+The numbers of cases and results are written to .cache/faults/input.json for
+the README table.
 """
 import json
 import os
+import re
 import time
 import tracemalloc
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory
 from ansible.module_utils.ovl.tenant.schema import load_schema
+from ansible.module_utils.ovl.tenant.yaml_file import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCHEMA = load_schema(find_schema(os.path.join(ROOT, 'inventory', 'tenants')))
 REPORT = os.path.join(ROOT, '.cache', 'faults', 'input.json')
-COUNTS = {'cases': 0, 'accepted': 0, 'tracebacks': 0, 'unclear': 0, 'slow': 0}
+COUNTS = {'cases': 0, 'accepted': 0, 'tracebacks': 0, 'unclear': 0, 'slow': 0,
+          'valid': 0, 'refused_valid': 0, 'peak_kib': 0}
 
 HOSTS = {'host1': {'overlay_underlay_ip': '192.168.9.11'},
          'host2': {'overlay_underlay_ip': '192.168.9.12'},
@@ -119,10 +131,26 @@ def write_inventory(directory, tenants, raw=None):
             handle.write(data)
 
 
-def run_case(directory, tenants, hosts, play=None, raw=None, expect=()):
-    """Load; assert the properties; *expect*: [(where, field)] that must be named."""
-    write_inventory(directory, tenants, raw)
-    COUNTS['cases'] += 1
+WHOLE_FILE = ('the file ', 'is larger than ', 'is not UTF-8 text', 'cannot read file',
+              '(')      # '(12 more errors in this file not shown)'
+REASON = ('is ', 'are ', 'has ', 'holds ', 'expands ', 'contains ', 'found ', 'expected ',
+          'did not ', 'the ', 'a ', 'an ')      # a message that starts with what, not where
+LINE = re.compile(r'^line \d+: ')
+
+
+def names_where(line):
+    """Whether an error line names its file or host and then a field or a
+    line ('blue.yml: line 3: ...', 'blue.yml: endpoints[0].ip: ...'), or
+    speaks of the file as a whole (empty, not a mapping, over the byte limit)."""
+    where, _, rest = line.partition(': ')
+    if not where or not rest:
+        return False
+    if rest.startswith(WHOLE_FILE) or LINE.match(rest):
+        return True
+    return ': ' in rest and not rest.startswith(REASON)
+
+
+def timed_load(directory, hosts, play=None):
     start = time.time()
     try:
         inventory, errors = load_inventory(directory, hosts, SCHEMA, base_dir=directory,
@@ -133,12 +161,37 @@ def run_case(directory, tenants, hosts, play=None, raw=None, expect=()):
     took = time.time() - start
     if took > 1.0:
         COUNTS['slow'] += 1
+    for line in errors:
+        assert '\n' not in line and 'Traceback' not in line, line
+    return inventory, errors, took
+
+
+def peak_memory(directory, hosts):
+    """The same load again, for its memory (tracing slows it down)."""
+    tracemalloc.start()
+    try:
+        load_inventory(directory, hosts, SCHEMA, base_dir=directory)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    COUNTS['peak_kib'] = max(COUNTS['peak_kib'], peak // 1024)
+    assert peak < 64 * 1024 * 1024, peak     # bounded memory, whatever the file
+    return peak
+
+
+def run_case(directory, tenants, hosts, play=None, raw=None, expect=()):
+    """Load; assert the properties; *expect*: [(where, field)] that must be named."""
+    write_inventory(directory, tenants, raw)
+    COUNTS['cases'] += 1
+    inventory, errors, took = timed_load(directory, hosts, play)
     if inventory is not None:
         COUNTS['accepted'] += 1
     assert inventory is None and errors, 'accepted: %r' % (expect,)
     assert took < 1.0, took
-    for line in errors:
-        assert '\n' not in line and 'Traceback' not in line, line
+    unclear = [line for line in errors if not names_where(line)]
+    if unclear:
+        COUNTS['unclear'] += 1
+    assert not unclear, 'names no field and no line: %r' % unclear
     for where, field in expect:
         hits = [e for e in errors if e.startswith(where + ': ') and
                 (field is None or (': ' + field) in (': ' + e.split(': ', 1)[1])
@@ -234,13 +287,7 @@ def test_files_that_are_not_tenant_documents(tmp_path, data):
     tenants.pop(name, None)
     run_case(str(tmp_path), tenants, hosts, raw={name + '.yml': content},
              expect=[(name + '.yml', None)])
-    tracemalloc.start()        # the same load again, for its memory (tracing slows it down)
-    try:
-        load_inventory(str(tmp_path), hosts, SCHEMA, base_dir=str(tmp_path))
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 64 * 1024 * 1024, peak     # bounded memory, whatever the file
+    peak_memory(str(tmp_path), hosts)
 
 
 @settings(max_examples=150, **SETTINGS)
@@ -306,6 +353,332 @@ def test_independent_errors_are_all_reported_at_once(tmp_path, data):
         (first + '.yml', f1), (second + '.yml', 'endpoints[%d]' % index), ('host2', var)])
 
 
+# --------------------------------------------------------------- alias graphs and limits (issue 20)
+LIMIT = ' (the limit of a tenant file; see "Limits of a tenant file" in the README)'
+TOO_BIG = ('is larger than %d KiB, the limit of a tenant file: refused before parsing (see '
+           '"Limits of a tenant file" in the README)' % (MAX_BYTES // 1024))
+DEEP, DEEP_ALIAS = 'is nested more than %d levels deep' % MAX_DEPTH, ' once aliases are expanded'
+BOMB = 'expands to more than %d values once aliases are expanded' % MAX_NODES
+MANY = 'holds more than %d values' % MAX_NODES
+
+
+class Raw(str):
+    """YAML text written into a generated file as it is; *line*: where its
+    first line landed (1-based), *lines*: how many lines it has."""
+    line = None
+
+    @property
+    def lines(self):
+        return range(self.line, self.line + self.count('\n') + 1)
+
+
+def emit(doc, block):
+    """*doc* as YAML text: in flow style on one line, or in block style (keys
+    and scalars as JSON, which is YAML); a Raw goes in as it is, as a value or
+    as a key (flow: '? raw : value'; block: '? raw' then ': value')."""
+    if not block:
+        return _flow(doc, [1]) + '\n'
+    lines = []
+    _mapping(doc, 0, '', lines)
+    return '\n'.join(lines) + '\n'
+
+
+def _flow(value, line):
+    if isinstance(value, Raw):
+        value.line = line[0]
+        return value
+    if isinstance(value, dict):
+        return '{%s}' % ', '.join(
+            ('? %s : %s' if isinstance(k, Raw) else '%s: %s') % (_flow(k, line), _flow(v, line))
+            for k, v in value.items())
+    if isinstance(value, list):
+        return '[%s]' % ', '.join(_flow(v, line) for v in value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _place(head, raw, indent, lines):
+    raw.line = len(lines) + 1
+    first, *rest = raw.split('\n')
+    lines.append(head + first)
+    lines.extend(' ' * indent + part for part in rest)
+
+
+def _mapping(mapping, indent, lead, lines):
+    for index, (key, value) in enumerate(mapping.items()):
+        pad = lead if index == 0 else ' ' * indent
+        if isinstance(key, Raw):
+            _place(pad + '? ', key, indent + 2, lines)
+            _value(value, ' ' * indent + ':', indent, lines)
+        else:
+            _value(value, pad + json.dumps(key, ensure_ascii=False) + ':', indent, lines)
+
+
+def _value(value, head, indent, lines):
+    if isinstance(value, Raw):
+        _place(head + ' ', value, indent + 2, lines)
+    elif isinstance(value, dict) and value:
+        lines.append(head)
+        _mapping(value, indent + 2, ' ' * (indent + 2), lines)
+    elif isinstance(value, list) and value:
+        lines.append(head)
+        for item in value:
+            if isinstance(item, dict) and item:
+                _mapping(item, indent + 4, ' ' * (indent + 2) + '- ', lines)
+            else:
+                _value(item, ' ' * (indent + 2) + '-', indent + 2, lines)
+    else:
+        lines.append(head + ' ' + json.dumps(value, ensure_ascii=False))
+
+
+# where a generated value goes: (kind, top-level field named, collections around it)
+SITES = [('value', 'endpoints', 1), ('value', 'gateway', 1), ('value', 'mtu', 1),
+         ('value', 'colour', 1), ('item', 'endpoints', 2), ('endpoint', 'endpoints', 3),
+         ('key', None, 1), ('endpoint-key', 'endpoints', 3)]
+
+
+def put(doc, site, raw, data):
+    """*doc* with *raw* at *site*; the field the refusal must name."""
+    kind, field, _ = site
+    if kind == 'value':
+        doc[field] = raw
+    elif kind == 'item':
+        doc['endpoints'].append(raw)
+    elif kind == 'key':
+        doc[raw] = 1
+    else:
+        endpoint = doc['endpoints'][data.draw(st.integers(0, len(doc['endpoints']) - 1))]
+        if kind == 'endpoint':
+            endpoint[data.draw(st.sampled_from(['name', 'ip', 'extra']))] = raw
+        else:
+            endpoint[raw] = 1
+    return field
+
+
+def nest(kinds, leaf, block):
+    """One collection per kind ('[' or '{'), each inside the one before,
+    *leaf* innermost: flow text, or block text (mappings 'kN:', lists '-')."""
+    if not block:
+        for kind in reversed(kinds):
+            leaf = '[%s]' % leaf if kind == '[' else '{k: %s}' % leaf
+        return leaf
+    lines = []
+    for depth, kind in enumerate(kinds):
+        lines.append(' ' * (2 * depth) + ('k%d:' % depth if kind == '{' else '-'))
+    return '\n'.join(lines + [' ' * (2 * len(kinds)) + leaf])
+
+
+def expect_line(errors, name, field, lines, reason):
+    """The one refusal: '<name>.yml: line N: <field>: <reason>', N in *lines*."""
+    head = '%s.yml: line ' % name
+    tail = ': %s%s' % (field + ': ' if field else '', reason)
+    hits = [e for e in errors if e.startswith(head) and e.endswith(tail)
+            and e[len(head):-len(tail)].isdigit() and int(e[len(head):-len(tail)]) in lines]
+    if not hits:
+        COUNTS['unclear'] += 1
+    assert hits, 'no %s%s on a line of %s in %r' % (head, tail, list(lines), errors)
+
+
+KINDS = st.lists(st.sampled_from('[{'), max_size=MAX_DEPTH)
+
+
+@settings(max_examples=400, **SETTINGS)
+@given(st.data())
+def test_an_alias_inside_its_own_anchor(tmp_path, data):
+    """At every depth and place (a list item, a mapping value, a mapping key;
+    in a top-level field, an endpoint, a key), flow and block style: refused,
+    naming the file, the line of the alias, the field, the anchor and its line;
+    never a hang (the node walk before looped, ~100 MiB/s)."""
+    tenants, hosts = fresh()
+    name = data.draw(st.sampled_from(sorted(tenants)))
+    site = data.draw(st.sampled_from(SITES))
+    block = data.draw(st.booleans()) and site[0] != 'key'     # '? ' + a block value
+    kinds = data.draw(KINDS)[:MAX_DEPTH - site[2] - 2]          # the cycle, not the depth
+    anchor = data.draw(st.sampled_from(['a', 'loop', 'e-1', 'x_2', 'ep']))
+    leaf = data.draw(st.sampled_from(['[*%s]', '{v: *%s}', '{? *%s : 1}', '*%s'])) % anchor
+    if leaf.startswith('*') and not kinds:
+        leaf = '[%s]' % leaf                  # '&a *a' is an alias with an anchor: no YAML
+    if block:
+        raw = Raw('&%s\n%s' % (anchor, nest(kinds, leaf, True)) if kinds else
+                  '&%s %s' % (anchor, leaf))
+    else:
+        raw = Raw('&%s %s' % (anchor, nest(kinds, leaf, False)))
+    event('%s %s, %s, depth %s' % (site[0], 'block' if block else 'flow', leaf[:2],
+                                   '0-4' if len(kinds) < 5 else '5+'))
+    field = put(tenants[name], site, raw, data)
+    text = emit(tenants.pop(name), block)
+    errors = run_case(str(tmp_path), tenants, hosts, raw={name + '.yml': text.encode()})
+    expect_line(errors, name, field, [raw.lines[-1]],
+                'the alias *%s refers to a value that contains itself (anchor &%s on line %d)'
+                % (anchor, anchor, raw.line))
+    peak_memory(str(tmp_path), hosts)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.data())
+def test_alias_bombs_and_deep_aliases(tmp_path, data):
+    """Shared anchors that expand past the value limit (wide or deep, flow or
+    block) or past the nesting limit: refused with line and field, at once."""
+    tenants, hosts = fresh()
+    name = data.draw(st.sampled_from(sorted(tenants)))
+    site = data.draw(st.sampled_from(SITES))
+    block = data.draw(st.booleans()) and site[0] != 'key'
+    width = data.draw(st.integers(4, 60))
+    levels, size, total = 1, width + 1, width + 1      # the values of each level, expanded
+    while total <= MAX_NODES:
+        levels, size = levels + 1, size * width + 1
+        total += size
+    levels += data.draw(st.integers(0, 1))
+    items = ['&b0 [%s]' % ', '.join(['x'] * width)] + [
+        '&b%d [%s]' % (i, ', '.join(['*b%d' % (i - 1)] * width)) for i in range(1, levels)]
+    deep = data.draw(st.booleans()) and site[0] in ('value', 'item', 'endpoint')
+    if deep:      # a deep anchor, then an alias of it nested deeper still
+        inner = MAX_DEPTH - site[2] - 2        # the anchor: just under the limit
+        over = data.draw(st.integers(2, 4))     # its alias, 2-4 lists deeper: over it
+        items = ['&d %s' % nest(['['] * inner, '1', False),
+                 nest(['['] * over, '*d', False)]
+    raw = Raw(''.join('\n- ' + item for item in items) if block else
+              '[%s]' % ', '.join(items))
+    event('%s %s %s' % ('deep alias' if deep else 'bomb', site[0], 'block' if block else 'flow'))
+    field = put(tenants[name], site, raw, data)
+    text = emit(tenants.pop(name), block)
+    errors = run_case(str(tmp_path), tenants, hosts, raw={name + '.yml': text.encode()})
+    if deep:
+        expect_line(errors, name, field, raw.lines, DEEP + DEEP_ALIAS + LIMIT)
+    else:
+        expect_line(errors, name, field, raw.lines, BOMB + LIMIT)
+    peak_memory(str(tmp_path), hosts)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.data())
+def test_nesting_just_under_and_over_the_limit(tmp_path, data):
+    """Nesting in flow and block style at every site, up to the limit (refused
+    by the schema, naming the field; never by the limit) and past it (refused
+    by the limit, naming line and field)."""
+    tenants, hosts = fresh()
+    name = data.draw(st.sampled_from(sorted(tenants)))
+    site = data.draw(st.sampled_from(SITES))
+    block = data.draw(st.booleans()) and site[0] != 'key'
+    over = data.draw(st.sampled_from([0, 0, 1, 2, 1000]))
+    count = MAX_DEPTH - site[2] + over
+    kinds = data.draw(st.lists(st.sampled_from('[{'), min_size=count, max_size=count))
+    raw = Raw('\n' + nest(kinds, '1', True) if block and over < 1000 else
+              nest(kinds, '1', False))
+    event('limit%+d %s %s' % (over, site[0], 'block' if block and over < 1000 else 'flow'))
+    field = put(tenants[name], site, raw, data)
+    text = emit(tenants.pop(name), block)
+    errors = run_case(str(tmp_path), tenants, hosts, raw={name + '.yml': text.encode()})
+    if over:
+        expect_line(errors, name, field, raw.lines, DEEP + LIMIT)
+    else:
+        assert not any(DEEP in e for e in errors), errors
+        if site[0] in ('value', 'item', 'endpoint'):   # a collection as a key: unhashable
+            assert any(e.startswith('%s.yml: %s' % (name, field)) for e in errors), errors
+    peak_memory(str(tmp_path), hosts)
+
+
+def count_values(value):
+    """What the reader counts: each mapping, list, key and scalar once."""
+    if isinstance(value, dict):
+        return 1 + sum(1 + count_values(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(count_values(v) for v in value)
+    return 1
+
+
+@pytest.mark.parametrize('kind, over', [(kind, over) for kind in ('values', 'scalar', 'comment')
+                                         for over in (0, 1, 999)] + [('huge comment', 1)])
+@settings(max_examples=3, **SETTINGS)
+@given(data=st.data())
+def test_values_bytes_and_comments_just_under_and_over(tmp_path, kind, over, data):
+    """Exactly at each limit and past it: 50000 values (a flat list in a
+    field), the bytes of a file (a big scalar, a big comment; a 10 MB
+    comment). At a limit the reader takes the file (a comment leaves it
+    valid: it is accepted; a field too big is refused by the schema, naming
+    it); past it the refusal names the limit, the line and the field."""
+    tenants, hosts = fresh()
+    name = data.draw(st.sampled_from(sorted(tenants)))
+    doc = tenants.pop(name)
+    block = data.draw(st.booleans())
+    field = data.draw(st.sampled_from(['endpoints', 'colour', 'name']))
+    if kind == 'values':
+        doc[field] = None           # one value; a list of n items is 1 + n
+        items = MAX_NODES - count_values(doc) + over
+        doc[field] = Raw('[%s]' % ','.join(['1'] * items))
+        text = emit(doc, block)
+    elif kind == 'scalar':
+        doc[field] = ''
+        size = len(emit(doc, block).encode())
+        doc[field] = 'a' * (MAX_BYTES - size + over)
+        text = emit(doc, block)
+    else:
+        text = emit(doc, block) + '# '
+        size = 10 * 1024 * 1024 if kind == 'huge comment' else MAX_BYTES - len(text) - 1 + over
+        text += 'x' * size + '\n'
+    event('%s, %s' % (field, 'block' if block else 'flow'))
+    if kind in ('scalar', 'comment'):
+        assert len(text.encode()) == MAX_BYTES + over
+    write_inventory(str(tmp_path), tenants, {name + '.yml': text.encode()})
+    if kind == 'comment' and not over:      # a valid file exactly at the byte limit
+        COUNTS['valid'] += 1
+        inventory, errors, took = timed_load(str(tmp_path), hosts)
+        if inventory is None:
+            COUNTS['refused_valid'] += 1
+        assert inventory is not None and took < 1.0, (errors, took)
+    else:
+        errors = run_case(str(tmp_path), tenants, hosts, raw={name + '.yml': text.encode()})
+        if kind == 'values' and over:
+            expect_line(errors, name, field, [doc[field].line], MANY + LIMIT)
+        elif over:
+            assert '%s.yml: %s' % (name, TOO_BIG) in errors, errors
+        else:
+            assert not any('limit of a tenant file' in e for e in errors), errors
+            assert any(e.startswith('%s.yml: %s' % (name, field)) for e in errors), errors
+    peak_memory(str(tmp_path), hosts)
+
+
+EXTRA_IP = {'blue': '10.0.0.%d', 'red': '10.0.0.%d', 'green': '172.16.2.%d'}
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(st.data())
+def test_shared_anchors_in_a_valid_file_are_accepted(tmp_path, data):
+    """A valid tenant file written with anchors, aliases and merge keys (one
+    host anchored and aliased by up to 40 more endpoints, the first endpoint
+    merged into others): accepted, the same inventory as without them."""
+    tenants, hosts = fresh()
+    name = data.draw(st.sampled_from(sorted(tenants)))
+    doc = tenants[name]
+    first = doc['endpoints'][0]
+    doc['endpoints'] += [{'name': '%s-x%d' % (name, i), 'host': first['host'],
+                          'ip': EXTRA_IP[name] % (100 + i)}
+                         for i in range(data.draw(st.integers(0, 40)))]
+    write_inventory(str(tmp_path), tenants)
+    plain, errors = load_inventory(str(tmp_path), hosts, SCHEMA, base_dir=str(tmp_path))
+    assert plain is not None, errors
+    lines = ['%s: %s' % (k, json.dumps(v)) for k, v in doc.items() if k != 'endpoints']
+    lines += ['endpoints:', '  - &first', '    name: %s' % first['name'],
+              '    host: &h %s' % first['host'], '    ip: %s' % first['ip']]
+    for ep in doc['endpoints'][1:]:
+        same = ep['host'] == first['host']
+        merge = data.draw(st.booleans())
+        lines += ['  - <<: *first', '    name: %s' % ep['name']] if merge else \
+            ['  - name: %s' % ep['name']]
+        if not (merge and same and data.draw(st.booleans())):      # else merged from *first
+            lines.append('    host: %s' % ('*h' if same and data.draw(st.booleans())
+                                           else ep['host']))
+        lines.append('    ip: %s' % ep['ip'])
+    text = '\n'.join(lines) + '\n'
+    tenants.pop(name)
+    write_inventory(str(tmp_path), tenants, {name + '.yml': text.encode()})
+    COUNTS['valid'] += 1
+    inventory, errors, took = timed_load(str(tmp_path), hosts)
+    if inventory is None:
+        COUNTS['refused_valid'] += 1
+    assert inventory == plain and not errors and took < 1.0, (text, errors)
+    peak_memory(str(tmp_path), hosts)
+
+
 def test_zz_report():
     """Runs last in this file: the counts for the README."""
     os.makedirs(os.path.dirname(REPORT), exist_ok=True)
@@ -313,3 +686,4 @@ def test_zz_report():
         json.dump(COUNTS, handle, indent=1, sort_keys=True)
     assert COUNTS['cases'] >= 2000, COUNTS
     assert COUNTS['tracebacks'] == COUNTS['accepted'] == COUNTS['unclear'] == 0, COUNTS
+    assert COUNTS['refused_valid'] == 0 and COUNTS['slow'] == 0, COUNTS

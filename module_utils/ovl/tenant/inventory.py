@@ -27,7 +27,8 @@ from ansible.module_utils.ovl.tenant.yaml_file import load_file
 SUFFIXES = ('.yml', '.yaml')
 SCHEMA_RELPATH = os.path.join('schema', 'tenant.schema.json')
 KINDS = {'list': 'a list', 'str': 'plain text', 'int': 'a number', 'float': 'a number',
-         'bool': 'a boolean'}
+         'bool': 'a boolean', 'date': 'a date', 'datetime': 'a date and time',
+         'bytes': 'binary data (!!binary)', 'set': 'a set (!!set)'}
 EMPTY = 'the file is empty (expected a mapping with name, vni, subnet, endpoints)'
 
 
