@@ -179,7 +179,7 @@ def commented_constants(path):
         if not names or not all(n.isupper() for n in names):
             continue
         try:
-            value = ast.literal_eval(node.value)
+            value = number(node.value)
         except ValueError:
             continue
         comment, row = [], node.lineno - 2
@@ -195,6 +195,16 @@ def commented_constants(path):
         for name, val in zip(names, values):
             out.append((name, val, ' '.join(comment + ([tail] if tail else []))))
     return out
+
+
+def number(node):
+    """ast.literal_eval, and products and sums of numbers (1024 * 1024)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add)):
+        left, right = number(node.left), number(node.right)
+        if isinstance(left, int) and isinstance(right, int):
+            return left * right if isinstance(node.op, ast.Mult) else left + right
+        raise ValueError('not a number')
+    return ast.literal_eval(node)
 
 
 def show(value):
@@ -214,6 +224,8 @@ def limits_section():
     path = os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'yaml_file.py')
     rows = [['`%s`' % n, '`%s`' % v, plain(c)] for n, v, c in commented_constants(path)
             if n.startswith('MAX_')]
+    rows.append(['cycles', '-', 'an alias inside its own anchor (a value that contains '
+                 'itself) is refused, at any depth'])
     return ['## Limits of a tenant file', '',
             'From `module_utils/ovl/tenant/yaml_file.py`: a file over a limit is refused '
             'before anything changes on any host, naming the file (and the line and field '

@@ -47,9 +47,9 @@ except ImportError:  # pragma: no cover - reported by the module
     yaml = None
     HAS_YAML = False
 
-MAX_BYTES = 1024 * 1024
-MAX_DEPTH = 20
-MAX_NODES = 50000
+MAX_BYTES = 1024 * 1024     # bytes of a file, comments included; checked before parsing
+MAX_DEPTH = 20              # levels of nested lists and mappings, the file's own mapping included
+MAX_NODES = 50000           # values (keys, scalars, lists, mappings), aliases counted expanded
 PURE_MAX_BYTES = 32 * 1024
 LIMITS = 'see "Limits of a tenant file" in the README'
 TOO_BIG = ('is larger than %d KiB, the limit of a tenant file: refused before parsing (%s)'
