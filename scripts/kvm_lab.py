@@ -85,6 +85,7 @@ class Config:
         self.netns = self.prefix + "-ul"
         self.bridge = "br-ul"
         self.wan_bridge = "br-wan"
+        self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
         third = (int(self.subnet.network_address) >> 8) & 0xFF
         wan = os.environ.get("KVM_WAN_SUBNET", "100.64.%d.0/24" % third)
         try:
@@ -101,7 +102,6 @@ class Config:
     def wan_source(self, index):
         """outside's address that the edge routes to host<index>."""
         return str(self.wan.network_address + 100 + index)
-        self.qemu = os.environ.get("QEMU", "qemu-system-x86_64")
 
     def guests(self):
         net = int(self.subnet.network_address)
