@@ -384,8 +384,8 @@ def cluster_id(host, tenant=None):
 def _note(out, nid, title, rows):
     shown = rows[:8]
     more = '\n... %d more' % (len(rows) - len(shown)) if len(rows) > len(shown) else ''
-    _node(out, 4, nid, dict(label='%s\n%s%s' % (title, '\n'.join(_row_text(r)[:72] for r in shown),
-                                                 more),
+    text = '\n'.join(_row_text(r)[:72] for r in shown)
+    _node(out, 4, nid, dict(label='%s\n%s%s' % (title, text, more),
                             shape='note', color=DRIFT, fontcolor=DRIFT, style='dashed,filled',
                             fillcolor=DRIFT_FILL, fontsize='10'))
 

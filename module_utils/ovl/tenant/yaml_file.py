@@ -38,6 +38,7 @@ __metaclass__ = type
 
 import base64
 import datetime
+import math
 import re
 
 try:
@@ -65,7 +66,7 @@ def _short(text):
 
 
 def _float_text(value):
-    if value != value:
+    if math.isnan(value):
         return '.nan'
     if value in (float('inf'), float('-inf')):
         return '.inf' if value > 0 else '-.inf'
@@ -217,13 +218,13 @@ def check_events(events):
     frames = []                    # open collections: [anchor, mapping?, children, values, depth]
     fields = [[0, None, None]]     # top-level fields: [values before its key, key event, label]
     total, aliased = 0, False
-    scalar, alias, ends = yaml.ScalarEvent, yaml.AliasEvent, (yaml.SequenceEndEvent,
-                                                               yaml.MappingEndEvent)
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     starts = {yaml.SequenceStartEvent: False, yaml.MappingStartEvent: True}
     for event in events:
         kind = type(event)
         if kind in ends:
-            anchor, _, _, size, below = frames.pop()
+            anchor, _mapping, _children, size, below = frames.pop()
             if anchor is not None:
                 anchors[anchor] = (size, below + 1)
             if frames:
