@@ -29,6 +29,10 @@ class Owners(object):
 
     def __init__(self, inventory):
         self.names, self.vnis = {}, {}
+        # flow mode (the same on every host): <prefix>f-<peer> is the shared
+        # tunnel port to a peer, carrying every tenant (in port mode the same
+        # name is the tunnel of VNI 15)
+        self.flow = any(h.tunnel_mode == 'flow' for h in inventory.hosts)
         for tenant in inventory.tenants:
             self.vnis[tenant.vni] = tenant.name
             for ep in tenant.endpoints:
@@ -49,6 +53,8 @@ class Owners(object):
         if head and head in self.names:
             return self.names[head]
         for kind in tunnels.TYPES:     # port-mode tunnel: <prefix><vni hex>-<peer>
+            if self.flow and name.startswith(kind.prefix + 'f-'):
+                return '-'
             if name.startswith(kind.prefix) and '-' in name[2:]:
                 vni = name[2:].split('-', 1)[0]
                 try:

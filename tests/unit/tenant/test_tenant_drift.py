@@ -77,3 +77,24 @@ def test_the_report_is_one_table():
     text = drift_text(drift_rows(INV, {'h': {'forward': {'changed': True}}}))
     assert text.splitlines()[0].split() == ['host', 'tenant', 'kind', 'state', 'object', 'detail']
     assert text.endswith('1 difference(s) on h')
+
+
+@pytest.mark.parametrize('ttype, name', [('vxlan', 'vxf-a8fa0c'), ('geneve', 'gnf-a8fa0c'),
+                                         ('gre', 'grf-a8fa0c')])
+def test_flow_modes_shared_tunnel_port_belongs_to_no_tenant(ttype, name):
+    """Flow mode's tunnel port to a peer (<prefix>f-<peer>) carries every
+    tenant; read as a port-mode name it looked like the tunnel of VNI 15 (hex
+    f) and was reported as that tenant's (issue 19). In port mode the same
+    name IS the tunnel of VNI 15."""
+    from ansible.module_utils.ovl.core import tunnels
+    from tenant_helpers import inventory, tenant
+    fifteen = tenant('fifteen', 15, endpoints=[('f1', 'host1', '10.0.0.11'),
+                                               ('f2', 'host2', '10.0.0.12')], tunnel_type=ttype)
+    diff = {'before': {'ports': {name: {'type': ttype, 'options': {'key': 'flow'}}}},
+            'after': {'ports': {name: None}}}
+    assert tunnels.get(ttype).prefix + 'f-a8fa0c' == name
+    for mode, owner in (('flow', '-'), ('port', 'fifteen')):
+        got = drift_rows(inventory([fifteen], mode=mode), {'h': {'ovs': {'changed': True,
+                                                                         'diff': diff}}})
+        assert [(r['tenant'], r['object'], r['state']) for r in got] == [
+            (owner, name, 'extra')], (mode, got)
