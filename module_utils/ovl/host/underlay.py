@@ -22,18 +22,13 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.module_utils.ovl.core.marks import UPLINK_BRIDGE
+from ansible.module_utils.ovl.ip.move import holders_of
 
 
 def holders(address, addrs):
     """{dev: prefixlen} of the interfaces that carry *address*."""
-    ip = ipaddress.ip_address(address)
-    found = {}
-    for dev, listed in (addrs or {}).items():
-        for item in listed:
-            iface = ipaddress.ip_interface(item)
-            if iface.ip == ip:
-                found[dev] = iface.network.prefixlen
-    return found
+    return dict((dev, ipaddress.ip_interface(item).network.prefixlen)
+                for dev, item in holders_of(address, addrs or {}).items())
 
 
 def _uplinks(ovs_ports):

@@ -54,8 +54,7 @@ def preflight_args(inventory, host):
                 underlay_mtu=facts.underlay_mtu, datapath_type=facts.datapath_type,
                 integration_bridge=facts.integration_bridge, tunnel_mode=facts.tunnel_mode,
                 nat_backend=facts.nat_backend, owner=facts.owner,
-                tenants=[t.name for t in tenants], bridges=bridges,
-                snat=any(t.has_router(host) for t in tenants))
+                tenants=[t.name for t in tenants], bridges=bridges)
 
 
 def host_state(inventory, host, tags, discovered=None):
