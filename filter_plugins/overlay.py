@@ -15,13 +15,13 @@
   layer input of the host (``ovl.tenant.host_state``), as ``overlay_apply``
   computes it from the host's model: to look at, not used by the roles.
 - ``ansible_run_tags | overlay_layers(ansible_skip_tags)``: the layers of
-  ``overlay_apply`` this run's --tags/--skip-tags select (``ovl.core.layers``).
+  ``overlay_apply`` this run's --tags/--skip-tags select (``ovl.host.layers``).
 - ``hostvars[host] | overlay_drift_results``: the registered results of a
   check-mode run of the layers; ``overlay_inventory | overlay_drift(results)``:
-  {rows, text}, the drift per host and tenant (``ovl.tenant.drift``).
+  {rows, text}, the drift per host and tenant (``ovl.report.drift``).
 - ``overlay_inventory | overlay_topology_dot(rows, read)`` and
   ``overlay_topology_text(rows, read)``: the topology picture as Graphviz DOT
-  and as text (``ovl.tenant.topology_view``); *rows* None draws the
+  and as text (``ovl.report.topology_view``); *rows* None draws the
   inventory alone, a list (``ovl_drift.rows``) marks the drift of the hosts
   *read*.
 
@@ -44,14 +44,14 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
-from ansible.module_utils.ovl.core.layers import NAMES as LAYER_NAMES  # noqa: E402
-from ansible.module_utils.ovl.core.layers import selected as layers_selected  # noqa: E402
-from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text  # noqa: E402
+from ansible.module_utils.ovl.host.layers import NAMES as LAYER_NAMES  # noqa: E402
+from ansible.module_utils.ovl.host.layers import selected as layers_selected  # noqa: E402
+from ansible.module_utils.ovl.report.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_model, host_state, preflight_args)
 from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
 from ansible.module_utils.ovl.tenant.model import Inventory  # noqa: E402
-from ansible.module_utils.ovl.tenant.topology_view import (  # noqa: E402
+from ansible.module_utils.ovl.report.topology_view import (  # noqa: E402
     topology_dot, topology_text)
 
 
@@ -96,7 +96,7 @@ def overlay_layers(run_tags, skip_tags=None):
     return _guard(layers_selected, run_tags, skip_tags)
 
 
-RESULT_KEYS = ('diff', 'commands', 'changed', 'skipped', 'failed', 'msg', 'transaction',
+RESULT_KEYS = ('diff', 'commands', 'changes', 'changed', 'skipped', 'failed', 'msg', 'transaction',
                'flow_mods', 'restore_input')
 
 

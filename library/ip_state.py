@@ -137,6 +137,29 @@ created:
   type: list
   elements: str
   sample: ["vb-web1"]
+made_namespaces:
+  description: Namespaces this run made (or would make).
+  returned: always
+  type: list
+  elements: str
+  sample: ["blue-web1"]
+touched_namespaces:
+  description: Namespaces in which this run changed (or would change) anything.
+  returned: always
+  type: list
+  elements: str
+  sample: ["blue-web1", "ovr-blue"]
+changes:
+  description:
+    - What each logical command is, in the same order as C(commands), as
+      C([operation, namespace, object, detail]); the operation is one of C(netns.add),
+      C(netns.del), C(mark.dir), C(mark.add), C(mark.del), C(sysctl), C(offload), C(link.add),
+      C(link.del), C(link.set), C(addr.add), C(addr.del), C(route.replace), C(route.del),
+      C(fdb.append), C(fdb.del). The drift report reads these.
+  returned: in check mode
+  type: list
+  elements: list
+  sample: [["netns.add", null, "blue-web1", null], ["addr.add", "blue-web1", "eth0", "10.0.0.11/24"]]
 diff:
   description: Before/after of the listed objects and of pruned ones (diff mode).
   returned: when diff mode is on

@@ -162,32 +162,33 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.core.layers import NAMES
 from ansible.module_utils.ovl.host.apply import LayerInputError, apply_layers
+from ansible.module_utils.ovl.host.layers import LAYERS, NAMES
+
+
+def argument_spec():
+    """One option per layer of the table (a dict of its module's options; a
+    flag for a layer with none), and the options of the model mode."""
+    spec = dict(layers=dict(type='list', elements='str', choices=list(NAMES)))
+    for layer in LAYERS:
+        spec[layer.name] = dict(type='dict') if layer.spec else dict(type='bool', default=False)
+    spec.update(
+        owner=dict(type='str'),
+        prune=dict(type='bool'),
+        model=dict(type='dict'),
+        host=dict(type='str'),
+        tenant_tags=dict(type='dict', default={}),
+        discovered=dict(type='dict', default={}),
+        ovs_timeout=dict(type='int'),
+        plan_if_down=dict(type='bool', default=False),
+    )
+    return spec
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            layers=dict(type='list', elements='str', choices=list(NAMES)),
-            ip=dict(type='dict'),
-            ovs=dict(type='dict'),
-            int_flows=dict(type='dict'),
-            tun_flows=dict(type='dict'),
-            underlay=dict(type='dict'),
-            forward=dict(type='bool', default=False),
-            nat=dict(type='dict'),
-            owner=dict(type='str'),
-            prune=dict(type='bool'),
-            model=dict(type='dict'),
-            host=dict(type='str'),
-            tenant_tags=dict(type='dict', default={}),
-            discovered=dict(type='dict', default={}),
-            ovs_timeout=dict(type='int'),
-            plan_if_down=dict(type='bool', default=False),
-        ),
-        mutually_exclusive=[('model', name) for name in ('ip', 'ovs', 'int_flows', 'tun_flows',
-                                                         'underlay', 'nat')],
+        argument_spec=argument_spec(),
+        mutually_exclusive=[('model', layer.name) for layer in LAYERS if layer.spec],
         required_by=dict(model=['host']),
         supports_check_mode=True,
     )

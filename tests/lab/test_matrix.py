@@ -13,10 +13,10 @@ MATRIX = pathlib.Path(__file__).resolve().parents[2] / "playbooks/verify/files/m
 MiB = 1048576
 
 TENANTS = [
-    {"name": "blue", "vni": 100, "subnet": "10.0.0.0/24", "snat": True, "mtu": 1450,
+    {"name": "blue", "vni": 100, "subnet": "10.0.0.0/24", "snat": True, "mtu": 1450, "tunnel_type": "vxlan",
      "endpoints": [{"name": "b1", "host": "h1", "ip": "10.0.0.11"},
                    {"name": "b2", "host": "h2", "ip": "10.0.0.12"}]},
-    {"name": "red", "vni": 200, "subnet": "10.0.0.0/24", "snat": False, "mtu": 1450,
+    {"name": "red", "vni": 200, "subnet": "10.0.0.0/24", "snat": False, "mtu": 1450, "tunnel_type": "vxlan",
      "endpoints": [{"name": "r2", "host": "h2", "ip": "10.0.0.12"}]},
 ]
 INFO = {"b1": {"mac": "aa:00:00:00:00:01"}, "b2": {"mac": "aa:00:00:00:00:02"},

@@ -44,24 +44,6 @@ def netns_argv(netns, argv):
     return ['ip', 'netns', 'exec', netns] + list(argv)
 
 
-def inside(argv):
-    """(netns, argv to run inside it) for ``ip netns exec NS CMD...``,
-    ``ip -n NS ...`` and ``bridge -n NS ...``; (None, argv) otherwise.
-
-    ``Runner.check`` runs these by entering the namespace with setns(2) and
-    starting CMD (or ``ip``/``bridge`` without ``-n``) there: ``ip netns exec``
-    and ``ip -n`` unshare a mount namespace and remount /sys first, which
-    copies every mount of the host, among them one per named namespace: at
-    1000 namespaces each call cost ~75 ms on the lab hosts (bench/NOTES.md),
-    a first run O(namespaces^2)."""
-    argv = list(argv)
-    if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
-        return argv[3], argv[4:]
-    if argv[:1] in (['ip'], ['bridge']) and argv[1:2] == ['-n'] and len(argv) > 3:
-        return argv[2], argv[:1] + argv[3:]
-    return None, argv
-
-
 def argv_list(argv):
     """*argv* if it is an argv list; TypeError for anything else (a string)."""
     if not isinstance(argv, (list, tuple)):
@@ -112,19 +94,14 @@ class Runner(object):
 
     def _resolve(self, argv):
         argv = list(argv)
-        if argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 4:
-            self.binary(argv[4])
-            return [self.binary('ip')] + argv[1:]
         return [self.binary(argv[0])] + argv[1:]
 
-    def require(self, argvs):
-        """Resolve the binary of every argv now; CommandError names the
-        first one missing (before anything ran)."""
-        for argv in argvs:
-            argv_list(argv)
+    def require(self, tools):
+        """Resolve every binary of *tools* now; CommandError names the first
+        one missing (before anything ran)."""
+        for tool in tools:
             try:
-                self._resolve(argv)
-                self._resolve(inside(argv)[1])
+                self.binary(tool)
             except CommandError as exc:
                 raise CommandError('%s (nothing was changed)' % exc)
 
@@ -169,10 +146,24 @@ class Runner(object):
 
     def check(self, argv, data=None):
         """Run and return stdout; raise CommandError (naming *argv*) on a
-        non-zero rc. A command for another namespace (``inside``) runs there
-        through setns, not through ``ip netns exec``/``ip -n``."""
-        netns, here = inside(argv_list(argv))
-        rc, out, err = self.run_in(netns, here, data=data) if netns else self.run(argv, data=data)
+        non-zero rc."""
+        rc, out, err = self.run(argv, data=data)
         if rc != 0:
             raise self.failure(argv, rc, out, err)
+        return out
+
+    def run_step(self, step):
+        """Run a plan step (``ovl.core.step``) and return stdout; CommandError
+        (naming its argv) on a non-zero rc. A step for another namespace runs
+        there through setns, not through ``ip netns exec``/``ip -n``: those
+        unshare a mount namespace and remount /sys first, which copies every
+        mount of the host, among them one per named namespace: at 1000
+        namespaces each call cost ~75 ms on the lab hosts (bench/NOTES.md),
+        a first run O(namespaces^2)."""
+        if step.netns:
+            rc, out, err = self.run_in(step.netns, step.here, data=step.stdin)
+        else:
+            rc, out, err = self.run(step.here, data=step.stdin)
+        if rc != 0:
+            raise self.failure(step.argv, rc, out, err)
         return out

@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """``overlay_apply``: every layer of a host in one module process, in the
-order of ``ovl.core.layers`` (ip -> ovs -> flows -> underlay -> forward ->
-nat), each through its own module's front and with its own module's
-argument spec. A no-change run costs one Python start on the host instead
-of one per layer (bench/RESULTS.md); the layers' reads, plans, atomic
-writes and results are exactly those of ip_state, ovs_state, ovs_flows,
-ip_move_address and nat_state.
+order of the layer table (``ovl.host.layers``: ip -> ovs -> flows ->
+underlay -> forward -> nat), each through its own front and with its own
+module's argument spec. A no-change run costs one Python start on the host
+instead of one per layer (bench/RESULTS.md); the layers' reads, plans,
+atomic writes and results are exactly those of ip_state, ovs_state,
+ovs_flows, ip_move_address and nat_state.
 
 A layer that fails stops the run there (the layers after it are not
 touched, as when they were tasks of their own); the result keeps what the
@@ -20,24 +20,12 @@ import time
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_list
 
-from ansible.module_utils.ovl.core.layers import NAMES
-from ansible.module_utils.ovl.core.marks import NAT_READS
 from ansible.module_utils.ovl.core.result import evaluate, normalized
 from ansible.module_utils.ovl.core.runner import Runner
-from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC as FLOWS_SPEC, FlowsFront
-from ansible.module_utils.ovl.host.forward import ForwardFront
-from ansible.module_utils.ovl.ip.front import STATE_SPEC as IP_SPEC, IpFront
-from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC as MOVE_SPEC, MoveFront
+from ansible.module_utils.ovl.host.layers import BY_NAME, LAYERS, NAMES
 from ansible.module_utils.ovl.ip.garp import announce_all
-from ansible.module_utils.ovl.ip.model import want_aggregate
-from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC as NAT_SPEC, NatFront, want_of
-from ansible.module_utils.ovl.ovs.front import OvsFront
-from ansible.module_utils.ovl.ovs.front_state import ARGUMENT_SPEC as OVS_SPEC, builder
 from ansible.module_utils.ovl.tenant.host_state import host_state
 from ansible.module_utils.ovl.tenant.model import Inventory
-
-SPECS = dict(ip=IP_SPEC, ovs=OVS_SPEC, int_flows=FLOWS_SPEC, tun_flows=FLOWS_SPEC,
-             underlay=MOVE_SPEC, nat=NAT_SPEC)
 
 
 class LayerInputError(ValueError):
@@ -74,7 +62,7 @@ def layer_params(name, raw, common=None, trusted=False):
     *raw* was built here from the model (``ovl.tenant.host_state``): only
     the defaults are filled in (``with_defaults``); every layer still
     normalizes (validates) its input before anything is read."""
-    spec = SPECS[name]
+    spec = BY_NAME[name].spec
     given = dict((k, v) for k, v in (common or {}).items() if k in spec and v is not None)
     given.update((k, v) for k, v in dict(raw).items() if v is not None)
     if trusted:
@@ -85,52 +73,19 @@ def layer_params(name, raw, common=None, trusted=False):
     return result.validated_parameters
 
 
-def front_of(module, name, params):
-    if name == 'ip':
-        return IpFront(module, lambda: want_aggregate(params), params)
-    if name == 'ovs':
-        return OvsFront(module, builder, params)
-    if name in ('int_flows', 'tun_flows'):
-        return FlowsFront(module, params)
-    if name == 'underlay':
-        return MoveFront(module, params)
-    if name == 'nat':
-        return NatFront(module, lambda: want_of(params), params)
-    return ForwardFront(module)
-
-
-def ovs_timeout(p, state):
-    """The OVS transaction's timeout: as given, else one that grows with the
-    port count (the userspace datapath opens ports slowly: 1500 ports at
-    T=500 did not fit in 10 s on a loaded 2-core host), at least 30 s."""
-    if p['ovs_timeout'] is not None:
-        return p['ovs_timeout']
-    return max(30, len(state['ovs']['ports']) // 5)
-
-
 def model_layers(p):
     """{layer: options} computed here, on the host, from the host's part of
     the model (``model``, ``host``, ``tenant_tags``, ``discovered``), as the
-    role once templated them on the controller: every layer prunes, ``owner``
-    and the NAT backend are the host's facts."""
+    role once templated them on the controller (each layer's ``build``)."""
     try:
         state = host_state(Inventory.from_result(p['model']), p['host'], p['tenant_tags'],
                            p['discovered'])
     except (KeyError, TypeError, ValueError) as exc:
         raise LayerInputError('model: cannot build the state of host %s from it: %s'
                               % (p['host'], exc))
-    facts = state['facts']
-    owner = dict(owner=facts['owner'], prune=True)
-    return dict(
-        ip=dict(state['ip'], **owner),
-        ovs=dict(state['ovs'], plan_if_down=p['plan_if_down'], timeout=ovs_timeout(p, state),
-                 **owner),
-        int_flows=dict(state['int_flows'], prune=True),
-        tun_flows=dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
-        underlay=state['underlay'],
-        forward=state['forward'],
-        nat=dict(state['nat'], backend=facts['nat_backend'], keep_reads=NAT_READS, **owner),
-        announce=state['announce'])
+    out = dict((layer.name, layer.build(state, p)) for layer in LAYERS)
+    out['announce'] = state['announce']
+    return out
 
 
 def wanted(module):
@@ -146,7 +101,8 @@ def wanted(module):
         value = given[name]
         if name not in run or value is None or value is False:
             continue
-        out.append((name, True if name == 'forward' else layer_params(name, value, common, trusted)))
+        spec = BY_NAME[name].spec
+        out.append((name, True if spec is None else layer_params(name, value, common, trusted)))
     return out, ((given.get('announce') or []) if trusted else [])
 
 
@@ -173,6 +129,15 @@ def announced(module, endpoints):
         module.warn(error)
 
 
+def take(name, params, layers):
+    """Complete layer *name*'s own *params* with what it takes from the
+    results of the layers before it (``Layer.takes``): the union of its own
+    value and theirs. Its front reads them when it plans."""
+    for option, (source, key) in BY_NAME[name].takes.items():
+        got = (layers.get(source) or {}).get(key) or []
+        params[option] = sorted(set(params.get(option) or []) | set(got))
+
+
 def apply_layers(module):
     """(result, failed layer or None); nothing exits.
 
@@ -183,20 +148,14 @@ def apply_layers(module):
     fronts = []
     layer_list, candidates = wanted(module)
     for name, params in layer_list:
-        front = front_of(module, name, params)
+        front = BY_NAME[name].front(module, params)
         want, failure = normalized(front)
         if failure is not None:
             return summary(module, {name: failure}), name
         fronts.append((name, params, front, want))
     layers = {}
     for name, params, front, want in fronts:
-        ip = layers.get('ip') or {}
-        if name == 'ovs':
-            # the ovs builder reads this at plan time: the veths the ip layer made anew
-            params['reopen'] = sorted(set(params['reopen'] or []) | set(ip.get('created') or []))
-        if name == 'nat' and not module.check_mode:
-            # namespaces the ip layer just made hold no rules: not read
-            front.fresh = frozenset(ip.get('made_namespaces') or [])
+        take(name, params, layers)
         started = time.monotonic()
         result = evaluate(module, front, runner, want)
         result['elapsed'] = round(time.monotonic() - started, 3)

@@ -15,7 +15,7 @@ import tempfile
 
 from ansible.module_utils.ovl.core.result import Front
 from ansible.module_utils.ovl.core.runner import CommandError
-from ansible.module_utils.ovl.core.step import step
+from ansible.module_utils.ovl.core.step import Step
 from ansible.module_utils.ovl.ip import batch
 
 KEY = 'net.ipv4.ip_forward'
@@ -55,10 +55,10 @@ def plan_forward(have_proc, have_conf, conf=CONF):
     """[Step]: pure. The live value first, then the boot file."""
     steps = []
     if (have_proc or '').strip() != '1':
-        steps.append(step(['sysctl', '-w', '%s=1' % KEY]))
+        steps.append(Step('sysctl', 'sysctl', ['-w', '%s=1' % KEY], obj=KEY, detail='1'))
     wanted = conf_with(have_conf, KEY, '1')
     if have_conf != wanted:
-        steps.append(step(['tee', conf], wanted))
+        steps.append(Step('file.write', 'tee', [conf], obj=conf, stdin=wanted))
     return steps
 
 
@@ -104,6 +104,6 @@ class ForwardFront(Front):
         return before, {'value': '1', 'file': conf_with(have[1], KEY, '1')}
 
     def local(self, item):
-        if item.stdin is None:
-            return batch.local(item)
-        return None, lambda: write_file(self.conf, item.stdin)
+        if item.op == 'file.write':
+            return lambda: write_file(item.obj, item.stdin)
+        return batch.local(item)

@@ -21,22 +21,20 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.ovl.host import layers
+
 PACKAGE = {
     'ip': 'iproute2', 'bridge': 'iproute2',
     'ovs-vsctl': 'openvswitch-switch', 'ovs-ofctl': 'openvswitch-switch',
     'iptables-save': 'iptables', 'iptables-restore': 'iptables',
     'nft': 'nftables',
 }
-NAT_TOOLS = {'iptables': ('iptables-save', 'iptables-restore'), 'nft': ('nft',)}
 KERNEL_MODULES = {'vxlan': 'vxlan', 'openvswitch': 'openvswitch'}
 
 
 def required_tools(args):
-    tools = ['ip', 'ovs-vsctl', 'ovs-ofctl']
-    if args['tunnel_mode'] == 'kernel':
-        tools.append('bridge')
-    tools.extend(NAT_TOOLS[args['nat_backend']])
-    return tools
+    """The binaries the layers run on this host (``ovl.host.layers.tools``)."""
+    return layers.tools(args)
 
 
 def required_modules(args):

@@ -18,7 +18,7 @@ def _link_view(cur):
     return dict((k, cur[k]) for k in LINK_KEYS if cur.get(k) is not None)
 
 
-def diff(want, have, commands):
+def diff(want, have, steps):
     before = dict(namespaces={}, links={}, addresses={}, routes={})
     after = dict(namespaces={}, links={}, addresses={}, routes={})
     for ns in want['namespaces']:
@@ -55,16 +55,14 @@ def diff(want, have, commands):
         before['routes'][key] = [dict(via=r['via'], dev=r['dev'], metric=r['metric']) for r in cur]
         after['routes'][key] = None if route['state'] == 'absent' else dict(
             via=route['via'], dev=route['dev'], metric=route['metric'])
-    for argv in commands:
-        tail = argv[3:] if argv[1:2] == ['-n'] else argv[1:]
-        ns = argv[2] if argv[1:2] == ['-n'] else None
-        if tail[:2] == ['link', 'del']:
-            key = _where(ns, tail[2])
+    for item in steps:
+        if item.op == 'link.del':
+            key = _where(item.netns, item.obj)
             if key not in before['links']:
-                cur = have['ns'].get(ns, {}).get('links', {}).get(tail[2], {})
+                cur = have['ns'].get(item.netns, {}).get('links', {}).get(item.obj, {})
                 before['links'][key] = _link_view(cur)
             after['links'].setdefault(key, None)
-        elif argv[:3] == ['ip', 'netns', 'del']:
-            before['namespaces'].setdefault(argv[3], dict(exists=True))
-            after['namespaces'].setdefault(argv[3], dict(exists=False))
+        elif item.op == 'netns.del':
+            before['namespaces'].setdefault(item.obj, dict(exists=True))
+            after['namespaces'].setdefault(item.obj, dict(exists=False))
     return before, after

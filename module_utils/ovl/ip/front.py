@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.step import described
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.diff import diff
 from ansible.module_utils.ovl.ip.model import (
@@ -51,12 +52,15 @@ class IpFront(Front):
         return plan(want, have)
 
     def diff(self, want, have, steps):
-        return diff(want, have, [s.argv for s in steps])
+        return diff(want, have, steps)
 
     def extra(self, want, have, steps):
-        argvs = [s.argv for s in steps]
-        return {'created': created_here(argvs), 'made_namespaces': made_namespaces(argvs),
-                'touched_namespaces': touched_namespaces(argvs)}
+        out = {'created': created_here(steps), 'made_namespaces': made_namespaces(steps),
+               'touched_namespaces': touched_namespaces(steps)}
+        if self.module.check_mode:
+            # what each step is, for the drift report (ovl.report.drift)
+            out['changes'] = described(steps)
+        return out
 
 
 def run(module, make_want):

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.result import Front
+from ansible.module_utils.ovl.core.step import described
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.move import carried_routes, family_of, holders_of, normalize
 from ansible.module_utils.ovl.ip.move import plan_move, route_words
@@ -48,7 +49,10 @@ class MoveFront(Front):
         return [' '.join(route_words(route, dev)) for route in self.carried]
 
     def extra(self, want, have, steps):
-        return dict(prefixlen=self.prefix, routes=self.shown(want['dev']))
+        out = dict(prefixlen=self.prefix, routes=self.shown(want['dev']))
+        if self.module.check_mode:
+            out['changes'] = described(steps)     # for the drift report
+        return out
 
 
 # ip_move_address's options (overlay_apply's underlay layer takes the same)

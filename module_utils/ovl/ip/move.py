@@ -49,7 +49,7 @@ __metaclass__ = type
 
 import ipaddress
 
-from ansible.module_utils.ovl.ip.read import ip_argv
+from ansible.module_utils.ovl.core.step import ip_step
 from ansible.module_utils.ovl.core.validate import InputError, ifname, ip_address, netns_name
 
 RTPROT_KERNEL, RTPROT_BOOT = 2, 3
@@ -148,7 +148,7 @@ def source_of(want, holders):
 
 
 def plan_move(want, links, addrs, check_mode=False, routes=()):
-    """(ip argv list, prefix length used). The prefix is the one the address
+    """([Step], prefix length used). The prefix is the one the address
     has on ``dev``, else on ``from_dev``, else on any interface, else the default.
     In check mode a missing ``dev`` is planned as a new interface that is down
     (on a fresh host the real run creates br-phy in an earlier task).
@@ -168,13 +168,18 @@ def plan_move(want, links, addrs, check_mode=False, routes=()):
     ns = want['netns']
     commands = []
     if want['up'] and not links[want['dev']]['up']:
-        commands.append(ip_argv(ns, 'link', 'set', 'dev', want['dev'], 'up'))
+        commands.append(ip_step('link.set', ns, want['dev'], 'link', 'set', 'dev', want['dev'],
+                                'up', detail='up'))
     if want['dev'] not in holders:
-        commands.append(ip_argv(ns, 'addr', 'add', '%s/%d' % (want['address'], prefix),
-                                'dev', want['dev']))
+        address = '%s/%d' % (want['address'], prefix)
+        commands.append(ip_step('addr.add', ns, want['dev'], 'addr', 'add', address,
+                                'dev', want['dev'], detail=address))
     for route in carried_routes(want, addrs, routes, prefix):
-        commands.append(ip_argv(ns, 'route', 'replace', *route_words(route, want['dev'])))
+        words = route_words(route, want['dev'])
+        commands.append(ip_step('route.replace', ns, words[0], 'route', 'replace', *words,
+                                detail=' '.join(words[1:])))
     if want['from_dev'] in holders:
-        commands.append(ip_argv(ns, 'addr', 'del', holders[want['from_dev']],
-                                'dev', want['from_dev']))
+        commands.append(ip_step('addr.del', ns, want['from_dev'], 'addr', 'del',
+                                holders[want['from_dev']], 'dev', want['from_dev'],
+                                detail=holders[want['from_dev']]))
     return commands, prefix

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""Pure planner: ``plan(want, have) -> [argv, ...]`` for namespaces and links.
+"""Pure planner: ``plan(want, have) -> [Step, ...]`` for namespaces and links.
 Addresses and routes are planned by ``ovl.ip.plan_addr``.
 
 Action order (every step may depend on the ones before it):
@@ -25,10 +25,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.marks import IFALIAS_PREFIX
-from ansible.module_utils.ovl.core.runner import netns_argv
+from ansible.module_utils.ovl.core.step import Step, ip_step
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.ip.plan_addr import plan_addresses, plan_routes
-from ansible.module_utils.ovl.ip.read import ip_argv
 
 VXLAN_IMMUTABLE = ('id', 'remote', 'local', 'dev', 'dstport')
 FDB_STEP, PEER_STEP = 2, 3
@@ -52,12 +51,15 @@ class _Plan(object):
         self.fresh = set()          # (ns, dev) made in this run: no addresses yet
         self.deleted = set()        # (ns, dev) deleted in step 2
 
-    def ip(self, step, ns, *tokens):
-        self.steps[step].setdefault(ns, []).append(ip_argv(ns, *tokens))
+    def ip(self, phase, ns, op, obj, *tokens, **kw):
+        self.add(phase, ip_step(op, ns, obj, *tokens, **kw))
 
-    def fdb(self, ns, *tokens):
-        argv = ['bridge'] + (['-n', ns] if ns else []) + ['fdb'] + list(tokens)
-        self.steps[FDB_STEP].setdefault(ns, []).append(argv)
+    def add(self, phase, item):
+        self.steps[phase].setdefault(item.netns, []).append(item)
+
+    def fdb(self, ns, verb, dev, peer):
+        args = ['fdb', verb, ZERO_MAC, 'dev', dev, 'dst', peer]
+        self.add(FDB_STEP, Step('fdb.' + verb, 'bridge', args, ns, dev, peer))
 
     def commands(self):
         out = list(self.first)
@@ -90,9 +92,9 @@ def plan_namespaces(want, have, plan):
         marker = '%s/%s' % (want['mark_dir'], name)
         if ns['state'] == 'absent':
             if name in have['netns']:
-                gone.append(['ip', 'netns', 'del', name])
+                gone.append(_netns('del', name))
             if name in have['marked']:
-                unmarked.append(['rm', '-f', marker])
+                unmarked.append(Step('mark.del', 'rm', ['-f', marker], obj=name, detail=marker))
             continue
         current = have['sysctls'].get(name, {})
         if name in have.get('stale', ()):
@@ -100,24 +102,31 @@ def plan_namespaces(want, have, plan):
                 raise InputError('namespaces', name, 'exists in /run/netns with no namespace '
                                  'mounted on it, and it is not ours (no marker in %s): remove '
                                  'it (ip netns del %s)' % (want['mark_dir'], name))
-            made.append(['ip', 'netns', 'del', name])
+            made.append(_netns('del', name))
         if name not in have['netns']:
-            made.append(['ip', 'netns', 'add', name])
-            marks.append(['touch', marker])
+            made.append(_netns('add', name))
+            marks.append(Step('mark.add', 'touch', [marker], obj=name, detail=marker))
             current = {}
         for key, value in sorted(ns['sysctls'].items()):
             if current.get(key) != value:
-                sysctls.append(netns_argv(name, ['sysctl', '-w', '%s=%s' % (key, value)]))
+                sysctls.append(Step('sysctl', 'sysctl', ['-w', '%s=%s' % (key, value)], name,
+                                    key, value))
     if want['prune']:
         for name in sorted(have['marked'] - listed):
             if name in have['netns'] or name in have.get('stale', ()):
-                gone.append(['ip', 'netns', 'del', name])
-            unmarked.append(['rm', '-f', '%s/%s' % (want['mark_dir'], name)])
+                gone.append(_netns('del', name))
+            marker = '%s/%s' % (want['mark_dir'], name)
+            unmarked.append(Step('mark.del', 'rm', ['-f', marker], obj=name, detail=marker))
     if marks:
-        marks.insert(0, ['mkdir', '-p', want['mark_dir']])
+        marks.insert(0, Step('mark.dir', 'mkdir', ['-p', want['mark_dir']], obj=want['mark_dir'],
+                             detail=want['mark_dir']))
     plan.first.extend(marks + made + sysctls)
     plan.last.extend(gone + unmarked)
-    return set(c[3] for c in plan.last if c[:3] == ['ip', 'netns', 'del'])
+    return set(s.obj for s in plan.last if s.op == 'netns.del')
+
+
+def _netns(verb, name):
+    return ip_step('netns.' + verb, None, name, 'netns', verb, name)
 
 
 def _peer_ns(link):
@@ -148,12 +157,14 @@ def _create(link, owner, plan):
     mtu = ['mtu', str(link['mtu'])] if link['mtu'] else []
     mac = ['address', link['address']] if link.get('address') else []
     argv = ['link', 'add', name] + mtu + mac + ['type', link['kind']]
+    made = [(ns, name)]
     if link['kind'] == 'veth':
         peer_mac = ['address', link['peer_address']] if link.get('peer_address') else []
         argv += ['peer', 'name', link['peer']] + mtu + peer_mac
         if _peer_ns(link) != ns:
             argv += ['netns', _peer_ns(link)]
         plan.fresh.add((_peer_ns(link), link['peer']))
+        made.append((_peer_ns(link), link['peer']))
     else:
         argv += ['id', str(link['id'])]
         for key in ('remote', 'local', 'dev'):
@@ -163,13 +174,19 @@ def _create(link, owner, plan):
         if link['learning'] is not None:
             argv.append('learning' if link['learning'] else 'nolearning')
     plan.fresh.add((ns, name))
-    plan.ip(1, ns, *argv)
-    plan.ip(1, ns, 'link', 'set', name, 'alias', mark(owner))
+    plan.ip(1, ns, 'link.add', name, *argv, made=made)
+    _set(plan, 1, ns, name, 'alias', mark(owner))
     if link['state'] == 'up':
-        plan.ip(1, ns, 'link', 'set', name, 'up')
+        _set(plan, 1, ns, name, 'up')
         if link['kind'] == 'veth':
             pns = _peer_ns(link)
-            plan.ip(1 if pns == ns else PEER_STEP, pns, 'link', 'set', link['peer'], 'up')
+            _set(plan, 1 if pns == ns else PEER_STEP, pns, link['peer'], 'up')
+
+
+def _set(plan, phase, ns, dev, *settings):
+    """``ip link set DEV SETTINGS`` (the detail: the settings)."""
+    plan.ip(phase, ns, 'link.set', dev, 'link', 'set', dev, *settings,
+            detail=' '.join(settings))
 
 
 def _converge(link, cur, have, plan):
@@ -181,16 +198,16 @@ def _converge(link, cur, have, plan):
         ends.append((1 if pns == ns else PEER_STEP, pns, link['peer'],
                      _links(have, pns).get(link['peer']), link.get('peer_address')))
     elif link['learning'] is not None and cur.get('learning') != link['learning']:
-        plan.ip(1, ns, 'link', 'set', link['name'], 'type', 'vxlan',
-                'learning' if link['learning'] else 'nolearning')
+        _set(plan, 1, ns, link['name'], 'type', 'vxlan',
+             'learning' if link['learning'] else 'nolearning')
     for step, where, dev, now, mac in ends:
         now = now or {}
         if mac and now.get('mac') != mac:
-            plan.ip(step, where, 'link', 'set', dev, 'address', mac)
+            _set(plan, step, where, dev, 'address', mac)
         if link['mtu'] and now.get('mtu') != link['mtu']:
-            plan.ip(step, where, 'link', 'set', dev, 'mtu', str(link['mtu']))
+            _set(plan, step, where, dev, 'mtu', str(link['mtu']))
         if link['state'] in ('up', 'down') and now.get('up') != (link['state'] == 'up'):
-            plan.ip(step, where, 'link', 'set', dev, link['state'])
+            _set(plan, step, where, dev, link['state'])
 
 
 def _flood(link, cur, plan):
@@ -200,9 +217,9 @@ def _flood(link, cur, plan):
     now = set((cur or {}).get('flood') or [])
     for peer in link['flood']:
         if peer not in now:
-            plan.fdb(link['netns'], 'append', ZERO_MAC, 'dev', link['name'], 'dst', peer)
+            plan.fdb(link['netns'], 'append', link['name'], peer)
     for peer in sorted(now - set(link['flood'])):
-        plan.fdb(link['netns'], 'del', ZERO_MAC, 'dev', link['name'], 'dst', peer)
+        plan.fdb(link['netns'], 'del', link['name'], peer)
 
 
 def _ethtool(link, plan, have):
@@ -211,14 +228,15 @@ def _ethtool(link, plan, have):
     for ns, dev in ((link['netns'], link['name']), (_peer_ns(link), link['peer'])):
         now = True if (ns, dev) in plan.fresh else have['offload'].get((ns, dev))
         if now != link['tx_offload']:
-            plan.ethtool.append(netns_argv(ns, ['ethtool', '-K', dev, 'tx',
-                                                'on' if link['tx_offload'] else 'off']))
+            value = 'on' if link['tx_offload'] else 'off'
+            plan.ethtool.append(Step('offload', 'ethtool', ['-K', dev, 'tx', value], ns, dev,
+                                     'tx ' + value))
 
 
 def _delete(plan, ns, name):
     if (ns, name) not in plan.deleted:
         plan.deleted.add((ns, name))
-        plan.ip(0, ns, 'link', 'del', name)
+        plan.ip(0, ns, 'link.del', name, 'link', 'del', name)
 
 
 def plan_links(want, have, plan, doomed):
@@ -258,44 +276,32 @@ def plan_links(want, have, plan, doomed):
 
 
 def plan(want, have):
-    """All commands, in order, that turn *have* into *want*."""
+    """All steps, in order, that turn *have* into *want*."""
     p = _Plan()
     doomed = plan_namespaces(want, have, p)
     plan_links(want, have, p, doomed)
-    addr_cmds = plan_addresses(want, have, p.fresh)
+    addr_steps = plan_addresses(want, have, p.fresh)
     # routes on a device that loses an address may go with it: re-assert them
-    touched = p.fresh | set((ns, argv[4]) for ns, argv in addr_cmds if argv[1] == 'del')
-    for ns, argv in addr_cmds + plan_routes(want, have, touched):
-        p.ip(PEER_STEP, ns, *argv)
+    touched = p.fresh | set((s.netns, s.obj) for s in addr_steps if s.op == 'addr.del')
+    for item in addr_steps + plan_routes(want, have, touched):
+        p.add(PEER_STEP, item)
     return p.commands()
 
 
-def created_here(commands):
-    """Names of the host-namespace devices that *commands* make (``ip link add``
-    without ``-n``, and a veth peer left in the host namespace): a port of OVS
-    on such a device has to be opened again (``ovs_state`` ``reopen``)."""
-    names = []
-    for argv in commands:
-        if argv[:3] == ['ip', 'link', 'add']:
-            names.append(argv[3])
-            if 'peer' in argv and 'netns' not in argv:
-                names.append(argv[argv.index('peer') + 2])
-    return sorted(set(names))
+def created_here(steps):
+    """Names of the host-namespace devices that *steps* make (a link made
+    there, and a veth peer left in the host namespace): a port of OVS on
+    such a device has to be opened again (``ovs_state`` ``reopen``)."""
+    return sorted(set(dev for s in steps if s.op == 'link.add' for ns, dev in s.made
+                      if ns is None))
 
 
-def touched_namespaces(commands):
-    """Names of the namespaces in which *commands* change anything (``ip -n
-    NS ...``, ``ip netns exec NS ...``, ``bridge -n NS ...``)."""
-    names = set()
-    for argv in commands:
-        if argv[1:2] == ['-n'] and len(argv) > 2:
-            names.add(argv[2])
-        elif argv[:3] == ['ip', 'netns', 'exec'] and len(argv) > 3:
-            names.add(argv[3])
-    return sorted(names)
+def touched_namespaces(steps):
+    """Names of the namespaces in which *steps* change anything."""
+    return sorted(set(s.netns for s in steps if s.netns))
 
 
-def made_namespaces(commands):
-    """Names of the namespaces *commands* make (``ip netns add``): new and
-    empty when the plan has run (no NAT rule to read in them)."""
-    return sorted(set(argv[3] for argv in commands if argv[:3] == ['ip', 'netns', 'add']))
+def made_namespaces(steps):
+    """Names of the namespaces *steps* make: new and empty when the plan has
+    run (no NAT rule to read in them)."""
+    return sorted(set(s.obj for s in steps if s.op == 'netns.add'))

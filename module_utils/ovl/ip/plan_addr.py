@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """Pure planners for addresses and routes: ``(want, have, fresh)`` ->
-``[(netns, ip-argv-tail), ...]``. *fresh* holds the ``(netns, dev)`` pairs
+``[Step, ...]`` (``ip [-n NS] addr|route ...``). *fresh* holds the ``(netns, dev)`` pairs
 (re)created in this run: they have no addresses or routes yet (for routes the
 caller also adds devices that lose an address, whose routes may vanish).
 
@@ -17,6 +17,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+
+from ansible.module_utils.ovl.core.step import ip_step
 
 DEFAULT_METRIC = {4: 0, 6: 1024}
 
@@ -44,11 +46,20 @@ def plan_addresses(want, have, fresh):
         gone.sort(key=lambda a: (dev, a) not in secondary)
         primaries = [a for a in gone if (dev, a) not in secondary]
         dropped = _dropped_with(primaries, current, secondary, dev)
-        out.extend((ns, ['addr', 'del', a, 'dev', dev]) for a in gone)
+        out.extend(_addr('del', ns, dev, a) for a in gone)
         if group['state'] == 'present':
             missing = [a for a in group['addresses'] if a not in current or a in dropped]
-            out.extend((ns, ['addr', 'add', a, 'dev', dev]) for a in missing)
+            out.extend(_addr('add', ns, dev, a) for a in missing)
     return out
+
+
+def _addr(verb, ns, dev, address):
+    return ip_step('addr.' + verb, ns, dev, 'addr', verb, address, 'dev', dev, detail=address)
+
+
+def _route(verb, ns, dst, *words):
+    return ip_step('route.' + verb, ns, dst, 'route', verb, dst, *words,
+                   detail=' '.join(words))
 
 
 def route_dst(route):
@@ -70,7 +81,7 @@ def plan_routes(want, have, fresh):
         if route['state'] == 'absent':
             metrics = sorted(set(c['metric'] for c in current
                                  if _same_key(c, route, route['metric'])))
-            out.extend((ns, ['route', 'del', route_dst(route), 'metric', str(m)]) for m in metrics)
+            out.extend(_route('del', ns, route_dst(route), 'metric', str(m)) for m in metrics)
             continue
         metric = route['metric']
         if metric is None:
@@ -79,12 +90,12 @@ def plan_routes(want, have, fresh):
                  and (route['dev'] is None or c['dev'] == route['dev']) for c in current)
         if ok:
             continue
-        argv = ['route', 'replace', route_dst(route)]
+        words = []
         if route['via']:
-            argv += ['via', route['via']]
+            words += ['via', route['via']]
         if route['dev']:
-            argv += ['dev', route['dev']]
+            words += ['dev', route['dev']]
         if route['metric'] is not None:
-            argv += ['metric', str(route['metric'])]
-        out.append((ns, argv))
+            words += ['metric', str(route['metric'])]
+        out.append(_route('replace', ns, route_dst(route), *words))
     return out

@@ -15,7 +15,6 @@ from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
 from ansible.module_utils.ovl.core.result import Front, drive
 from ansible.module_utils.ovl.core.runner import CommandError, netns_argv
-from ansible.module_utils.ovl.core.step import step
 
 BACKENDS = {
     'iptables': (IPT_READ, iptables_have, plan_iptables),
@@ -136,23 +135,21 @@ class NatFront(Front):
     def normalize(self):
         return self.make_wants()
 
-    fresh = ()      # namespaces made by this run (overlay_apply's ip layer): nothing to read
-
     def read(self, runner, want):
-        return read_all(runner, want, self.params['backend'], self.module.check_mode, self.fresh,
-                        self.params.get('keep_reads'))
+        # fresh: namespaces this run made (overlay_apply's ip layer): nothing to read
+        return read_all(runner, want, self.params['backend'], self.module.check_mode,
+                        frozenset(self.params.get('fresh') or ()), self.params.get('keep_reads'))
 
     def plan(self, want, have):
         self.plans = plan_all(want, have, self.params['backend'])
-        return [step(argv, plan['stdin']) for _want, plan in self.plans
-                for argv in plan['commands']]
+        return [item for _want, plan in self.plans for item in plan['steps']]
 
     def diff(self, want, have, steps):
         return _text(self.plans, 'before'), _text(self.plans, 'after')
 
     def extra(self, want, have, steps):
         return dict(restore_input=[dict(netns=w['netns'], stdin=plan['stdin'])
-                                   for w, plan in self.plans if plan['commands']])
+                                   for w, plan in self.plans if plan['steps']])
 
 
 def run(module, make_wants):

@@ -1,10 +1,10 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""Pure NAT planners: ``plan_<backend>(want, have) -> dict(commands, stdin,
+"""Pure NAT planners: ``plan_<backend>(want, have) -> dict(steps, stdin,
 before, after)`` for ONE namespace.
 
 *want* comes from ``ovl.nat.model.namespace_want`` and *have* from
-``ovl.nat.read.<backend>_have``. The result holds at most one command (an
+``ovl.nat.read.<backend>_have``. The result holds at most one step (an
 atomic ``iptables-restore --noflush`` or ``nft -f -``) whose stdin is
 ``stdin``; ``before``/``after`` list our chains' rules for diff mode.
 Only our chains are written; foreign rules and chains never appear in a
@@ -18,7 +18,7 @@ from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT
 from ansible.module_utils.ovl.core.marks import NFT_FAMILY, NFT_TABLE
 from ansible.module_utils.ovl.nat.syntax import (
     IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, ipt_line, ipt_tokens, nft_text)
-from ansible.module_utils.ovl.core.runner import netns_argv
+from ansible.module_utils.ovl.core.step import Step
 
 KEYS = (SNAT, FORWARD, INPUT)
 IPT_WRITE = ['iptables-restore', '--noflush']
@@ -63,9 +63,10 @@ def _managed(want, key):
 
 def _result(want, argv, lines, before, after):
     if not lines:
-        return dict(commands=[], stdin=None, before=before, after=after)
-    return dict(commands=[netns_argv(want['netns'], argv)],
-                stdin='\n'.join(lines) + '\n', before=before, after=after)
+        return dict(steps=[], stdin=None, before=before, after=after)
+    stdin = '\n'.join(lines) + '\n'
+    return dict(steps=[Step('run', argv[0], argv[1:], want['netns'], stdin=stdin)],
+                stdin=stdin, before=before, after=after)
 
 
 def _ipt_line(chain, rule):

@@ -2,8 +2,9 @@
 """Evaluate the overlay probe results and print a tenant-by-tenant matrix.
 
 Input (stdin): JSON with keys
-  tenants   [{name, vni, subnet, snat, mtu, endpoints: [{name, host, ip}]}]
-  endpoints [{name, mtu, type}]               (optional: defaults the verify computed)
+  tenants   [{name, vni, subnet, snat, mtu, tunnel_type, endpoints: [{name, host, ip}]}]
+            (the validated model, overlay_tenants: every default resolved there)
+  endpoints [{name, host, ...}]               (the tenants' endpoints, flattened)
   hosts     {host: underlay_ip}
   info      {endpoint: {mac, ...}}            (ovl_probe.py info)
   probe     {src_endpoint: {dst_endpoint: {...}}} (ovl_probe.py probe)
@@ -41,13 +42,10 @@ def row(check, tenant, subject, expected, seen, ok):
 def main():
     d = json.load(sys.stdin)
     tenants = d["tenants"]
-    eps = {e["name"]: dict(e, tenant=t["name"], vni=t["vni"], snat=bool(t.get("snat")),
-                           mtu=t.get("mtu", 1450), type=t.get("tunnel_type", "vxlan"))
-           for t in tenants for e in t.get("endpoints", [])}
-    for e in d.get("endpoints", []):      # the verify's own defaults (MTU by tunnel type)
-        if e["name"] in eps:
-            eps[e["name"]].update(mtu=e.get("mtu", eps[e["name"]]["mtu"]),
-                                  type=e.get("type", eps[e["name"]]["type"]))
+    # the validated model (overlay_tenants): every default is resolved there
+    eps = {e["name"]: dict(e, tenant=t["name"], vni=t["vni"], snat=bool(t["snat"]),
+                           mtu=t["mtu"], type=t["tunnel_type"])
+           for t in tenants for e in t["endpoints"]}
     info = d.get("info", {})
     token = {n: "%s/%s" % (e["tenant"], n) for n, e in eps.items()}
 

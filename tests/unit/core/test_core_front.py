@@ -63,4 +63,4 @@ def test_steps_run_with_their_stdin_and_not_in_check_mode():
     seen[:] = []
     result = run_module(module, {}, check_mode=True, fake=fake)
     assert result['changed'] and seen == []
-    assert Step(['a'], None) == (['a'], None)
+    assert step(['a']) == Step('run', 'a', []) and step(['a']).argv == ['a']

@@ -20,8 +20,10 @@ def args(**kw):
 
 @pytest.mark.parametrize('kw, tools', [
     ({}, ['ip', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore']),
-    ({'tunnel_mode': 'kernel'}, ['ip', 'ovs-vsctl', 'ovs-ofctl', 'bridge', 'iptables-save',
+    ({'tunnel_mode': 'kernel'}, ['ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save',
                                  'iptables-restore']),
+    ({'tunnel_mode': 'flow'}, ['ip', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save',
+                               'iptables-restore']),
     ({'nat_backend': 'nft'}, ['ip', 'ovs-vsctl', 'ovs-ofctl', 'nft']),
 ])
 def test_required_tools_never_ethtool_or_sysctl(kw, tools):

@@ -65,10 +65,12 @@ def test_announced_are_the_endpoints_the_ip_layer_made_or_changed(ip_result, exp
 
 
 def test_touched_namespaces():
+    from ansible.module_utils.ovl.core.step import Step, ip_step
     assert touched_namespaces([
-        ['ip', '-n', 'blue-web1', 'addr', 'add', '10.0.0.11/24', 'dev', 'eth0'],
-        ['ip', 'netns', 'exec', 'ovr-blue', 'sysctl', '-w', 'net.ipv4.ip_forward=1'],
-        ['bridge', '-n', 'x1', 'fdb', 'append'],
-        ['ip', 'link', 'add', 'ove1', 'type', 'veth'],
-        ['ip', 'netns', 'add', 'made'],
+        ip_step('addr.add', 'blue-web1', 'eth0', 'addr', 'add', '10.0.0.11/24', 'dev', 'eth0'),
+        Step('sysctl', 'sysctl', ['-w', 'net.ipv4.ip_forward=1'], 'ovr-blue',
+             'net.ipv4.ip_forward', '1'),
+        Step('fdb.append', 'bridge', ['fdb', 'append'], 'x1', 'vx', '10.0.0.2'),
+        ip_step('link.add', None, 'ove1', 'link', 'add', 'ove1', 'type', 'veth'),
+        ip_step('netns.add', None, 'made', 'netns', 'add', 'made'),
     ]) == ['blue-web1', 'ovr-blue', 'x1']

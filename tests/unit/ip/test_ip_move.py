@@ -4,12 +4,19 @@ the same ip -batch, between the add and the delete); bad input names the
 field."""
 import pytest
 
-from ansible.module_utils.ovl.core.step import steps_of
 from ansible.module_utils.ovl.ip import batch
-from ansible.module_utils.ovl.ip.move import carried_routes, normalize, plan_move
+from ansible.module_utils.ovl.ip.move import carried_routes, normalize
+from ansible.module_utils.ovl.ip.move import plan_move as plan_steps
 from ansible.module_utils.ovl.core.validate import InputError
 
 LINKS = {'eth0': {'up': True}, 'br-phy': {'up': False}}
+
+
+def plan_move(*args, **kw):
+    """(the argv of each step, prefix), and the steps as ``plan_move.steps``."""
+    steps, prefix = plan_steps(*args, **kw)
+    plan_move.steps = steps
+    return [s.argv for s in steps], prefix
 
 
 def want(**kw):
@@ -156,7 +163,7 @@ def test_routes_go_with_the_address(addrs, routes, middle):
 def test_one_batch_in_that_order():
     routes = [r('default', via='192.168.250.1'), r('10.50.0.0/16', via='192.168.250.2', metric=50)]
     commands, _ = plan_move(want(), dict(UP, **{'br-phy': {'up': False}}), ONLY, routes=routes)
-    run = batch.group(steps_of(commands))
+    run = batch.group(plan_move.steps)
     assert [item.argv for item in run] == [['ip', '-batch', '-']]
     assert run[0].stdin == (
         'link set dev br-phy up\n'

@@ -4,7 +4,12 @@ import pytest
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.ip.model import (
     norm_address, norm_link, norm_namespace, norm_route, want_aggregate, want_state)
-from ansible.module_utils.ovl.ip.plan import created_here, plan
+from ansible.module_utils.ovl.ip.plan import created_here, plan as plan_steps
+
+
+def plan(want, have):
+    """The argv of each step the planner returns."""
+    return [s.argv for s in plan_steps(want, have)]
 
 
 def veth(name, peer, ifindex, link_index, mtu=1500, up=True, alias=None, other_ns=True):
@@ -403,21 +408,20 @@ def test_stale_entries_of_ours_are_pruned(tmp_path):
                                    ['rm', '-f', str(tmp_path / 'gone')]]
 
 
-@pytest.mark.parametrize('commands, expected', [
+@pytest.mark.parametrize('link, namespaces, expected', [
     # host end made here, peer moved into the tenant namespace
-    ([['ip', 'link', 'add', 'vb-web1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'blue']],
-     ['vb-web1']),
+    (dict(name='vb-web1', kind='veth', peer='eth0', peer_netns='blue'), ['blue'], ['vb-web1']),
     # both ends in the host namespace
-    ([['ip', 'link', 'add', 'a', 'mtu', '1450', 'type', 'veth', 'peer', 'name', 'b', 'mtu', '1450']],
-     ['a', 'b']),
+    (dict(name='a', kind='veth', peer='b', mtu=1450), [], ['a', 'b']),
     # made inside a namespace: nothing of the host namespace
-    ([['ip', '-n', 'blue', 'link', 'add', 'x', 'type', 'veth', 'peer', 'name', 'y']], []),
-    # a kernel vxlan device, and commands that make nothing
-    ([['ip', 'link', 'add', 'vx64', 'type', 'vxlan', 'id', '100', 'dstport', '4789'],
-      ['ip', 'link', 'set', 'vx64', 'up'], ['ip', 'netns', 'add', 'blue']], ['vx64']),
+    (dict(name='x', kind='veth', peer='y', netns='blue'), ['blue'], []),
+    # a kernel vxlan device (its namespace is made too: nothing of the host's)
+    (dict(name='vx64', kind='vxlan', id=100), ['blue'], ['vx64']),
 ])
-def test_created_here_names_host_devices_made(commands, expected):
-    assert created_here(commands) == expected
+def test_created_here_names_host_devices_made(link, namespaces, expected):
+    want = want_state(namespaces=[norm_namespace({'name': n}) for n in namespaces],
+                      links=[norm_link(link)])
+    assert created_here(plan_steps(want, have(ns={None: {}}))) == expected
 
 
 def test_a_veth_re_made_after_its_namespace_went_is_created_here():
@@ -425,7 +429,7 @@ def test_a_veth_re_made_after_its_namespace_went_is_created_here():
                       links=[norm_link({'name': 'vb', 'kind': 'veth', 'peer': 'eth0',
                                         'peer_netns': 'blue'})])
     current = have(ns={'': {'links': []}})      # namespace and both ends gone
-    assert created_here(plan(want, current)) == ['vb']
+    assert created_here(plan_steps(want, current)) == ['vb']
 
 
 def test_many_namespaces_are_made_in_one_batch_and_deleted_in_one():
@@ -434,7 +438,7 @@ def test_many_namespaces_are_made_in_one_batch_and_deleted_in_one():
     from ansible.module_utils.ovl.ip.batch import group
     want = want_aggregate(dict(prune=True, mark_dir='/m', namespaces=[
         dict(name='n%d' % i, sysctls={'net.ipv4.ip_forward': 1}) for i in range(3)]))
-    steps = group(plan(want, have(marked=['o1', 'o2'], netns=['o1', 'o2'])))
+    steps = group(plan_steps(want, have(marked=['o1', 'o2'], netns=['o1', 'o2'])))
     assert [s.argv[:3] for s in steps] == (
         [['mkdir', '-p', '/m']] + [['touch', '/m/n%d' % i] for i in range(3)]
         + [['ip', '-batch', '-']]

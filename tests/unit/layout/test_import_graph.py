@@ -1,7 +1,8 @@
 """The allowed import directions inside module_utils/ovl (docs/design.md):
 
     tenant (the model and its pure builders) -> ovs, ip, nat, flows -> core
-    host (host side) -> tenant, ovs, ip, nat, flows -> core
+    host (host side, the layer table) -> tenant, ovs, ip, nat, flows -> core
+    report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
 another concern, tenant or host; core imports only core; tenant never
@@ -19,7 +20,8 @@ PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core', 'tenant'} | set(CONCERNS)},
+                'host': {'host', 'core', 'tenant'} | set(CONCERNS),
+                'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS)},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 

@@ -83,13 +83,13 @@ def test_plan_iptables(want, saved, stdin):
     plan = plan_iptables(want, iptables_have(saved))
     assert plan['stdin'] == stdin
     expected = [['ip', 'netns', 'exec', 'ovr-blue', 'iptables-restore', '--noflush']] if stdin else []
-    assert plan['commands'] == expected
+    assert [s.argv for s in plan['steps']] == expected
 
 
 def test_plan_iptables_remove_keeps_others_and_host_has_no_prefix():
     want = make_want(None, remove={SNAT: ['ovl:blue']})
     plan = plan_iptables(want, iptables_have(IPT_OURS))
-    assert plan['commands'] == [['iptables-restore', '--noflush']]
+    assert [s.argv for s in plan['steps']] == [['iptables-restore', '--noflush']]
     assert plan['stdin'] == ('*nat\n:OVL-POSTROUTING - [0:0]\n'
                              '-A OVL-POSTROUTING -s 10.1.0.5/32 -o qg0 -m comment --comment ovl:x -j SNAT --to-source 1.2.3.4\n'
                              'COMMIT\n')
@@ -133,7 +133,7 @@ NFT_BLOCK = ('add chain ip ovl forward { type filter hook forward priority filte
 def test_plan_nft(want, listed, stdin):
     plan = plan_nft(want, nft_have(listed))
     assert plan['stdin'] == stdin
-    assert plan['commands'] == ([['ip', 'netns', 'exec', 'ovr-blue', 'nft', '-f', '-']] if stdin else [])
+    assert [s.argv for s in plan['steps']] == ([['ip', 'netns', 'exec', 'ovr-blue', 'nft', '-f', '-']] if stdin else [])
 
 
 def test_plans_never_mention_foreign_objects():

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The topology picture: the network the inventory describes, as Graphviz DOT
 and as text, optionally marked with the live drift. Pure, over the model
-(``ovl.tenant.model.Inventory``) and the rows of ``ovl.tenant.drift``.
+(``ovl.tenant.model.Inventory``) and the rows of ``ovl.report.drift``.
 
 (``ovl.tenant.topology`` computes who tunnels to whom; this module only draws
 it, with that module's functions.)

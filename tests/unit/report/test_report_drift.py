@@ -1,13 +1,12 @@
-"""Drift rows from check-mode results (ovl.tenant.drift): every kind of
+"""Drift rows from check-mode results (ovl.report.drift): every kind of
 planned change is named with its host, tenant, kind and state; unchanged
 layers give nothing."""
 import pytest
 
-from ansible.module_utils.ovl.tenant.drift import drift_rows, drift_text
+from ansible.module_utils.ovl.report.drift import drift_rows, drift_text
 from tenant_helpers import example_inventory
 
 INV = example_inventory()
-ZERO = '00:00:00:00:00:00'
 
 
 def rows(results):
@@ -16,28 +15,25 @@ def rows(results):
 
 
 @pytest.mark.parametrize('layer, result, expected', [
-    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'add', 'blue-web1'],
-                                          ['touch', '/run/ovl/netns/blue-web1']]},
+    ('ip', {'changed': True, 'changes': [['netns.add', None, 'blue-web1', None],
+                                         ['mark.add', None, 'blue-web1', '/run/ovl/netns/blue-web1']]},
      ('h', 'blue', 'namespace', 'blue-web1', 'missing')),
-    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'del', 'ovr-gone']]},
+    ('ip', {'changed': True, 'changes': [['netns.del', None, 'ovr-gone', None]]},
      ('h', '-', 'namespace', 'ovr-gone', 'extra')),
-    ('ip', {'changed': True, 'commands': [['ip', 'link', 'add', 'ovg-red', 'type', 'veth'],
-                                          ['ip', 'link', 'set', 'ovg-red', 'up']]},
+    ('ip', {'changed': True, 'changes': [['link.add', None, 'ovg-red', None],
+                                         ['link.set', None, 'ovg-red', 'up']]},
      ('h', 'red', 'link', 'ovg-red', 'missing')),
-    ('ip', {'changed': True, 'commands': [['ip', 'link', 'del', 'ovu-red'],
-                                          ['ip', 'link', 'add', 'ovu-red', 'type', 'veth']]},
+    ('ip', {'changed': True, 'changes': [['link.del', None, 'ovu-red', None],
+                                         ['link.add', None, 'ovu-red', None]]},
      ('h', 'red', 'link', 'ovu-red', 'different')),
-    ('ip', {'changed': True, 'commands': [['ip', '-n', 'red-web1', 'addr', 'add', '10.0.0.11/24',
-                                           'dev', 'eth0']]},
+    ('ip', {'changed': True, 'changes': [['addr.add', 'red-web1', 'eth0', '10.0.0.11/24']]},
      ('h', 'red', 'address', 'red-web1/eth0', 'missing')),
-    ('ip', {'changed': True, 'commands': [['ip', '-n', 'green-app1', 'route', 'replace',
-                                           'default', 'via', '172.16.10.1']]},
+    ('ip', {'changed': True, 'changes': [['route.replace', 'green-app1', 'default',
+                                          'via 172.16.10.1']]},
      ('h', 'green', 'route', 'green-app1/default', 'missing')),
-    ('ip', {'changed': True, 'commands': [['ip', 'netns', 'exec', 'ovr-blue', 'sysctl', '-w',
-                                           'net.ipv4.ip_forward=1']]},
+    ('ip', {'changed': True, 'changes': [['sysctl', 'ovr-blue', 'net.ipv4.ip_forward', '1']]},
      ('h', 'blue', 'sysctl', 'ovr-blue/net.ipv4.ip_forward', 'different')),
-    ('ip', {'changed': True, 'commands': [['bridge', 'fdb', 'del', ZERO, 'dev', 'vx64', 'dst',
-                                           '10.0.0.9']]},
+    ('ip', {'changed': True, 'changes': [['fdb.del', None, 'vx64', '10.0.0.9']]},
      ('h', 'blue', 'tunnel', 'vx64', 'extra')),
     ('ovs', {'changed': True, 'diff': {'before': {'ports': {'ovg-blue': {'tag': 9, 'type': 'system'}}},
                                        'after': {'ports': {'ovg-blue': {'tag': 1, 'type': 'system'}}}}},

@@ -1,8 +1,8 @@
-"""The one layer/tag table (ovl.core.layers): which layers a run's --tags and
+"""The one layer/tag table (ovl.host.layers): which layers a run's --tags and
 --skip-tags select, with Ansible's own rules."""
 import pytest
 
-from ansible.module_utils.ovl.core.layers import NAMES, selected
+from ansible.module_utils.ovl.host.layers import NAMES, selected
 
 
 @pytest.mark.parametrize('run, skip, want', [

@@ -1,4 +1,4 @@
-"""The topology picture (ovl.tenant.topology_view): the DOT holds a cluster per
+"""The topology picture (ovl.report.topology_view): the DOT holds a cluster per
 host, every endpoint, a tunnel box exactly per tenant per pair of hosts that
 both carry it, a router exactly where a SNAT tenant has an endpoint; drift
 rows mark the objects they name; the text form of the example inventory;
@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from overlay import FilterModule, overlay_topology_dot, overlay_topology_text
-from ansible.module_utils.ovl.tenant.drift import drift_rows
+from ansible.module_utils.ovl.report.drift import drift_rows
 from ansible.module_utils.ovl.tenant.names import endpoint_port, host_suffix
-from ansible.module_utils.ovl.tenant.topology_view import (
+from ansible.module_utils.ovl.report.topology_view import (
     DRIFT, NAMED, colours, drift_marks, shared_subnets, topology_dot, topology_text, tunnel_pairs)
 from tenant_helpers import H3, NETDEV, example_inventory, inventory, tenant
 
@@ -176,12 +176,12 @@ def port_missing(peer):
 
 
 DRIFT_CASES = [
-    ('endpoint namespace missing', EX, {'host2': {'ip': {'changed': True, 'commands': [
-        ['ip', 'netns', 'add', 'red-web2'],
-        ['ip', '-n', 'red-web2', 'addr', 'add', '10.0.0.12/24', 'dev', 'eth0']]}}},
+    ('endpoint namespace missing', EX, {'host2': {'ip': {'changed': True, 'changes': [
+        ['netns.add', None, 'red-web2', None],
+        ['addr.add', 'red-web2', 'eth0', '10.0.0.12/24']]}}},
      {('endpoint', 'host2', 'red-web2'): 'MISSING'}),
-    ('extra address on an endpoint', EX, {'host1': {'ip': {'changed': True, 'commands': [
-        ['ip', '-n', 'blue-web1', 'addr', 'del', '10.0.0.99/24', 'dev', 'eth0']]}}},
+    ('extra address on an endpoint', EX, {'host1': {'ip': {'changed': True, 'changes': [
+        ['addr.del', 'blue-web1', 'eth0', '10.0.0.99/24']]}}},
      {('endpoint', 'host1', 'blue-web1'): 'DRIFTED: extra address'}),
     ('endpoint port tag', EX, {'host1': {'ovs': {'changed': True, 'diff': {
         'before': {'ports': {endpoint_port('green-app1'): {'tag': 9}}},
@@ -191,22 +191,22 @@ DRIFT_CASES = [
         'before': '# netns ovr-blue\n',
         'after': '# netns ovr-blue\n-A OVL-POSTROUTING -s 10.0.0.0/24 -j MASQUERADE\n'}}}},
      {('router', 'host2', 'blue'): 'DRIFTED: missing nat'}),
-    ('router gateway leg', EX, {'host1': {'ip': {'changed': True, 'commands': [
-        ['ip', 'link', 'del', 'ovg-red'], ['ip', 'link', 'add', 'ovg-red', 'type', 'veth']]}}},
+    ('router gateway leg', EX, {'host1': {'ip': {'changed': True, 'changes': [
+        ['link.del', None, 'ovg-red', None], ['link.add', None, 'ovg-red', None]]}}},
      {('router', 'host1', 'red'): 'DRIFTED: different link'}),
     ('port-mode tunnel missing', EX, {'host1': port_missing('host2')},
      {('tunnel', 'blue', 'host1', 'host2'): 'MISSING (on host1)'}),
     ('kernel flood entry missing', example_inventory(mode='kernel'),
-     {'host2': {'ip': {'changed': True, 'commands': [
-         ['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vx12c', 'dst', IP['host1']]]}}},
+     {'host2': {'ip': {'changed': True, 'changes': [
+         ['fdb.append', None, 'vx12c', IP['host1']]]}}},
      {('tunnel', 'green', 'host1', 'host2'): 'MISSING (on host2)'}),
     ('kernel flood entry to one of two peers', three_hosts('kernel'),
-     {'host1': {'ip': {'changed': True, 'commands': [
-         ['bridge', 'fdb', 'del', '00:00:00:00:00:00', 'dev', 'vx64', 'dst', IP['host3']]]}}},
+     {'host1': {'ip': {'changed': True, 'changes': [
+         ['fdb.del', None, 'vx64', IP['host3']]]}}},
      {('tunnel', 'blue', 'host1', 'host3'): 'DRIFTED: extra tunnel (on host1)'}),
     ('kernel device missing: every peer of the tenant', three_hosts('kernel'),
-     {'host1': {'ip': {'changed': True, 'commands': [
-         ['ip', 'link', 'add', 'vx64', 'type', 'vxlan', 'id', '100']]}}},
+     {'host1': {'ip': {'changed': True, 'changes': [
+         ['link.add', None, 'vx64', None]]}}},
      {('tunnel', 'blue', 'host1', 'host2'): 'MISSING (on host1)',
       ('tunnel', 'blue', 'host1', 'host3'): 'MISSING (on host1)'}),
     ('flow-mode port missing: every tenant shared with the peer', example_inventory(
@@ -214,8 +214,8 @@ DRIFT_CASES = [
             'before': {'ports': {}},
             'after': {'ports': {'vxf-' + host_suffix(IP['host2']): {'type': 'vxlan'}}}}}}},
      {('tunnel', t, 'host1', 'host2'): 'MISSING (on host1)' for t in ('blue', 'green', 'red')}),
-    ('extra namespace of a removed tenant', EX, {'host1': {'ip': {'changed': True, 'commands': [
-        ['ip', 'netns', 'del', 'ovr-gone']]}}},
+    ('extra namespace of a removed tenant', EX, {'host1': {'ip': {'changed': True, 'changes': [
+        ['netns.del', None, 'ovr-gone', None]]}}},
      {('extra', 'host1'): None}),
     ('shared object', EX, {'host1': {'forward': {'changed': True}}}, {('host', 'host1'): None}),
     ('host not read', EX, {'host2': {'failed': True, 'msg': 'the preflight did not finish'}},
@@ -270,9 +270,9 @@ def test_a_host_not_read_under_limit_is_said():
 
 def test_the_text_marks_drift_and_lists_extra_objects():
     rows = drift_rows(EX, {
-        'host1': dict(port_missing('host2'), ip={'changed': True, 'commands': [
-            ['ip', 'netns', 'del', 'ovr-gone']]}),
-        'host2': {'ip': {'changed': True, 'commands': [['ip', 'netns', 'add', 'red-web2']]}}})
+        'host1': dict(port_missing('host2'), ip={'changed': True, 'changes': [
+            ['netns.del', None, 'ovr-gone', None]]}),
+        'host2': {'ip': {'changed': True, 'changes': [['netns.add', None, 'red-web2', None]]}}})
     text = topology_text(EX, rows)
     assert '    endpoint red-web2        10.0.0.12  [MISSING]' in text
     assert '  blue       vxlan VNI 100: host1 <-> host2  [MISSING (on host1)]' in text

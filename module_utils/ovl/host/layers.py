@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The layers of a host, one record each, in the order they converge. One
+table: ``overlay_apply`` (its options, the order, each layer's input and
+front), the controller's tag selection, the preflight's tool list and the
+drift report read it. A new layer is one row here plus its own package.
+
+A record:
+
+- ``name``, ``tags``: the role tags that select it (``--tags snat``);
+- ``spec``: its module's argument spec (None: a flag, no options);
+- ``front(module, params)``: the object that normalizes, reads, plans and
+  writes it (``ovl.core.result.Front``);
+- ``build(state, params)``: its input from ``ovl.tenant.host_state`` (None:
+  nothing to do on this host);
+- ``takes``: {option: (earlier layer, result key)}: what it takes from an
+  earlier layer's result (the devices and namespaces that layer made), set
+  after that layer ran, never by editing another layer's options;
+- ``tools(facts)``: the binaries it runs on a host with these facts;
+- ``drift(result)``: its check-mode result as drift rows (``ovl.report``);
+- ``keys``: the result keys ``drift`` reads.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import collections
+
+from ansible.module_utils.ovl.core.marks import NAT_READS
+from ansible.module_utils.ovl.flows import drift as flows_drift
+from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC as FLOWS_SPEC, FlowsFront
+from ansible.module_utils.ovl.host.forward import ForwardFront
+from ansible.module_utils.ovl.ip import drift as ip_drift
+from ansible.module_utils.ovl.ip.front import STATE_SPEC as IP_SPEC, IpFront
+from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC as MOVE_SPEC, MoveFront
+from ansible.module_utils.ovl.ip.model import want_aggregate
+from ansible.module_utils.ovl.nat import drift as nat_drift
+from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC as NAT_SPEC, NatFront, want_of
+from ansible.module_utils.ovl.ovs import drift as ovs_drift
+from ansible.module_utils.ovl.ovs.front import OvsFront
+from ansible.module_utils.ovl.ovs.front_state import ARGUMENT_SPEC as OVS_SPEC, builder
+
+Layer = collections.namedtuple('Layer', 'name tags spec front build takes tools drift keys')
+
+NAT_TOOLS = {'iptables': ('iptables-save', 'iptables-restore'), 'nft': ('nft',)}
+
+
+def ovs_timeout(params, state):
+    """The OVS transaction's timeout: as given, else one that grows with the
+    port count (the userspace datapath opens ports slowly: 1500 ports at
+    T=500 did not fit in 10 s on a loaded 2-core host), at least 30 s."""
+    if params['ovs_timeout'] is not None:
+        return params['ovs_timeout']
+    return max(30, len(state['ovs']['ports']) // 5)
+
+
+def _owned(state, extra=None):
+    """Every layer built from the model prunes; the owner is the host's."""
+    return dict(extra or {}, owner=state['facts']['owner'], prune=True)
+
+
+def _forward_drift(result):
+    return [dict(kind='sysctl', object='net.ipv4.ip_forward', state='different',
+                 detail='not 1', owner=None)]
+
+
+LAYERS = (
+    Layer('ip', ('endpoints', 'snat', 'tunnels'), IP_SPEC,      # namespaces, veths, addresses, routes
+          lambda module, p: IpFront(module, lambda: want_aggregate(p), p),
+          lambda state, params: dict(state['ip'], **_owned(state)),
+          {}, lambda facts: ['ip'] + (['bridge'] if facts['tunnel_mode'] == 'kernel' else []),
+          ip_drift.drift, ('changes',)),
+    Layer('ovs', ('ovs', 'tunnels', 'endpoints'), OVS_SPEC,     # bridges, ports, tunnels: one transaction
+          lambda module, p: OvsFront(module, builder, p),
+          lambda state, params: dict(state['ovs'], plan_if_down=params['plan_if_down'],
+                                     timeout=ovs_timeout(params, state), **_owned(state)),
+          {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl'],
+          ovs_drift.drift, ('diff',)),
+    Layer('int_flows', ('ovs', 'tunnels', 'snat'), FLOWS_SPEC,  # gateway ARP stays local (br-int)
+          FlowsFront, lambda state, params: dict(state['int_flows'], prune=True),
+          {}, lambda facts: ['ovs-ofctl'], flows_drift.drift, ('diff',)),
+    Layer('tun_flows', ('ovs', 'tunnels'), FLOWS_SPEC,          # flow mode: br-tun's pipeline
+          FlowsFront,
+          lambda state, params: dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
+          {}, lambda facts: ['ovs-ofctl'] if facts['tunnel_mode'] == 'flow' else [],
+          flows_drift.drift, ('diff',)),
+    Layer('underlay', ('ovs', 'tunnels'), MOVE_SPEC,            # netdev: VTEP address onto br-phy
+          MoveFront, lambda state, params: state['underlay'],
+          {}, lambda facts: ['ip'], ip_drift.underlay_drift, ('changes',)),
+    Layer('forward', ('snat',), None,                           # the host routes IPv4
+          lambda module, p: ForwardFront(module), lambda state, params: state['forward'],
+          {}, lambda facts: [], _forward_drift, ()),
+    Layer('nat', ('snat',), NAT_SPEC,                           # SNAT and inbound block per router
+          lambda module, p: NatFront(module, lambda: want_of(p), p),
+          lambda state, params: dict(state['nat'], backend=state['facts']['nat_backend'],
+                                     keep_reads=NAT_READS, **_owned(state)),
+          {'fresh': ('ip', 'made_namespaces')},
+          lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',)),
+)
+BY_NAME = dict((layer.name, layer) for layer in LAYERS)
+NAMES = tuple(layer.name for layer in LAYERS)
+ALL_TAGS = tuple(sorted(set(t for layer in LAYERS for t in layer.tags)))
+# what every layer's result says, whatever the layer
+COMMON_KEYS = ('changed', 'skipped', 'failed', 'msg')
+
+
+def result_keys(name):
+    """The keys of layer *name*'s result the drift report reads."""
+    return COMMON_KEYS + BY_NAME[name].keys
+
+
+def tools(facts):
+    """The binaries a host with *facts* (tunnel_mode, nat_backend) runs, in
+    table order, each once."""
+    out = []
+    for layer in LAYERS:
+        out.extend(t for t in layer.tools(facts) if t not in out)
+    return out
+
+
+def selected(run_tags=None, skip_tags=None):
+    """The layers a run with these ``ansible_run_tags``/``ansible_skip_tags``
+    converges, in order, with Ansible's own rules: ``all`` (the default) and
+    ``tagged`` select every layer, a tag selects the layers that carry it;
+    a skipped tag (or ``all``/``tagged`` skipped) drops every layer that
+    carries it. ``always`` is not a tag of any layer."""
+    run = set(run_tags or ['all'])
+    skip = set(skip_tags or [])
+    out = []
+    for layer in LAYERS:
+        if skip & ({'all', 'tagged'} | set(layer.tags)):
+            continue
+        if run & {'all', 'tagged'} or run & set(layer.tags):
+            out.append(layer.name)
+    return out
