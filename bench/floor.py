@@ -48,9 +48,9 @@ def _import_product():
     import ansible.module_utils
     if MODULE_UTILS not in ansible.module_utils.__path__:
         ansible.module_utils.__path__.append(MODULE_UTILS)
-    from ansible.module_utils.ovl.tenant.inventory import load_inventory
+    from ansible.module_utils.ovl.inventory.load import load_inventory
     from ansible.module_utils.ovl.tenant.host_state import host_state
-    from ansible.module_utils.ovl.nat.front import plan_all, want_of
+    from ansible.module_utils.ovl.nat.driver import plan_all, want_of
     from ansible.module_utils.ovl.nat.read import iptables_have
     return load_inventory, host_state, plan_all, want_of, iptables_have
 

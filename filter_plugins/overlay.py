@@ -49,7 +49,7 @@ from ansible.module_utils.ovl.host.layers import selected as layers_selected  # 
 from ansible.module_utils.ovl.report.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_model, host_state, preflight_args)
-from ansible.module_utils.ovl.tenant.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
+from ansible.module_utils.ovl.inventory.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
 from ansible.module_utils.ovl.tenant.model import Inventory  # noqa: E402
 from ansible.module_utils.ovl.report.topology_view import (  # noqa: E402
     topology_dot, topology_text)

@@ -11,7 +11,7 @@ module: ip_address
 short_description: Manage IP addresses of an interface, also inside a network namespace
 description:
   - Adds or removes addresses of one interface with C(ip addr); reads them over rtnetlink in the module (setns into O(netns)), no process.
-  - A thin front on the M(ip_state) planner (one address group, no pruning).
+  - A thin driver on the M(ip_state) planner (one address group, no pruning).
   - Only addresses of scope global are compared and, with O(exact), removed;
     link-local and host-scope addresses are never touched.
   - Removals run before additions, so replacing the primary address of a subnet
@@ -81,7 +81,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ip.model import ADDRESS_OPTIONS, norm_address, want_state
-from ansible.module_utils.ovl.ip.front import run
+from ansible.module_utils.ovl.ip.driver import run
 
 
 def main():

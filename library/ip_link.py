@@ -159,7 +159,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ip.model import LINK_OPTIONS, norm_link, want_state
-from ansible.module_utils.ovl.ip.front import run
+from ansible.module_utils.ovl.ip.driver import run
 
 
 def main():

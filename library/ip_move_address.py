@@ -128,12 +128,12 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.result import drive
-from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC, MoveFront
+from ansible.module_utils.ovl.ip.move_driver import ARGUMENT_SPEC, MoveDriver
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    drive(module, MoveFront(module))
+    drive(module, MoveDriver(module))
 
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ description:
     reads the main table over rtnetlink in the module (setns into O(netns), no process).
   - A route is identified as the kernel does, by family, O(dst) and O(metric). A route with
     the same O(dst) and metric but another gateway or device is replaced.
-  - A thin front on the M(ip_state) planner (one route, no pruning).
+  - A thin driver on the M(ip_state) planner (one route, no pruning).
 options:
   dst:
     description: Destination in CIDR form, a single address (host route) or V(default).
@@ -79,7 +79,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ip.model import ROUTE_OPTIONS, norm_route, want_state
-from ansible.module_utils.ovl.ip.front import run
+from ansible.module_utils.ovl.ip.driver import run
 
 
 def main():

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 module: ip_state
 short_description: Converge a host's links, addresses, routes and namespaces in one call
 description:
-  - The aggregate of M(ip_link), M(ip_address), M(ip_route) and M(netns) (they are fronts on
+  - The aggregate of M(ip_link), M(ip_address), M(ip_route) and M(netns) (they are drivers on
     the same planner). Reads start no process per namespace; the module enters each namespace
     it needs with setns(2) and dumps links, addresses and (where routes are listed) main-table
     routes over rtnetlink, reads TX offload with SIOCETHTOOL and sysctls from /proc/sys; the
@@ -168,7 +168,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ip.model import want_aggregate
-from ansible.module_utils.ovl.ip.front import STATE_SPEC, run
+from ansible.module_utils.ovl.ip.driver import STATE_SPEC, run
 
 
 def main():

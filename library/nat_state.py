@@ -169,7 +169,7 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC, run, want_of
+from ansible.module_utils.ovl.nat.driver import ARGUMENT_SPEC, run, want_of
 
 
 def main():

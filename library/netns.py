@@ -17,7 +17,7 @@ description:
     namespace named here even if unmarked (it was named explicitly) and removes its marker.
   - Sysctls are read with C(ip netns exec NAME sysctl -n) and written with
     C(ip netns exec NAME sysctl -w KEY=VALUE), so they land in the namespace's own /proc/sys.
-  - A thin front on the M(ip_state) planner (one namespace, no pruning).
+  - A thin driver on the M(ip_state) planner (one namespace, no pruning).
 options:
   name:
     description: Namespace name (1-64 of C([A-Za-z0-9_.-])).
@@ -77,7 +77,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.ip.model import NAMESPACE_OPTIONS, norm_namespace, want_state
-from ansible.module_utils.ovl.ip.front import run
+from ansible.module_utils.ovl.ip.driver import run
 
 
 def main():

@@ -86,6 +86,13 @@ options:
     description: The C(external_ids:ovl-owner) mark of the ports whose tags are the tenants'.
     type: str
     default: ovl
+  endpoint_tools:
+    description:
+      - Binaries the host's endpoints need beyond the layers' own, mapped to the Debian package
+        that provides each (from the endpoint kinds of the tenants on the host); checked like the
+        others.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -151,7 +158,7 @@ from ansible.module_utils.ovl.host.preflight import (
 from ansible.module_utils.ovl.host.underlay import find_underlay
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.ovs.db import OVSDB
-from ansible.module_utils.ovl.ovs.front import EMPTY_STATE
+from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
 from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
 
 TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft')
@@ -185,6 +192,7 @@ def main():
             db=dict(type='str'),
             timeout=dict(type='int', default=10),
             owner=dict(type='str', default='ovl'),
+            endpoint_tools=dict(type='dict', default={}),
         ),
         supports_check_mode=True,
     )
@@ -193,7 +201,8 @@ def main():
         ip_address(args['underlay_ip'], 'underlay_ip')
     except InputError as exc:
         module.fail_json(msg=str(exc))
-    tools = dict((tool, module.get_bin_path(tool)) for tool in TOOLS)
+    tools = dict((tool, module.get_bin_path(tool))
+                 for tool in set(TOOLS) | set(args['endpoint_tools']))
     modules = dict((name, probe_module(name)) for name in KERNEL_MODULES)
     problems, missing, warnings = judge(args, tools, modules)
     try:

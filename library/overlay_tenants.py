@@ -125,9 +125,9 @@ errors:
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory
-from ansible.module_utils.ovl.tenant.schema import HAS_JSONSCHEMA, load_schema
-from ansible.module_utils.ovl.tenant.yaml_file import HAS_YAML
+from ansible.module_utils.ovl.inventory.load import find_schema, load_inventory
+from ansible.module_utils.ovl.inventory.schema import HAS_JSONSCHEMA, load_schema
+from ansible.module_utils.ovl.inventory.yaml_file import HAS_YAML
 
 
 def main():

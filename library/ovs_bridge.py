@@ -94,7 +94,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.ovs.model import normalize_bridge
-from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovl.ovs.driver import COMMON_ARGS, run_ovs
 from ansible.module_utils.ovl.ovs.plan import foreign_ports, plan_bridge_absent
 from ansible.module_utils.ovl.ovs.plan_host import BRIDGE_VIEW, plan_state, view
 

@@ -111,7 +111,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.result import drive
-from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC, FlowsFront
+from ansible.module_utils.ovl.flows.driver import ARGUMENT_SPEC, FlowsDriver
 
 
 def main():
@@ -119,7 +119,7 @@ def main():
         argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
-    drive(module, FlowsFront(module))
+    drive(module, FlowsDriver(module))
 
 
 if __name__ == '__main__':

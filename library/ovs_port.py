@@ -128,9 +128,9 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovl.ovs.driver import COMMON_ARGS, run_ovs
 from ansible.module_utils.ovl.ovs.model import PORT_TYPES
-from ansible.module_utils.ovl.ovs.front_port import port_builder
+from ansible.module_utils.ovl.ovs.port_driver import port_builder
 
 
 def main():

@@ -13,7 +13,7 @@ description:
   - Takes every bridge and port a host should have and converges them with one
     C(ovs-vsctl --format=json) read and at most one ovs-vsctl transaction, whatever the number
     of objects. A run that changes nothing costs one ovs-vsctl process.
-  - Bridges and ports follow the same rules as M(ovs_bridge) and M(ovs_port) (which are fronts
+  - Bridges and ports follow the same rules as M(ovs_bridge) and M(ovs_port) (which are drivers
     on the same planner).
   - Tenant ports (with C(tenant) set and no C(tag)) get the tenant's host-local VLAN tag. A
     tenant keeps the tag its ports already carry; a new tenant gets the lowest free tag not used
@@ -140,8 +140,8 @@ diff:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.ovl.ovs.front import run_ovs
-from ansible.module_utils.ovl.ovs.front_state import ARGUMENT_SPEC, builder
+from ansible.module_utils.ovl.ovs.driver import run_ovs
+from ansible.module_utils.ovl.ovs.state_driver import ARGUMENT_SPEC, builder
 
 
 def main():

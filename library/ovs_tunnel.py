@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 module: ovs_tunnel
 short_description: Manage an Open vSwitch tunnel port (VXLAN, Geneve, GRE)
 description:
-  - A front on M(ovs_port) for tunnel ports (O(type)) with the tunnel settings as plain options.
+  - A driver on M(ovs_port) for tunnel ports (O(type)) with the tunnel settings as plain options.
   - Every setting (C(remote_ip), C(local_ip), C(key), C(dst_port), C(tag)) can be changed on an
     existing port; the change is one ovs-vsctl transaction. A call that changes nothing runs
     exactly one ovs-vsctl process.
@@ -97,8 +97,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core import tunnels
-from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, run_ovs
-from ansible.module_utils.ovl.ovs.front_port import port_builder
+from ansible.module_utils.ovl.ovs.driver import COMMON_ARGS, run_ovs
+from ansible.module_utils.ovl.ovs.port_driver import port_builder
 
 
 def main():

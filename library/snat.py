@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""One SNAT rule: a thin front on the nat_state planner (one entry, no prune)."""
+"""One SNAT rule: a thin driver on the nat_state planner (one entry, no prune)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -111,7 +111,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.nat.model import SNAT, check_id, check_netns, check_owner, make_want, snat_rule
-from ansible.module_utils.ovl.nat.front import BACKEND_CHOICES, run
+from ansible.module_utils.ovl.nat.driver import BACKEND_CHOICES, run
 
 RULE_KEYS = ('id', 'source', 'out_interface', 'action', 'to_source')
 

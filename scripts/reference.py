@@ -5,10 +5,10 @@ so the reference cannot drift from them:
 - tenant file fields: schema/tenant.schema.json (what validation applies);
 - host and play variables: roles/*/meta/argument_specs.yml (what
   `ansible-doc -t role` renders); a test also checks that every variable the
-  validation knows (ovl.tenant.hostvars) is documented there;
+  validation knows (ovl.inventory.hostvars) is documented there;
 - modules: each module's DOCUMENTATION (with its doc fragments);
 - marks: module_utils/ovl/core/marks.py, each constant with its comment;
-- limits of a tenant file: the MAX_* constants of ovl.tenant.yaml_file.
+- limits of a tenant file: the MAX_* constants of ovl.inventory.yaml_file.
 
     scripts/reference.py            # print it
     scripts/reference.py --write    # write docs/reference.md (make reference)
@@ -221,13 +221,13 @@ def marks_section():
 
 
 def limits_section():
-    path = os.path.join(ROOT, 'module_utils', 'ovl', 'tenant', 'yaml_file.py')
+    path = os.path.join(ROOT, 'module_utils', 'ovl', 'inventory', 'yaml_file.py')
     rows = [['`%s`' % n, '`%s`' % v, plain(c)] for n, v, c in commented_constants(path)
             if n.startswith('MAX_')]
     rows.append(['cycles', '-', 'an alias inside its own anchor (a value that contains '
                  'itself) is refused, at any depth'])
     return ['## Limits of a tenant file', '',
-            'From `module_utils/ovl/tenant/yaml_file.py`: a file over a limit is refused '
+            'From `module_utils/ovl/inventory/yaml_file.py`: a file over a limit is refused '
             'before anything changes on any host, naming the file (and the line and field '
             'where one is known).', ''] + table(['limit', 'value', 'meaning'], rows)
 

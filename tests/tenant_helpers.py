@@ -2,10 +2,10 @@
 records made by the same validation the module runs)."""
 import os
 
-from ansible.module_utils.ovl.tenant.hostvars import host_facts
-from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory, load_tenants
+from ansible.module_utils.ovl.inventory.hostvars import host_facts
+from ansible.module_utils.ovl.inventory.load import find_schema, load_inventory, load_tenants
 from ansible.module_utils.ovl.tenant.model import Endpoint, Inventory, Tenant
-from ansible.module_utils.ovl.tenant.schema import load_schema
+from ansible.module_utils.ovl.inventory.schema import load_schema
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE_DIR = os.path.join(ROOT, 'inventory', 'tenants')

@@ -23,9 +23,9 @@ import tracemalloc
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from ansible.module_utils.ovl.tenant.inventory import find_schema, load_inventory
-from ansible.module_utils.ovl.tenant.schema import load_schema
-from ansible.module_utils.ovl.tenant.yaml_file import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from ansible.module_utils.ovl.inventory.load import find_schema, load_inventory
+from ansible.module_utils.ovl.inventory.schema import load_schema
+from ansible.module_utils.ovl.inventory.yaml_file import MAX_BYTES, MAX_DEPTH, MAX_NODES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCHEMA = load_schema(find_schema(os.path.join(ROOT, 'inventory', 'tenants')))

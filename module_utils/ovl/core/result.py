@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """The one place that owns ``changed``, check mode, diff and ``commands``,
-and the one front every module runs (``drive``).
+and the one driver every module runs (``drive``).
 
 Every module computes ``plan(want, have) -> [Step]`` with a pure function
 (``ovl.core.step``) and hands it here; in check mode nothing is executed.
@@ -43,7 +43,7 @@ def applied(module, runner, steps, before=None, after=None, execute=None, transf
     return result
 
 
-class Front(object):
+class Driver(object):
     """The one contract every module follows: normalize -> read -> plan ->
     diff -> (transform, run) -> result. A module subclasses it and overrides
     what it needs; ``drive`` owns the order, the errors and check mode."""
@@ -80,43 +80,43 @@ class Front(object):
 
 
 class Refused(Exception):
-    """A front step refused (InputError, a planner's ValueError, CommandError)."""
+    """A driver step refused (InputError, a planner's ValueError, CommandError)."""
 
 
 def refused(msg):
     return dict(changed=False, failed=True, msg=msg, commands=[])
 
 
-def normalized(front):
+def normalized(driver):
     """(want, None) or (None, the failed result): the desired state of
-    *front*, no I/O. ``overlay_apply`` normalizes every layer this way before
+    *driver*, no I/O. ``overlay_apply`` normalizes every layer this way before
     the first layer reads or writes anything."""
     try:
-        return guarded(front.normalize), None
+        return guarded(driver.normalize), None
     except Refused as exc:
         return None, refused(str(exc))
 
 
-def evaluate(module, front, runner=None, want=None):
-    """Run *front* to the end and return its result (``failed``/``msg`` set
+def evaluate(module, driver, runner=None, want=None):
+    """Run *driver* to the end and return its result (``failed``/``msg`` set
     on an error); nothing exits. ``overlay_apply`` runs several in a row,
     each with the *want* it normalized before any of them ran."""
     try:
-        want = guarded(front.normalize) if want is None else want
+        want = guarded(driver.normalize) if want is None else want
         runner = runner or Runner(module)
-        have = guarded(front.read, runner, want)
-        steps = steps_of(guarded(front.plan, want, have))
-        before, after = guarded(front.diff, want, have, steps)
-        extra = guarded(front.extra, want, have, steps)
+        have = guarded(driver.read, runner, want)
+        steps = steps_of(guarded(driver.plan, want, have))
+        before, after = guarded(driver.diff, want, have, steps)
+        extra = guarded(driver.extra, want, have, steps)
     except Refused as exc:
         return refused(str(exc))
-    return applied(module, runner, steps, before, after, execute=front.execute(runner, steps),
-                   transform=front.transform, local=front.local, **extra)
+    return applied(module, runner, steps, before, after, execute=driver.execute(runner, steps),
+                   transform=driver.transform, local=driver.local, **extra)
 
 
-def drive(module, front):
-    """Run *front* to the end: the module exits here."""
-    finish(module, evaluate(module, front))
+def drive(module, driver):
+    """Run *driver* to the end: the module exits here."""
+    finish(module, evaluate(module, driver))
 
 
 def finish(module, result):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """``overlay_apply``: every layer of a host in one module process, in the
 order of the layer table (``ovl.host.layers``: ip -> ovs -> flows ->
-underlay -> forward -> nat), each through its own front and with its own
+underlay -> forward -> nat), each through its own driver and with its own
 module's argument spec. A no-change run costs one Python start on the host
 instead of one per layer (bench/RESULTS.md); the layers' reads, plans,
 atomic writes and results are exactly those of ip_state, ovs_state,
@@ -132,7 +132,7 @@ def announced(module, endpoints):
 def take(name, params, layers):
     """Complete layer *name*'s own *params* with what it takes from the
     results of the layers before it (``Layer.takes``): the union of its own
-    value and theirs. Its front reads them when it plans."""
+    value and theirs. Its driver reads them when it plans."""
     for option, (source, key) in BY_NAME[name].takes.items():
         got = (layers.get(source) or {}).get(key) or []
         params[option] = sorted(set(params.get(option) or []) | set(got))
@@ -145,19 +145,19 @@ def apply_layers(module):
     layer reads or writes: a bad input of any layer fails the host with
     nothing changed. Then each layer reads, plans and writes in order."""
     runner = Runner(module)
-    fronts = []
+    drivers = []
     layer_list, candidates = wanted(module)
     for name, params in layer_list:
-        front = BY_NAME[name].front(module, params)
-        want, failure = normalized(front)
+        driver = BY_NAME[name].driver(module, params)
+        want, failure = normalized(driver)
         if failure is not None:
             return summary(module, {name: failure}), name
-        fronts.append((name, params, front, want))
+        drivers.append((name, params, driver, want))
     layers = {}
-    for name, params, front, want in fronts:
+    for name, params, driver, want in drivers:
         take(name, params, layers)
         started = time.monotonic()
-        result = evaluate(module, front, runner, want)
+        result = evaluate(module, driver, runner, want)
         result['elapsed'] = round(time.monotonic() - started, 3)
         layers[name] = result
         if result.get('failed'):

@@ -13,7 +13,7 @@ import errno
 import os
 import tempfile
 
-from ansible.module_utils.ovl.core.result import Front
+from ansible.module_utils.ovl.core.result import Driver
 from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import Step
 from ansible.module_utils.ovl.ip import batch
@@ -82,12 +82,12 @@ def write_file(path, text):
         raise CommandError('cannot write %s: %s' % (path, exc.strerror or exc))
 
 
-class ForwardFront(Front):
+class ForwardDriver(Driver):
     """Reads /proc/sys and the boot file, plans, writes both in-process (the
     sysctl as every ``sysctl -w`` step is: ``ovl.ip.batch.local``)."""
 
     def __init__(self, module, conf=CONF):
-        super(ForwardFront, self).__init__(module, {})
+        super(ForwardDriver, self).__init__(module, {})
         self.conf = conf
 
     def normalize(self):

@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """The layers of a host, one record each, in the order they converge. One
 table: ``overlay_apply`` (its options, the order, each layer's input and
-front), the controller's tag selection, the preflight's tool list and the
+driver), the controller's tag selection, the preflight's tool list and the
 drift report read it. A new layer is one row here plus its own package.
 
 A record:
 
 - ``name``, ``tags``: the role tags that select it (``--tags snat``);
 - ``spec``: its module's argument spec (None: a flag, no options);
-- ``front(module, params)``: the object that normalizes, reads, plans and
-  writes it (``ovl.core.result.Front``);
+- ``driver(module, params)``: the object that normalizes, reads, plans and
+  writes it (``ovl.core.result.Driver``);
 - ``build(state, params)``: its input from ``ovl.tenant.host_state`` (None:
   nothing to do on this host);
 - ``takes``: {option: (earlier layer, result key)}: what it takes from an
@@ -28,19 +28,19 @@ import collections
 
 from ansible.module_utils.ovl.core.marks import NAT_READS
 from ansible.module_utils.ovl.flows import drift as flows_drift
-from ansible.module_utils.ovl.flows.front import ARGUMENT_SPEC as FLOWS_SPEC, FlowsFront
-from ansible.module_utils.ovl.host.forward import ForwardFront
+from ansible.module_utils.ovl.flows.driver import ARGUMENT_SPEC as FLOWS_SPEC, FlowsDriver
+from ansible.module_utils.ovl.host.forward import ForwardDriver
 from ansible.module_utils.ovl.ip import drift as ip_drift
-from ansible.module_utils.ovl.ip.front import STATE_SPEC as IP_SPEC, IpFront
-from ansible.module_utils.ovl.ip.front_move import ARGUMENT_SPEC as MOVE_SPEC, MoveFront
+from ansible.module_utils.ovl.ip.driver import STATE_SPEC as IP_SPEC, IpDriver
+from ansible.module_utils.ovl.ip.move_driver import ARGUMENT_SPEC as MOVE_SPEC, MoveDriver
 from ansible.module_utils.ovl.ip.model import want_aggregate
 from ansible.module_utils.ovl.nat import drift as nat_drift
-from ansible.module_utils.ovl.nat.front import ARGUMENT_SPEC as NAT_SPEC, NatFront, want_of
+from ansible.module_utils.ovl.nat.driver import ARGUMENT_SPEC as NAT_SPEC, NatDriver, want_of
 from ansible.module_utils.ovl.ovs import drift as ovs_drift
-from ansible.module_utils.ovl.ovs.front import OvsFront
-from ansible.module_utils.ovl.ovs.front_state import ARGUMENT_SPEC as OVS_SPEC, builder
+from ansible.module_utils.ovl.ovs.driver import OvsDriver
+from ansible.module_utils.ovl.ovs.state_driver import ARGUMENT_SPEC as OVS_SPEC, builder
 
-Layer = collections.namedtuple('Layer', 'name tags spec front build takes tools drift keys')
+Layer = collections.namedtuple('Layer', 'name tags spec driver build takes tools drift keys')
 
 NAT_TOOLS = {'iptables': ('iptables-save', 'iptables-restore'), 'nft': ('nft',)}
 
@@ -66,32 +66,32 @@ def _forward_drift(result):
 
 LAYERS = (
     Layer('ip', ('endpoints', 'snat', 'tunnels'), IP_SPEC,      # namespaces, veths, addresses, routes
-          lambda module, p: IpFront(module, lambda: want_aggregate(p), p),
+          lambda module, p: IpDriver(module, lambda: want_aggregate(p), p),
           lambda state, params: dict(state['ip'], **_owned(state)),
           {}, lambda facts: ['ip'] + (['bridge'] if facts['tunnel_mode'] == 'kernel' else []),
           ip_drift.drift, ('changes',)),
     Layer('ovs', ('ovs', 'tunnels', 'endpoints'), OVS_SPEC,     # bridges, ports, tunnels: one transaction
-          lambda module, p: OvsFront(module, builder, p),
+          lambda module, p: OvsDriver(module, builder, p),
           lambda state, params: dict(state['ovs'], plan_if_down=params['plan_if_down'],
                                      timeout=ovs_timeout(params, state), **_owned(state)),
           {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl'],
           ovs_drift.drift, ('diff',)),
     Layer('int_flows', ('ovs', 'tunnels', 'snat'), FLOWS_SPEC,  # gateway ARP stays local (br-int)
-          FlowsFront, lambda state, params: dict(state['int_flows'], prune=True),
+          FlowsDriver, lambda state, params: dict(state['int_flows'], prune=True),
           {}, lambda facts: ['ovs-ofctl'], flows_drift.drift, ('diff',)),
     Layer('tun_flows', ('ovs', 'tunnels'), FLOWS_SPEC,          # flow mode: br-tun's pipeline
-          FlowsFront,
+          FlowsDriver,
           lambda state, params: dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
           {}, lambda facts: ['ovs-ofctl'] if facts['tunnel_mode'] == 'flow' else [],
           flows_drift.drift, ('diff',)),
     Layer('underlay', ('ovs', 'tunnels'), MOVE_SPEC,            # netdev: VTEP address onto br-phy
-          MoveFront, lambda state, params: state['underlay'],
+          MoveDriver, lambda state, params: state['underlay'],
           {}, lambda facts: ['ip'], ip_drift.underlay_drift, ('changes',)),
     Layer('forward', ('snat',), None,                           # the host routes IPv4
-          lambda module, p: ForwardFront(module), lambda state, params: state['forward'],
+          lambda module, p: ForwardDriver(module), lambda state, params: state['forward'],
           {}, lambda facts: [], _forward_drift, ()),
     Layer('nat', ('snat',), NAT_SPEC,                           # SNAT and inbound block per router
-          lambda module, p: NatFront(module, lambda: want_of(p), p),
+          lambda module, p: NatDriver(module, lambda: want_of(p), p),
           lambda state, params: dict(state['nat'], backend=state['facts']['nat_backend'],
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},

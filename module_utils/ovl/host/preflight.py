@@ -33,8 +33,14 @@ KERNEL_MODULES = {'vxlan': 'vxlan', 'openvswitch': 'openvswitch'}
 
 
 def required_tools(args):
-    """The binaries the layers run on this host (``ovl.host.layers.tools``)."""
-    return layers.tools(args)
+    """The binaries the layers run on this host (``ovl.host.layers.tools``),
+    then those its endpoints' kinds need (``endpoint_tools``)."""
+    tools = layers.tools(args)
+    return tools + sorted(t for t in args.get('endpoint_tools') or {} if t not in tools)
+
+
+def package_of(args, tool):
+    return PACKAGE.get(tool) or (args.get('endpoint_tools') or {}).get(tool) or tool
 
 
 def required_modules(args):
@@ -57,7 +63,7 @@ def judge(args, tools, modules):
     run (one line each); *missing*: [{tool, package}] installable.
     """
     problems, warnings = [], []
-    missing = [dict(tool=tool, package=PACKAGE[tool]) for tool in required_tools(args)
+    missing = [dict(tool=tool, package=package_of(args, tool)) for tool in required_tools(args)
                if not tools.get(tool)]
     for module, why in sorted(required_modules(args).items()):
         state = modules.get(module)

@@ -21,6 +21,9 @@ from ansible.module_utils.ovl.core.validate import (
     InputError, cidr, ifname, ip_address, netns_name, owner_name)
 
 SNAT, FORWARD, INPUT = 'snat', 'forward', 'input'   # chain keys (OVL-POSTROUTING, OVL-FORWARD, OVL-INPUT)
+# our chains, in the order they are planned and written: the one list (each
+# backend renders them: ovl.nat.syntax IPT_CHAINS, NFT_CHAINS)
+CHAINS = (SNAT, FORWARD, INPUT)
 ACTIONS = ('masquerade', 'snat')
 ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}\Z')
 HOST = '@host'                               # label of the host namespace in results
@@ -133,10 +136,9 @@ def make_want(netns, entries=None, prune=False, remove=None):
     """The planner's want for one namespace."""
     entries = entries or {}
     remove = remove or {}
-    keys = (SNAT, FORWARD, INPUT)
     return dict(netns=netns, prune=bool(prune),
-                entries=dict((key, list(entries.get(key, []))) for key in keys),
-                remove=dict((key, list(remove.get(key, []))) for key in keys))
+                entries=dict((key, list(entries.get(key, []))) for key in CHAINS),
+                remove=dict((key, list(remove.get(key, []))) for key in CHAINS))
 
 
 def _unique(seen, comment, path):

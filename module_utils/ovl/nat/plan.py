@@ -14,13 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT
+from ansible.module_utils.ovl.nat.model import CHAINS as KEYS
 from ansible.module_utils.ovl.core.marks import NFT_FAMILY, NFT_TABLE
 from ansible.module_utils.ovl.nat.syntax import (
     IPT_CHAINS, JUMP_COMMENT, NFT_CHAINS, ipt_line, ipt_tokens, nft_text)
 from ansible.module_utils.ovl.core.step import Step
 
-KEYS = (SNAT, FORWARD, INPUT)
 IPT_WRITE = ['iptables-restore', '--noflush']
 NFT_WRITE = ['nft', '-f', '-']
 

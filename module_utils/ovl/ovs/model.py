@@ -72,7 +72,7 @@ def normalize_bridge(params, prefix=''):
 
 def normalize_port(params, prefix=''):
     """A desired port; tunnel ports take remote_ip/key/dst_port/local_ip as
-    options or as top-level fields (the tunnel front)."""
+    options or as top-level fields (ovs_tunnel)."""
     def f(name):
         return _field(prefix, name)
 

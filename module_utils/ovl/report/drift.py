@@ -21,8 +21,9 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.host.layers import LAYERS
-from ansible.module_utils.ovl.tenant.names import (
-    endpoint_port, gateway_leg, kernel_device, router_ns, uplink_leg)
+from ansible.module_utils.ovl.tenant import router
+from ansible.module_utils.ovl.tenant.endpoints import kind_of
+from ansible.module_utils.ovl.tenant.names import kernel_device
 
 
 class Owners(object):
@@ -37,11 +38,10 @@ class Owners(object):
         for tenant in inventory.tenants:
             self.vnis[tenant.vni] = tenant.name
             for ep in tenant.endpoints:
-                self.names[ep.name] = tenant.name
-                self.names[endpoint_port(ep.name)] = tenant.name
-            for name in (router_ns(tenant.name), gateway_leg(tenant.name),
-                         uplink_leg(tenant.name),
-                         kernel_device(tenant.vni, tenant.tunnel_type)):
+                for name in kind_of(ep).names(ep):
+                    self.names[name] = tenant.name
+            for name in router.names(tenant.name) + (
+                    kernel_device(tenant.vni, tenant.tunnel_type),):
                 self.names[name] = tenant.name
 
     def of(self, name):

@@ -8,7 +8,8 @@ of every host), as plain JSON: ``overlay_apply`` gets it and runs
 ``host_state`` on the host, so the controller templates no per-object data.
 
 ``preflight_args(inventory, host)``: the options of ``overlay_preflight``
-(what the host must have, and which tenants need a local VLAN there).
+(what the host must have, the tools its endpoints' kinds need, and which
+tenants need a local VLAN there).
 
 ``host_state(inventory, host, tags, discovered) -> dict``: the inputs of
 every layer of ``overlay_apply`` (computed by the module on the host from
@@ -29,6 +30,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.tenant.endpoints import tools_for
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
@@ -54,7 +56,8 @@ def preflight_args(inventory, host):
                 underlay_mtu=facts.underlay_mtu, datapath_type=facts.datapath_type,
                 integration_bridge=facts.integration_bridge, tunnel_mode=facts.tunnel_mode,
                 nat_backend=facts.nat_backend, owner=facts.owner,
-                tenants=[t.name for t in tenants], bridges=bridges)
+                tenants=[t.name for t in tenants], bridges=bridges,
+                endpoint_tools=tools_for(ep for t in tenants for ep in t.endpoints_on(host)))
 
 
 def host_state(inventory, host, tags, discovered=None):

@@ -7,9 +7,9 @@ variables once, on the controller, and returns them in this shape (as plain
 JSON: ``Inventory.as_result()``); everything after it (the per-host builders,
 the filters, the tests) reads these records instead of re-deriving shapes
 from dicts. Nothing here validates: the records are only ever built from
-input that ``ovl.tenant.inventory`` has checked.
+input that ``ovl.inventory.load`` has checked.
 
-- ``Endpoint(name, host, ip, prefixlen)``
+- ``Endpoint(name, host, ip, prefixlen, kind)``
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
   tunnel_type)``;
   ``hosts`` (sorted names of the hosts carrying an endpoint) is derived
@@ -39,8 +39,12 @@ class _Record(object):
         return cls(**dict((k, data.get(k)) for k in cls._fields))
 
 
-class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen')):
+class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen kind')):
+    """*kind*: how it is realised on its host (``ovl.tenant.endpoints``)."""
     __slots__ = ()
+
+    def __new__(cls, name, host, ip, prefixlen, kind='namespace'):
+        return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace')
 
 
 class Tenant(_Record, collections.namedtuple(

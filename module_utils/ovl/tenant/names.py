@@ -15,7 +15,7 @@ address, so adding or removing other tenants or hosts never renames anything:
   and tunnel type).
 
 Unique on a host because VNIs are unique per tenant and the validation of the
-host variables (``ovl.tenant.hostvars``) refuses two hosts whose addresses
+host variables (``ovl.inventory.hostvars``) refuses two hosts whose addresses
 agree in their last 24 bits (``host_suffix``).
 """
 from __future__ import absolute_import, division, print_function

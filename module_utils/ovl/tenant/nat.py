@@ -4,13 +4,13 @@
 
 ``build_nat(inventory, facts, tags, host_block_inbound=False)
 -> {namespaces: [...]}``
-Per router namespace ovr-<t>: masquerade the tenant subnet out qg0, block
-NEW connections coming in on qg0, forwarded ones and ones to the router's own
-addresses (local: without it a SYN routed to the router's transit address
-169.254.x.y was answered by the router's stack with a RST, seen on real
-kernels in molecule/kvm). On the host (netns None, always listed
-first, empty when no router is here so stale host rules get pruned):
-masquerade each transit /30 out the uplink (br-phy with the netdev
+Per router (``ovl.tenant.router``) namespace ovr-<t>: masquerade the tenant
+subnet out qg0, block NEW connections coming in on qg0, forwarded ones and
+ones to the router's own addresses (local: without it a SYN routed to the
+router's transit address 169.254.x.y was answered by the router's stack
+with a RST, seen on real kernels in molecule/kvm). On the host (netns None,
+always listed first, empty when no router is here so stale host rules get
+pruned): masquerade each transit /30 out the uplink (br-phy with the netdev
 datapath, else the underlay interface). This is the double NAT that
 lets overlapping tenant subnets share the host's address.
 
@@ -26,8 +26,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.tenant.names import (
-    ROUTER_UP_DEV, UPLINK_BRIDGE, router_ns, tag_of, transit, uplink_leg)
+from ansible.module_utils.ovl.tenant.names import UPLINK_BRIDGE
+from ansible.module_utils.ovl.tenant.router import Router
 
 
 def uplink(facts):
@@ -38,23 +38,9 @@ def uplink(facts):
 
 
 def build_nat(inventory, facts, tags, host_block_inbound=False):
-    routers = [t for t in inventory.tenants_on(facts.name) if t.has_router(facts.name)]
+    routers = Router.on(inventory, facts, tags)
     host_ns = dict(netns=None, snat=[], block_inbound=[])
-    if not routers:
-        return dict(namespaces=[host_ns])
-    out_dev = uplink(facts)
-    spaces = [host_ns]
-    for tenant in routers:
-        name = tenant.name
-        net = transit(tag_of(tags, name))[0]
-        host_ns['snat'].append(dict(source=net, out_interface=out_dev, action='masquerade',
-                                    id=name))
-        if host_block_inbound:
-            host_ns['block_inbound'].append(dict(id='in-' + name, in_interface=out_dev,
-                                                 out_interface=uplink_leg(name)))
-        spaces.append(dict(
-            netns=router_ns(name),
-            snat=[dict(source=tenant.subnet, out_interface=ROUTER_UP_DEV,
-                       action='masquerade', id=name)],
-            block_inbound=[dict(in_interface=ROUTER_UP_DEV, local=True)]))
-    return dict(namespaces=spaces)
+    out_dev = uplink(facts) if routers else None
+    for router in routers:
+        router.host_nat(out_dev, host_ns, host_block_inbound)
+    return dict(namespaces=[host_ns] + [router.nat() for router in routers])

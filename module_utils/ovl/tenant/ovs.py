@@ -7,8 +7,9 @@ host's HostFacts (with the underlay interface its preflight found), *tags*
 the host-local VLAN of each of its tenants (from the preflight's read; every
 tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
 
-- ``br-int``: standalone (a VLAN-aware NORMAL switch), one tagged port per
-  endpoint and per router gateway leg;
+- ``br-int``: standalone (a VLAN-aware NORMAL switch), the tagged ports of
+  each endpoint (by its kind, ``ovl.tenant.endpoints``) and of each router
+  (its gateway leg, ``ovl.tenant.router``);
 - ``br-phy`` (netdev datapath): the uplink, so OVS can send tunnels itself;
 - tunnels (``ovl.tenant.topology``): mode ``port``: an OVS VXLAN port per
   tenant per peer, tagged, ``protected`` (split horizon: NORMAL never
@@ -23,8 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.tenant.endpoints import kind_of
 from ansible.module_utils.ovl.tenant.names import (
-    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, endpoint_port, gateway_leg, tag_of)
+    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, tag_of)
+from ansible.module_utils.ovl.tenant.router import Router
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
@@ -80,9 +83,9 @@ def build_ovs(inventory, facts, tags):
         ports.append(dict(name=facts.underlay_interface, bridge=UPLINK_BRIDGE, type='system'))
     for tenant in inventory.tenants_on(facts.name):
         for ep in tenant.endpoints_on(facts.name):
-            ports.append(_tenant_port(endpoint_port(ep.name), bridge, tenant.name, tags))
-        if tenant.has_router(facts.name):
-            ports.append(_tenant_port(gateway_leg(tenant.name), bridge, tenant.name, tags))
+            ports += [_tenant_port(name, bridge, tenant.name, tags) for name in kind_of(ep).ports(ep)]
+    for router in Router.on(inventory, facts, tags):
+        ports += [_tenant_port(name, bridge, router.tenant.name, tags) for name in router.ports()]
     ports += _tunnel_ports(inventory, facts, tags)
     return dict(bridges=_bridges(facts),
                 ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))

@@ -92,3 +92,12 @@ def test_probe_daemon(tmp_path):
 
 def test_rundir_of():
     assert rundir_of('unix:/tmp/x/db.sock') == '/tmp/x'
+
+
+def test_the_tools_an_endpoint_kind_needs_are_checked_with_their_package():
+    """A kind's tools (ovl.tenant.endpoints: tools) reach the preflight
+    through preflight_args' endpoint_tools and are missing like any other."""
+    extra = args(endpoint_tools={'docker': 'docker.io'})
+    assert required_tools(extra)[-1] == 'docker'
+    _problems, missing, _warnings = judge(extra, {'docker': None}, {})
+    assert dict(tool='docker', package='docker.io') in missing

@@ -16,7 +16,7 @@ import ovs_tunnel
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.ip.model import LINK_KINDS
 from ansible.module_utils.ovl.ovs.model import PORT_TYPES
-from ansible.module_utils.ovl.tenant.hostvars import TUNNEL_MODES
+from ansible.module_utils.ovl.inventory.hostvars import TUNNEL_MODES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 

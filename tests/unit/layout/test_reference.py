@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ansible.module_utils.ovl.tenant import hostvars
+from ansible.module_utils.ovl.inventory import hostvars
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 sys.path.insert(0, os.path.join(ROOT, 'scripts'))

@@ -142,3 +142,11 @@ def test_plans_never_mention_foreign_objects():
         assert plan['stdin']
         for word in ('FOREIGN', 'someone else', '172.16', 'inet', ' POSTROUTING ', ' FORWARD '):
             assert word not in plan['stdin']
+
+
+def test_our_chains_are_listed_once_and_every_backend_renders_each():
+    from ansible.module_utils.ovl.nat.model import CHAINS, make_want
+    from ansible.module_utils.ovl.nat.syntax import IPT_CHAINS, NFT_CHAINS
+    assert sorted(IPT_CHAINS) == sorted(NFT_CHAINS) == sorted(CHAINS)
+    want = make_want('ns')
+    assert list(want['entries']) == list(want['remove']) == list(CHAINS)

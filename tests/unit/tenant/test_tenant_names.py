@@ -55,7 +55,7 @@ def test_kernel_and_flow_names(func, args, name):
 
 
 def test_names_collide_exactly_when_the_low_24_bits_agree():
-    """What the host-variable validation refuses (ovl.tenant.hostvars)."""
+    """What the host-variable validation refuses (ovl.inventory.hostvars)."""
     assert tunnel_port(100, '10.0.0.1') == tunnel_port(100, '11.0.0.1')
     assert flow_port('10.0.0.1') == flow_port('11.0.0.1')
     assert tunnel_port(100, '10.0.0.1') != tunnel_port(100, '10.0.0.2')

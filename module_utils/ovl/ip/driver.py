@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The front every ip module runs (``ovl.core.result.drive``)."""
+"""The driver every ip module runs (``ovl.core.result.drive``)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.result import Driver, drive
 from ansible.module_utils.ovl.core.step import described
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.diff import diff
@@ -31,7 +31,7 @@ STATE_SPEC = dict(
 )
 
 
-class IpFront(Front):
+class IpDriver(Driver):
     """ip_state and the per-object ip modules: rtnetlink read, pure plan,
     ip/bridge -batch grouping, per-device settings in-process."""
 
@@ -39,7 +39,7 @@ class IpFront(Front):
     local = staticmethod(batch.local)
 
     def __init__(self, module, make_want, params=None):
-        super(IpFront, self).__init__(module, params)
+        super(IpDriver, self).__init__(module, params)
         self.make_want = make_want
 
     def normalize(self):
@@ -65,4 +65,4 @@ class IpFront(Front):
 
 def run(module, make_want):
     """*make_want()* builds the planner input (may raise InputError)."""
-    drive(module, IpFront(module, make_want))
+    drive(module, IpDriver(module, make_want))

@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """What every OVS module shares: common options, the one read, the one
-transaction (one step), through the one module front (``ovl.core.result``)."""
+transaction (one step), through the one module driver (``ovl.core.result``)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.result import Driver, drive
 from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import step
 from ansible.module_utils.ovl.ovs.db import OVSDB
@@ -34,7 +34,7 @@ def read_state(module, ovsdb, params=None):
         raise
 
 
-class OvsFront(Front):
+class OvsDriver(Driver):
     """*make_builder(params)* validates the input (raising ValueError, before
     anything is read) and returns *build(state) -> (subcommands, before,
     after, extra)*, pure given the state. The plan is ONE step, the ovs-vsctl
@@ -42,7 +42,7 @@ class OvsFront(Front):
     process (the read)."""
 
     def __init__(self, module, make_builder, params=None):
-        super(OvsFront, self).__init__(module, params)
+        super(OvsDriver, self).__init__(module, params)
         self.make_builder = make_builder
         self.build_params = module.params if params is None else params
         self.ovsdb = None
@@ -79,4 +79,4 @@ class OvsFront(Front):
 
 def run_ovs(module, make_builder, params=None):
     """Validate, read once, plan, apply once, exit."""
-    drive(module, OvsFront(module, make_builder, params))
+    drive(module, OvsDriver(module, make_builder, params))

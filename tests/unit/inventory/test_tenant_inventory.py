@@ -7,7 +7,7 @@ import pytest
 
 import overlay_tenants
 from modrun import run_module
-from ansible.module_utils.ovl.tenant.inventory import display_path
+from ansible.module_utils.ovl.inventory.load import display_path
 from tenant_helpers import BROKEN_DIR, EXAMPLE_DIR, HOSTS, HOSTVARS, ROOT, load
 
 
@@ -22,8 +22,10 @@ def test_example_inventory_normalised():
     assert red == dict(
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
         mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml', tunnel_type='vxlan',
-        endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24),
-                   dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24)])
+        endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
+                        kind='namespace'),
+                   dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
+                        kind='namespace')])
 
 
 def write(directory, name, text):
@@ -42,8 +44,8 @@ def write(directory, name, text):
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\ngateway: 10.1.255.254\n', 'gateway', '10.1.255.254'),
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\nendpoints: [{name: b, host: host2, ip: 10.1.0.3},'
      ' {name: a, host: host1, ip: 10.1.0.2}]\n', 'endpoints',
-     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16),
-      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16)]),
+     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace'),
+      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace')]),
 ])
 def test_defaults_and_normalisation(tmp_path, text, field, value):
     write(tmp_path, 't.yml', text)

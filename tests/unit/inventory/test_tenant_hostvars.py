@@ -2,7 +2,7 @@
 says (only null means unset), rules across hosts. Tables, no mocks."""
 import pytest
 
-from ansible.module_utils.ovl.tenant.hostvars import DEFAULTS, host_facts
+from ansible.module_utils.ovl.inventory.hostvars import DEFAULTS, host_facts
 
 BASE = {'h1': {'overlay_underlay_ip': '10.0.0.1'}, 'h2': {'overlay_underlay_ip': '10.0.0.2'}}
 

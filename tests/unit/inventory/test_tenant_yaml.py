@@ -8,8 +8,8 @@ import signal
 import pytest
 import yaml
 
-from ansible.module_utils.ovl.tenant import yaml_file
-from ansible.module_utils.ovl.tenant.yaml_file import (
+from ansible.module_utils.ovl.inventory import yaml_file
+from ansible.module_utils.ovl.inventory.yaml_file import (
     MAX_BYTES, MAX_DEPTH, MAX_NODES, key_text, load_file, load_text, node_size, value_text,
     yaml_text)
 
@@ -41,7 +41,7 @@ def test_unreadable_and_binary(tmp_path):
 def test_fast_path_is_libyaml_and_also_refuses_duplicates():
     """The success path parses with libyaml where PyYAML has it (500 tenant
     files: 0.45 s -> 0.05 s); it must refuse duplicate keys just the same."""
-    from ansible.module_utils.ovl.tenant.yaml_file import FastLoader
+    from ansible.module_utils.ovl.inventory.yaml_file import FastLoader
     if yaml.__with_libyaml__:
         assert issubclass(FastLoader, yaml.CSafeLoader)
     assert yaml.load('a: [1, {b: 2}]\n', Loader=FastLoader) == {'a': [1, {'b': 2}]}

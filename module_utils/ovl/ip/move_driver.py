@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The front of ``ip_move_address``: an rtnetlink read (links, addresses and
+"""The driver of ``ip_move_address``: an rtnetlink read (links, addresses and
 the main-table routes of the address's IP version), the pure move plan (the
 address and the routes that depend on it), one ip -batch."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import Front
+from ansible.module_utils.ovl.core.result import Driver
 from ansible.module_utils.ovl.core.step import described
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.move import carried_routes, family_of, holders_of, normalize
@@ -15,7 +15,7 @@ from ansible.module_utils.ovl.ip.move import plan_move, route_words
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 
 
-class MoveFront(Front):
+class MoveDriver(Driver):
     """Read the namespace over rtnetlink, plan the move, one ip -batch."""
 
     transform = staticmethod(batch.group)

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The front of ``snat`` and ``nat_state`` (``ovl.core.result.drive``): one
+"""The driver of ``snat`` and ``nat_state`` (``ovl.core.result.drive``): one
 read per namespace (run inside it with setns, no ``ip netns exec``), the pure
 planner, one atomic write step per namespace (its payload on stdin)."""
 from __future__ import absolute_import, division, print_function
@@ -13,7 +13,7 @@ from ansible.module_utils.ovl.nat import generation
 from ansible.module_utils.ovl.nat.model import HOST, state_want
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
-from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.result import Driver, drive
 from ansible.module_utils.ovl.core.runner import CommandError, netns_argv
 
 BACKENDS = {
@@ -125,11 +125,11 @@ def _text(plans, which):
     return '\n'.join(lines) + '\n'
 
 
-class NatFront(Front):
+class NatDriver(Driver):
     """*make_wants()* -> the planner input of each namespace (InputError)."""
 
     def __init__(self, module, make_wants, params=None):
-        super(NatFront, self).__init__(module, params)
+        super(NatDriver, self).__init__(module, params)
         self.make_wants = make_wants
 
     def normalize(self):
@@ -153,7 +153,7 @@ class NatFront(Front):
 
 
 def run(module, make_wants):
-    drive(module, NatFront(module, make_wants))
+    drive(module, NatDriver(module, make_wants))
 
 
 def want_of(params):

@@ -6,7 +6,7 @@
 schema-valid part of a tenant file (a field that failed the schema is absent,
 and every check that needs it is skipped: the other errors are still
 reported); *stem* is the file name without extension, *facts* the HostFacts of every host
-(``ovl.tenant.hostvars.host_facts``), *path* the file as shown in messages.
+(``ovl.inventory.hostvars.host_facts``), *path* the file as shown in messages.
 Errors are 'field: value reason' lines; *tenant* (an ``ovl.tenant.model.Tenant``
 whose endpoints are sorted by (name, host)) is None when there are any.
 """
@@ -18,7 +18,8 @@ import ipaddress
 
 from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
 from ansible.module_utils.ovl.core import tunnels
-from ansible.module_utils.ovl.tenant.hostvars import common, mtu_limit
+from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
+from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
 from ansible.module_utils.ovl.tenant.model import Endpoint, Tenant
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
@@ -100,7 +101,8 @@ def _endpoints(data, net, gateway, facts, errors):
                 errors.append(_line(where + '.ip', ep['ip'], 'is already used by endpoints[%d]'
                                     ' of this tenant' % seen_ip[ep['ip']]))
             seen_ip.setdefault(ep['ip'], index)
-            out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen))
+            out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen,
+                                ep.get('kind') or DEFAULT_KIND))
     return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 

@@ -4,7 +4,7 @@
 
 ``load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None)
 -> (Inventory or None, errors)``: the tenant files, and the host and play
-variables of every host (``ovl.tenant.hostvars``), validated together.
+variables of every host (``ovl.inventory.hostvars``), validated together.
 *errors* holds every problem found, one line each, as
 ``inventory/tenants/red.yml: vni: 100 is already used by tenant blue
 (inventory/tenants/blue.yml)`` or ``host2: overlay_underlay_mtu: 0 is
@@ -17,12 +17,12 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.ovl.tenant.cross import cross_errors
-from ansible.module_utils.ovl.tenant.hostvars import host_facts
+from ansible.module_utils.ovl.inventory.cross import cross_errors
+from ansible.module_utils.ovl.inventory.hostvars import host_facts
 from ansible.module_utils.ovl.tenant.model import Inventory
-from ansible.module_utils.ovl.tenant.normalize import normalise
-from ansible.module_utils.ovl.tenant.schema import schema_check
-from ansible.module_utils.ovl.tenant.yaml_file import load_file
+from ansible.module_utils.ovl.inventory.normalize import normalise
+from ansible.module_utils.ovl.inventory.schema import schema_check
+from ansible.module_utils.ovl.inventory.yaml_file import load_file
 
 SUFFIXES = ('.yml', '.yaml')
 SCHEMA_RELPATH = os.path.join('schema', 'tenant.schema.json')

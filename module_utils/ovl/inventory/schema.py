@@ -12,7 +12,7 @@ __metaclass__ = type
 import difflib
 import json
 
-from ansible.module_utils.ovl.tenant.yaml_file import key_text, value_text
+from ansible.module_utils.ovl.inventory.yaml_file import key_text, value_text
 
 try:
     import jsonschema

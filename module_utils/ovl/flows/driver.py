@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The front of ``ovs_flows`` (``ovl.core.result``): two ovs-ofctl reads, the
+"""The driver of ``ovs_flows`` (``ovl.core.result``): two ovs-ofctl reads, the
 pure planner, one atomic ``--bundle add-flows`` step."""
 from __future__ import absolute_import, division, print_function
 
@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.ovl.core.result import Front
+from ansible.module_utils.ovl.core.result import Driver
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
 from ansible.module_utils.ovl.core import validate as v
 from ansible.module_utils.ovl.core.step import step
@@ -41,7 +41,7 @@ def read(runner, target, timeout, check_mode):
 TARGET_RE = re.compile(r'^((unix|tcp|ssl):[A-Za-z0-9_./:\[\]-]{1,200}|[A-Za-z0-9_.-]{1,15})\Z')
 
 
-class FlowsFront(Front):
+class FlowsDriver(Driver):
     """Two ovs-ofctl reads, a pure plan, ONE ``--bundle add-flows`` step whose
     stdin holds the flow mods (atomic)."""
 

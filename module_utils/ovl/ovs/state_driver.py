@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """What ``ovs_state`` validates and plans (its options, the normalised
-bridges and ports, the builder ``ovl.ovs.front.OvsFront`` runs)."""
+bridges and ports, the builder ``ovl.ovs.driver.OvsDriver`` runs)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible.module_utils.ovl.ovs.model import PORT_TYPES, normalize_bridge, normalize_port
-from ansible.module_utils.ovl.ovs.front import COMMON_ARGS, PLAN_IF_DOWN_ARG
+from ansible.module_utils.ovl.ovs.driver import COMMON_ARGS, PLAN_IF_DOWN_ARG
 from ansible.module_utils.ovl.core.marks import OWNER_KEY
 from ansible.module_utils.ovl.ovs.plan import is_ours
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags

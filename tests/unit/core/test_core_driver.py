@@ -1,11 +1,11 @@
-"""The one module front (ovl.core.result.drive): every module that changes
+"""The one module driver (ovl.core.result.drive): every module that changes
 anything goes through it, steps are argv + stdin, check mode runs nothing."""
 import ast
 import os
 
 import pytest
 
-from ansible.module_utils.ovl.core.result import Front, drive
+from ansible.module_utils.ovl.core.result import Driver, drive
 from ansible.module_utils.ovl.core.step import Step, step
 from modrun import run_module
 
@@ -24,7 +24,7 @@ def calls_in(path):
 
 @pytest.mark.parametrize('name', sorted(f[:-3] for f in os.listdir(os.path.join(ROOT, 'library'))
                                         if f.endswith('.py')))
-def test_every_writing_module_runs_the_front(name):
+def test_every_writing_module_runs_the_driver(name):
     used = calls_in(os.path.join(ROOT, 'library', name + '.py'))
     if name in READ_ONLY:
         assert 'exit_json' in used
@@ -33,8 +33,8 @@ def test_every_writing_module_runs_the_front(name):
         assert 'apply_plan' not in used
 
 
-class Echo(Front):
-    """A front whose plan is given: a step with content and a plain one."""
+class Echo(Driver):
+    """A driver whose plan is given: a step with content and a plain one."""
 
     def normalize(self):
         return self.params

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""Endpoint kinds: how a tenant endpoint is realised on its host. One table
+(``KINDS``: kind name -> unit); each unit is its own module and implements:
+
+- ``ip(facts, tenant, ep, out)``: what the ip layer makes for it
+  (namespaces, links, addresses, routes);
+- ``ports(ep)``: its ports on the integration bridge (tagged with the
+  tenant's host-local VLAN by ``ovl.tenant.ovs``);
+- ``announcement(ep)``: what it announces by gratuitous ARP when the ip
+  layer made or changed it (``ovl.ip.garp``), or None;
+- ``names(ep)``: the object names on a host that belong to it (the drift
+  report attributes them to its tenant);
+- ``tools``: {binary: Debian package} a host needs for it beyond the
+  layers' own (the preflight checks them, and installs the packages when
+  ``overlay_install_packages`` is on);
+- ``netns(ep)``: the network namespace its interface lives in (the verify
+  probes it there).
+
+``namespace`` (a network namespace the product makes) is the first row. A
+new kind is a module here and one row.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.tenant.endpoints import namespace
+
+KINDS = {
+    namespace.KIND: namespace,
+}
+DEFAULT = namespace.KIND
+
+
+def tools_for(endpoints):
+    """{binary: package} the kinds of *endpoints* need on their host."""
+    out = {}
+    for ep in endpoints:
+        out.update(kind_of(ep).tools)
+    return out
+
+
+def kind_of(ep):
+    """The unit of endpoint *ep* (``Endpoint.kind``; None: the default)."""
+    return KINDS[ep.kind or DEFAULT]
