@@ -171,7 +171,7 @@ def argument_spec():
     flag for a layer with none), and the options of the model mode."""
     spec = dict(layers=dict(type='list', elements='str', choices=list(NAMES)))
     for layer in LAYERS:
-        spec[layer.name] = dict(type='dict') if layer.spec else dict(type='bool', default=False)
+        spec[layer.name] = dict(type='dict') if layer.spec() else dict(type='bool', default=False)
     spec.update(
         owner=dict(type='str'),
         prune=dict(type='bool'),
@@ -188,7 +188,7 @@ def argument_spec():
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
-        mutually_exclusive=[('model', layer.name) for layer in LAYERS if layer.spec],
+        mutually_exclusive=[('model', layer.name) for layer in LAYERS if layer.spec()],
         required_by=dict(model=['host']),
         supports_check_mode=True,
     )

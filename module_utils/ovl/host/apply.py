@@ -62,7 +62,7 @@ def layer_params(name, raw, common=None, trusted=False):
     *raw* was built here from the model (``ovl.tenant.host_state``): only
     the defaults are filled in (``with_defaults``); every layer still
     normalizes (validates) its input before anything is read."""
-    spec = BY_NAME[name].spec
+    spec = BY_NAME[name].spec()
     given = dict((k, v) for k, v in (common or {}).items() if k in spec and v is not None)
     given.update((k, v) for k, v in dict(raw).items() if v is not None)
     if trusted:
@@ -101,7 +101,7 @@ def wanted(module):
         value = given[name]
         if name not in run or value is None or value is False:
             continue
-        spec = BY_NAME[name].spec
+        spec = BY_NAME[name].spec()
         out.append((name, True if spec is None else layer_params(name, value, common, trusted)))
     return out, ((given.get('announce') or []) if trusted else [])
 

@@ -28,17 +28,9 @@ import collections
 
 from ansible.module_utils.ovl.core.marks import NAT_READS
 from ansible.module_utils.ovl.flows import drift as flows_drift
-from ansible.module_utils.ovl.flows.driver import ARGUMENT_SPEC as FLOWS_SPEC, FlowsDriver
-from ansible.module_utils.ovl.host.forward import ForwardDriver
 from ansible.module_utils.ovl.ip import drift as ip_drift
-from ansible.module_utils.ovl.ip.driver import STATE_SPEC as IP_SPEC, IpDriver
-from ansible.module_utils.ovl.ip.move_driver import ARGUMENT_SPEC as MOVE_SPEC, MoveDriver
-from ansible.module_utils.ovl.ip.model import want_aggregate
 from ansible.module_utils.ovl.nat import drift as nat_drift
-from ansible.module_utils.ovl.nat.driver import ARGUMENT_SPEC as NAT_SPEC, NatDriver, want_of
 from ansible.module_utils.ovl.ovs import drift as ovs_drift
-from ansible.module_utils.ovl.ovs.driver import OvsDriver
-from ansible.module_utils.ovl.ovs.state_driver import ARGUMENT_SPEC as OVS_SPEC, builder
 
 Layer = collections.namedtuple('Layer', 'name tags spec driver build takes tools drift keys')
 
@@ -64,34 +56,95 @@ def _forward_drift(result):
                  detail='not 1', owner=None)]
 
 
+# The drivers and their specs are imported when a layer runs (on the host,
+# in overlay_apply), not when the table is read: the controller reads it for
+# every host's tag selection and drift report, and importing every driver
+# there cost ~50 ms per worker process (measured with bench/ab.py). The
+# imports are static statements, so Ansible still ships the drivers with
+# overlay_apply.
+
+
+def _ip_spec():
+    from ansible.module_utils.ovl.ip.driver import STATE_SPEC
+    return STATE_SPEC
+
+
+def _ip_driver(module, p):
+    from ansible.module_utils.ovl.ip.driver import IpDriver
+    from ansible.module_utils.ovl.ip.model import want_aggregate
+    return IpDriver(module, lambda: want_aggregate(p), p)
+
+
+def _ovs_spec():
+    from ansible.module_utils.ovl.ovs.state_driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _ovs_driver(module, p):
+    from ansible.module_utils.ovl.ovs.driver import OvsDriver
+    from ansible.module_utils.ovl.ovs.state_driver import builder
+    return OvsDriver(module, builder, p)
+
+
+def _flows_spec():
+    from ansible.module_utils.ovl.flows.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _flows_driver(module, p):
+    from ansible.module_utils.ovl.flows.driver import FlowsDriver
+    return FlowsDriver(module, p)
+
+
+def _move_spec():
+    from ansible.module_utils.ovl.ip.move_driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _move_driver(module, p):
+    from ansible.module_utils.ovl.ip.move_driver import MoveDriver
+    return MoveDriver(module, p)
+
+
+def _forward_driver(module, p):
+    from ansible.module_utils.ovl.host.forward import ForwardDriver
+    return ForwardDriver(module)
+
+
+def _nat_spec():
+    from ansible.module_utils.ovl.nat.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _nat_driver(module, p):
+    from ansible.module_utils.ovl.nat.driver import NatDriver, want_of
+    return NatDriver(module, lambda: want_of(p), p)
+
+
 LAYERS = (
-    Layer('ip', ('endpoints', 'snat', 'tunnels'), IP_SPEC,      # namespaces, veths, addresses, routes
-          lambda module, p: IpDriver(module, lambda: want_aggregate(p), p),
+    Layer('ip', ('endpoints', 'snat', 'tunnels'), _ip_spec, _ip_driver,  # namespaces, veths, addresses, routes
           lambda state, params: dict(state['ip'], **_owned(state)),
           {}, lambda facts: ['ip'] + (['bridge'] if facts['tunnel_mode'] == 'kernel' else []),
           ip_drift.drift, ('changes',)),
-    Layer('ovs', ('ovs', 'tunnels', 'endpoints'), OVS_SPEC,     # bridges, ports, tunnels: one transaction
-          lambda module, p: OvsDriver(module, builder, p),
+    Layer('ovs', ('ovs', 'tunnels', 'endpoints'), _ovs_spec, _ovs_driver,  # one OVSDB transaction
           lambda state, params: dict(state['ovs'], plan_if_down=params['plan_if_down'],
                                      timeout=ovs_timeout(params, state), **_owned(state)),
           {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl'],
           ovs_drift.drift, ('diff',)),
-    Layer('int_flows', ('ovs', 'tunnels', 'snat'), FLOWS_SPEC,  # gateway ARP stays local (br-int)
-          FlowsDriver, lambda state, params: dict(state['int_flows'], prune=True),
+    Layer('int_flows', ('ovs', 'tunnels', 'snat'), _flows_spec, _flows_driver,  # gateway ARP stays local
+          lambda state, params: dict(state['int_flows'], prune=True),
           {}, lambda facts: ['ovs-ofctl'], flows_drift.drift, ('diff',)),
-    Layer('tun_flows', ('ovs', 'tunnels'), FLOWS_SPEC,          # flow mode: br-tun's pipeline
-          FlowsDriver,
+    Layer('tun_flows', ('ovs', 'tunnels'), _flows_spec, _flows_driver,  # flow mode: br-tun's pipeline
           lambda state, params: dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
           {}, lambda facts: ['ovs-ofctl'] if facts['tunnel_mode'] == 'flow' else [],
           flows_drift.drift, ('diff',)),
-    Layer('underlay', ('ovs', 'tunnels'), MOVE_SPEC,            # netdev: VTEP address onto br-phy
-          MoveDriver, lambda state, params: state['underlay'],
+    Layer('underlay', ('ovs', 'tunnels'), _move_spec, _move_driver,  # netdev: VTEP address onto br-phy
+          lambda state, params: state['underlay'],
           {}, lambda facts: ['ip'], ip_drift.underlay_drift, ('changes',)),
-    Layer('forward', ('snat',), None,                           # the host routes IPv4
-          lambda module, p: ForwardDriver(module), lambda state, params: state['forward'],
+    Layer('forward', ('snat',), lambda: None, _forward_driver,    # the host routes IPv4
+          lambda state, params: state['forward'],
           {}, lambda facts: [], _forward_drift, ()),
-    Layer('nat', ('snat',), NAT_SPEC,                           # SNAT and inbound block per router
-          lambda module, p: NatDriver(module, lambda: want_of(p), p),
+    Layer('nat', ('snat',), _nat_spec, _nat_driver,               # SNAT and inbound block per router
           lambda state, params: dict(state['nat'], backend=state['facts']['nat_backend'],
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},

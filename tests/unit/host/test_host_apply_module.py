@@ -199,7 +199,7 @@ def test_trusted_defaults_equal_the_argument_spec_on_every_layer(inv, host):
         if name in ('forward', 'announce') or raw is None:
             continue
         given = dict((k, v) for k, v in raw.items() if v is not None)
-        result = ArgumentSpecValidator(BY_NAME[name].spec).validate(given)
+        result = ArgumentSpecValidator(BY_NAME[name].spec()).validate(given)
         assert result.error_messages == [], (name, result.error_messages)
         assert layer_params(name, raw, trusted=True) == result.validated_parameters, name
         checked += 1
