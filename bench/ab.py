@@ -77,7 +77,9 @@ def main(refs):
                      if (r['ref'], r['n'], r['run']) == (label, n, 'nochange')]
             print('| %s | %d | %.2f | %.2f |' % (label, n, statistics.median(first),
                                                 statistics.median(again)))
-    print('\n| commit | T | first run s | no-change s (median of %d) |\n|---|---|---|---|' % repeat)
+    if ts:
+        print('\n| commit | T | first run s | no-change s (median of %d) |\n|---|---|---|---|'
+              % repeat)
     for t in ts:
         for label in dict.fromkeys(r['ref'] for r in rows):
             sel = [r['secs'] for r in rows if r['ref'] == label and r['t'] == t]
@@ -91,6 +93,8 @@ def ovs_state(refs, env):
     repeat = int(os.environ.get('BENCH_AB_OVS_REPEAT', '3'))
     rows = []
     lab_fresh()
+    for h in HOSTS:
+        prepare_host(h)
     inv = ovsbench.inventory()
     for n in ns:
         play = ovsbench.playbooks(n)['ovs_state']

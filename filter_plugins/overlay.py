@@ -14,6 +14,9 @@
 - ``overlay_inventory | overlay_host_state(host, tags, discovered)``: every
   layer input of the host (``ovl.tenant.host_state``), as ``overlay_apply``
   computes it from the host's model: to look at, not used by the roles.
+- ``overlay_inventory | overlay_endpoints``: every endpoint with its
+  tenant's resolved settings and the namespace its interface lives in (by
+  its kind, ``ovl.tenant.endpoints``): what the verify probes.
 - ``ansible_run_tags | overlay_layers(ansible_skip_tags)``: the layers of
   ``overlay_apply`` this run's --tags/--skip-tags select (``ovl.host.layers``).
 - ``hostvars[host] | overlay_drift_results``: the registered results of a
@@ -47,6 +50,7 @@ if _MODULE_UTILS not in ansible.module_utils.__path__:
 from ansible.module_utils.ovl.host.layers import NAMES as LAYER_NAMES  # noqa: E402
 from ansible.module_utils.ovl.host.layers import selected as layers_selected  # noqa: E402
 from ansible.module_utils.ovl.report.drift import drift_rows, drift_text  # noqa: E402
+from ansible.module_utils.ovl.tenant.endpoints import flattened  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_model, host_state, preflight_args)
 from ansible.module_utils.ovl.inventory.hostvars import HOST_VARS, PLAY_VARS  # noqa: E402
@@ -92,6 +96,10 @@ def overlay_host_state(result, host, tags, discovered=None):
     return _guard(host_state, _inventory(result), host, tags, discovered)
 
 
+def overlay_endpoints(result):
+    return _guard(flattened, _inventory(result))
+
+
 def overlay_layers(run_tags, skip_tags=None):
     return _guard(layers_selected, run_tags, skip_tags)
 
@@ -135,6 +143,7 @@ class FilterModule(object):
             'overlay_host_model': overlay_host_model,
             'overlay_host_state': overlay_host_state,
             'overlay_layers': overlay_layers,
+            'overlay_endpoints': overlay_endpoints,
             'overlay_drift_results': overlay_drift_results,
             'overlay_drift': overlay_drift,
             'overlay_topology_dot': overlay_topology_dot,

@@ -42,3 +42,14 @@ def test_no_tenant_file_is_read_and_no_default_recomputed():
 def test_the_check_sees_a_recomputed_default():
     text = "'mtu': item.0.mtu | default(1500 - 50)"
     assert re.search(r'\.%s\s*\|\s*default\(' % 'mtu', text)
+
+
+def test_the_verify_enters_an_endpoint_where_its_kind_puts_it():
+    """Every ``ip netns exec`` of the verify takes the endpoint's ``netns``
+    (``overlay_endpoints``: by its kind), never its name."""
+    sites = 0
+    for name, text in verify_texts():
+        for found in re.finditer(r'exec[",\s-]*"\{\{ (item(?:\.0)?)\.(\w+) \}\}"', text):
+            assert found.group(2) == 'netns', '%s: %s' % (name, found.group(0))
+            sites += 1
+    assert sites >= 6

@@ -21,8 +21,8 @@ def test_inventory_round_trips_through_json():
 def test_filters_registered():
     assert set(FilterModule().filters()) == {
         'overlay_hostvars', 'overlay_preflight_args', 'overlay_host_model', 'overlay_host_state',
-        'overlay_drift_results', 'overlay_drift', 'overlay_layers', 'overlay_topology_dot',
-        'overlay_topology_text'}
+        'overlay_drift_results', 'overlay_drift', 'overlay_layers', 'overlay_endpoints',
+        'overlay_topology_dot', 'overlay_topology_text'}
 
 
 def test_hostvars_filter_keeps_set_overlay_variables_only():

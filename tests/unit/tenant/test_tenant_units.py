@@ -89,3 +89,15 @@ def test_an_endpoint_without_a_kind_is_a_namespace():
     assert ep.kind == 'namespace' and Endpoint.from_dict(dict(ep.as_dict(), kind=None)).kind == \
         'namespace'
     assert Tenant  # the model's records are the units' input
+
+
+def test_the_verify_sees_each_endpoint_where_its_kind_puts_it(monkeypatch):
+    from ansible.module_utils.ovl.tenant.endpoints import flattened
+    monkeypatch.setitem(endpoints.KINDS, 'fake', fake_kind())
+    blue = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11')], mtu=1400)
+    blue = blue._replace(endpoints=blue.endpoints + (Endpoint('c1', 'host2', '10.0.0.12', 24,
+                                                              'fake'),))
+    got = dict((e['name'], e) for e in flattened(inventory([blue])))
+    assert got['b1']['netns'] == 'b1' and got['c1']['netns'] == 'other-c1'
+    assert got['b1']['mtu'] == 1400 and got['c1']['type'] == 'vxlan' and got['c1']['snat'] is True
+    assert got['c1']['token'] == 'blue/c1'

@@ -40,6 +40,17 @@ def tools_for(endpoints):
     return out
 
 
+def flattened(inventory):
+    """Every endpoint of the model with its tenant's resolved settings and
+    the namespace its interface lives in (the verify probes it there):
+    [{name, host, ip, prefixlen, kind, netns, tenant, vni, subnet, snat,
+    mtu, type, token}]."""
+    return [dict(ep.as_dict(), netns=kind_of(ep).netns(ep), tenant=t.name, vni=t.vni,
+                 subnet=t.subnet, snat=t.snat, mtu=t.mtu, type=t.tunnel_type,
+                 token='%s/%s' % (t.name, ep.name))
+            for t in inventory.tenants for ep in t.endpoints]
+
+
 def kind_of(ep):
     """The unit of endpoint *ep* (``Endpoint.kind``; None: the default)."""
     return KINDS[ep.kind or DEFAULT]
