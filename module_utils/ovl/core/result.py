@@ -43,6 +43,28 @@ def applied(module, runner, steps, before=None, after=None, execute=None, transf
     return result
 
 
+class Plan(object):
+    """What a driver's ``plan`` returns: the steps, and what else planning
+    found (*notes*: a prefix, the flow mods, a transaction...), read by the
+    driver's ``diff``, ``extra`` and ``execute`` as attributes. A driver
+    keeps no state of a plan on itself; a plan of bare steps is a list."""
+
+    def __init__(self, steps, **notes):
+        self.steps = steps_of(steps)
+        self.notes = notes
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__['notes'][name]
+        except KeyError:
+            raise AttributeError(name)
+
+
+def planned(value):
+    """*value* (a Plan, or [Step] / argv lists) as a Plan."""
+    return value if isinstance(value, Plan) else Plan(value)
+
+
 class Driver(object):
     """The one contract every module follows: normalize -> read -> plan ->
     diff -> (transform, run) -> result. A module subclasses it and overrides
@@ -61,20 +83,22 @@ class Driver(object):
         return None
 
     def plan(self, want, have):
-        """[Step] that turn *have* into *want*; pure."""
+        """[Step], or a ``Plan`` of them and its notes, that turn *have* into
+        *want*; pure."""
         raise NotImplementedError
 
-    def diff(self, want, have, steps):
+    def diff(self, want, have, plan):
+        """(before, after) for diff mode, from the ``Plan``."""
         return None, None
 
-    def extra(self, want, have, steps):
-        """More result keys."""
+    def extra(self, want, have, plan):
+        """More result keys, from the ``Plan``."""
         return {}
 
     transform = None   # function [Step] -> [Step] that run (batching)
     local = None       # function Step -> (netns, callable) or None: done in-process
 
-    def execute(self, runner, steps):
+    def execute(self, runner, plan):
         """None: run the steps; or a function that runs them its own way."""
         return None
 
@@ -105,12 +129,12 @@ def evaluate(module, driver, runner=None, want=None):
         want = guarded(driver.normalize) if want is None else want
         runner = runner or Runner(module)
         have = guarded(driver.read, runner, want)
-        steps = steps_of(guarded(driver.plan, want, have))
-        before, after = guarded(driver.diff, want, have, steps)
-        extra = guarded(driver.extra, want, have, steps)
+        plan = planned(guarded(driver.plan, want, have))
+        before, after = guarded(driver.diff, want, have, plan)
+        extra = guarded(driver.extra, want, have, plan)
     except Refused as exc:
         return refused(str(exc))
-    return applied(module, runner, steps, before, after, execute=driver.execute(runner, steps),
+    return applied(module, runner, plan.steps, before, after, execute=driver.execute(runner, plan),
                    transform=driver.transform, local=driver.local, **extra)
 
 

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.ovl.core.result import Driver
+from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
 from ansible.module_utils.ovl.core import validate as v
 from ansible.module_utils.ovl.core.step import step
@@ -52,22 +52,25 @@ class FlowsDriver(Driver):
                                'is not an OpenFlow target (unix:PATH, tcp:IP:PORT or a bridge name)')
         return normalize_flows(self.params['flows'])
 
+    def target(self):
+        return self.params['target'] or self.params['bridge']
+
     def read(self, runner, want):
-        self.target = self.params['target'] or self.params['bridge']
-        return read(runner, self.target, self.params['timeout'], self.module.check_mode)
+        return read(runner, self.target(), self.params['timeout'], self.module.check_mode)
 
     def plan(self, want, have):
         ports, flows = have
-        self.mods, self.before, self.after = plan_flows(
-            want, flows, ports, self.params['prune'], self.params['flush_learned'])
-        argv = ofctl_base(self.params['timeout']) + ['--bundle', 'add-flows', self.target, '-']
-        return [step(argv, ''.join(line + '\n' for line in self.mods))] if self.mods else []
+        mods, before, after = plan_flows(want, flows, ports, self.params['prune'],
+                                         self.params['flush_learned'])
+        argv = ofctl_base(self.params['timeout']) + ['--bundle', 'add-flows', self.target(), '-']
+        steps = [step(argv, ''.join(line + '\n' for line in mods))] if mods else []
+        return Plan(steps, mods=mods, before=before, after=after)
 
-    def diff(self, want, have, steps):
-        return dict(flows=self.before), dict(flows=self.after)
+    def diff(self, want, have, plan):
+        return dict(flows=plan.before), dict(flows=plan.after)
 
-    def extra(self, want, have, steps):
-        return dict(flow_mods=self.mods)
+    def extra(self, want, have, plan):
+        return dict(flow_mods=plan.mods)
 
 
 # ovs_flows's options (overlay_apply's flow layers take the same)

@@ -99,7 +99,7 @@ class ForwardDriver(Driver):
     def plan(self, want, have):
         return plan_forward(have[0], have[1], self.conf)
 
-    def diff(self, want, have, steps):
+    def diff(self, want, have, plan):
         before = {'value': (have[0] or '').strip(), 'file': have[1] or ''}
         return before, {'value': '1', 'file': conf_with(have[1], KEY, '1')}
 

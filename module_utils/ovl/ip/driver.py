@@ -51,10 +51,11 @@ class IpDriver(Driver):
     def plan(self, want, have):
         return plan(want, have)
 
-    def diff(self, want, have, steps):
-        return diff(want, have, steps)
+    def diff(self, want, have, plan):
+        return diff(want, have, plan.steps)
 
-    def extra(self, want, have, steps):
+    def extra(self, want, have, plan):
+        steps = plan.steps
         out = {'created': created_here(steps), 'made_namespaces': made_namespaces(steps),
                'touched_namespaces': touched_namespaces(steps)}
         if self.module.check_mode:

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import Driver
+from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.step import described
 from ansible.module_utils.ovl.ip import batch
 from ansible.module_utils.ovl.ip.move import carried_routes, family_of, holders_of, normalize
@@ -31,28 +31,28 @@ class MoveDriver(Driver):
 
     def plan(self, want, have):
         links, addrs, routes = have
-        self.steps, self.prefix = plan_move(want, links, addrs, self.module.check_mode,
-                                            routes=routes)
-        self.carried = carried_routes(want, addrs, routes, self.prefix)
-        return self.steps
+        steps, prefix = plan_move(want, links, addrs, self.module.check_mode, routes=routes)
+        return Plan(steps, prefix=prefix, carried=carried_routes(want, addrs, routes, prefix))
 
-    def diff(self, want, have, steps):
+    def diff(self, want, have, plan):
         """{address: {dev: addr/prefix}, routes: [the carried routes as ip
         route words]} before and after."""
         before = holders_of(want['address'], have[1])
         after = dict((d, a) for d, a in before.items() if d != want['from_dev'])
-        after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], self.prefix))
-        return (dict(address=before, routes=self.shown(want['from_dev'])),
-                dict(address=after, routes=self.shown(want['dev'])))
+        after[want['dev']] = before.get(want['dev'], '%s/%d' % (want['address'], plan.prefix))
+        return (dict(address=before, routes=shown(plan, want['from_dev'])),
+                dict(address=after, routes=shown(plan, want['dev'])))
 
-    def shown(self, dev):
-        return [' '.join(route_words(route, dev)) for route in self.carried]
-
-    def extra(self, want, have, steps):
-        out = dict(prefixlen=self.prefix, routes=self.shown(want['dev']))
+    def extra(self, want, have, plan):
+        out = dict(prefixlen=plan.prefix, routes=shown(plan, want['dev']))
         if self.module.check_mode:
-            out['changes'] = described(steps)     # for the drift report
+            out['changes'] = described(plan.steps)     # for the drift report
         return out
+
+
+def shown(plan, dev):
+    """The routes the plan carries, as ``ip route`` words on *dev*."""
+    return [' '.join(route_words(route, dev)) for route in plan.carried]
 
 
 # ip_move_address's options (overlay_apply's underlay layer takes the same)

@@ -13,7 +13,7 @@ from ansible.module_utils.ovl.nat import generation
 from ansible.module_utils.ovl.nat.model import HOST, state_want
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
-from ansible.module_utils.ovl.core.result import Driver, drive
+from ansible.module_utils.ovl.core.result import Driver, Plan, drive
 from ansible.module_utils.ovl.core.runner import CommandError, netns_argv
 
 BACKENDS = {
@@ -141,15 +141,15 @@ class NatDriver(Driver):
                         frozenset(self.params.get('fresh') or ()), self.params.get('keep_reads'))
 
     def plan(self, want, have):
-        self.plans = plan_all(want, have, self.params['backend'])
-        return [item for _want, plan in self.plans for item in plan['steps']]
+        plans = plan_all(want, have, self.params['backend'])
+        return Plan([item for _want, plan in plans for item in plan['steps']], per_netns=plans)
 
-    def diff(self, want, have, steps):
-        return _text(self.plans, 'before'), _text(self.plans, 'after')
+    def diff(self, want, have, plan):
+        return _text(plan.per_netns, 'before'), _text(plan.per_netns, 'after')
 
-    def extra(self, want, have, steps):
-        return dict(restore_input=[dict(netns=w['netns'], stdin=plan['stdin'])
-                                   for w, plan in self.plans if plan['steps']])
+    def extra(self, want, have, plan):
+        return dict(restore_input=[dict(netns=w['netns'], stdin=one['stdin'])
+                                   for w, one in plan.per_netns if one['steps']])
 
 
 def run(module, make_wants):

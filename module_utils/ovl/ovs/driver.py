@@ -6,7 +6,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.result import Driver, drive
+import collections
+
+from ansible.module_utils.ovl.core.result import Driver, Plan, drive
 from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import step
 from ansible.module_utils.ovl.ovs.db import OVSDB
@@ -21,6 +23,10 @@ COMMON_ARGS = dict(
 PLAN_IF_DOWN_ARG = dict(plan_if_down=dict(type='bool', default=False))
 EMPTY_STATE = {'bridges': {}, 'ports': {}}
 DOWN_PREFIX = 'ovsdb-server is not reachable'
+# what a builder returns: the transaction's sub-commands, the views before
+# and after for diff mode, and more result keys (``pre_transaction``: a
+# transaction committed first)
+Built = collections.namedtuple('Built', 'transaction before after extra')
 
 
 def read_state(module, ovsdb, params=None):
@@ -46,7 +52,6 @@ class OvsDriver(Driver):
         self.make_builder = make_builder
         self.build_params = module.params if params is None else params
         self.ovsdb = None
-        self.built = None
 
     def normalize(self):
         return self.make_builder(self.build_params)
@@ -56,24 +61,25 @@ class OvsDriver(Driver):
         return read_state(self.module, self.ovsdb, self.params)
 
     def plan(self, want, have):
-        self.built = want(have)
-        subcommands, pre = self.built[0], (self.built[3] or {}).get('pre_transaction') or []
-        return [step(self.ovsdb.argv(sub)) for sub in (pre, subcommands) if sub]
+        built = Built._make(want(have))
+        extra = built.extra or {}
+        pre = extra.get('pre_transaction') or []
+        steps = [step(self.ovsdb.argv(sub)) for sub in (pre, built.transaction) if sub]
+        return Plan(steps, transaction=built.transaction, pre=pre, before=built.before,
+                    after=built.after, extra=extra)
 
-    def diff(self, want, have, steps):
-        return self.built[1], self.built[2]
+    def diff(self, want, have, plan):
+        return plan.before, plan.after
 
-    def extra(self, want, have, steps):
-        return dict(self.built[3] or {}, transaction=self.built[0])
+    def extra(self, want, have, plan):
+        return dict(plan.extra, transaction=plan.transaction)
 
-    def execute(self, runner, steps):
+    def execute(self, runner, plan):
         # the transaction (after the reopen deletes, if any), committed so that
         # its errors say how to fix them
-        pre = (self.built[3] or {}).get('pre_transaction') or []
-
         def commit():
-            self.ovsdb.commit(pre)
-            self.ovsdb.commit(self.built[0])
+            self.ovsdb.commit(plan.pre)
+            self.ovsdb.commit(plan.transaction)
         return commit
 
 

@@ -64,3 +64,30 @@ def test_steps_run_with_their_stdin_and_not_in_check_mode():
     result = run_module(module, {}, check_mode=True, fake=fake)
     assert result['changed'] and seen == []
     assert step(['a']) == Step('run', 'a', []) and step(['a']).argv == ['a']
+
+
+def test_a_plan_carries_its_notes_and_the_driver_keeps_none():
+    """Drivers return a Plan (steps + what planning found); no driver class
+    assigns to self in plan() (issue 19: state of a plan kept on the driver
+    and read back by position)."""
+    import ast
+    from ansible.module_utils.ovl.core.result import Plan, planned
+    plan = Plan([['true']], prefix=24)
+    assert plan.prefix == 24 and [s.argv for s in plan.steps] == [['true']]
+    assert planned([['a']]).steps[0].argv == ['a'] and planned(plan) is plan
+    with pytest.raises(AttributeError):
+        plan.missing
+    for path in DRIVERS:
+        with open(path) as handle:
+            tree = ast.parse(handle.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == 'plan':
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                        assert not (isinstance(sub.value, ast.Name) and sub.value.id == 'self'), \
+                            '%s: plan() sets self.%s' % (path, sub.attr)
+
+
+DRIVERS = [os.path.join(ROOT, 'module_utils', 'ovl', *parts) for parts in (
+    ('ip', 'driver.py'), ('ip', 'move_driver.py'), ('ovs', 'driver.py'), ('flows', 'driver.py'),
+    ('nat', 'driver.py'), ('host', 'forward.py'))]
