@@ -85,7 +85,7 @@ def plan_state(bridges, ports, state, owner, prune=False):
     With *prune*, ports and bridges marked with *owner* and not desired are
     deleted; a bridge of ours that still holds foreign ports is kept (warning).
     """
-    cmds, warnings = [], []
+    cmds, pruned, tail, gone, warnings = [], [], [], set(), []
     before = {'bridges': {}, 'ports': {}}
     after = {'bridges': {}, 'ports': {}}
     wanted_bridges = set(b['name'] for b in bridges)
@@ -102,13 +102,14 @@ def plan_state(bridges, ports, state, owner, prune=False):
             have = state['ports'][name]
             if name not in wanted_ports and is_ours(have, owner) \
                     and have['bridge'] != name:
-                cmds += plan_port_absent(name, state)
+                # (its bridge, its deletion): dropped when the bridge goes too
+                pruned.append((have['bridge'], plan_port_absent(name, state)))
                 before['ports'][name] = view(have, PORT_VIEW)
                 after['ports'][name] = None
 
     for port in ports:
         have = state['ports'].get(port['name'])
-        cmds += plan_port(port, have, owner)
+        tail += plan_port(port, have, owner)
         before['ports'][port['name']] = view(have, PORT_VIEW)
         after['ports'][port['name']] = project_port(port, have, owner)
 
@@ -123,9 +124,10 @@ def plan_state(bridges, ports, state, owner, prune=False):
                 warnings.append('bridge %s is ours but still holds ports %s; kept'
                                 % (name, ', '.join(sorted(set(foreign) | moving_in))))
                 continue
-            # Our ports on it were deleted above; deleting the bridge too.
-            cmds = [c for c in cmds if not (c[0] == 'del-port' and c[1] == name)]
-            cmds += plan_bridge_absent(name, state)
+            # our ports on it go with it: their own deletions are dropped
+            gone.add(name)
+            tail += plan_bridge_absent(name, state)
             before['bridges'][name] = view(have, BRIDGE_VIEW)
             after['bridges'][name] = None
-    return cmds, before, after, warnings
+    cmds += [c for bridge, sub in pruned if bridge not in gone for c in sub]
+    return cmds + tail, before, after, warnings
