@@ -4,6 +4,7 @@
     host (host side, the layer table) -> tenant, ovs, ip, nat, flows -> core
     report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
     inventory (controller side: load and validate) -> tenant, core
+    docker (the Docker network plugin, a daemon on the host) -> core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
 another concern, tenant or host; core imports only core; tenant never
@@ -23,7 +24,8 @@ CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
                 'host': {'host', 'core', 'tenant'} | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
-                'inventory': {'inventory', 'tenant', 'core'}},
+                'inventory': {'inventory', 'tenant', 'core'},
+                'docker': {'docker', 'core'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 
