@@ -4,4 +4,5 @@
 and IPAM driver that puts containers into tenants. ``config`` (what the
 roles tell the plugin about this host's tenants), ``ipam`` (addresses),
 ``api`` (the requests, validated, answered; pure but for the attach
-actions it is given)."""
+actions it is given), ``server`` (the unix socket, the state on disk),
+``host`` (the attach and detach actions on the host)."""

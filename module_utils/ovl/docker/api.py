@@ -14,7 +14,7 @@ container's options say can move it to another tenant. Only the tenants of
 the host's config exist for the plugin.
 
 *state*: {'networks': {NetworkID: tenant}, 'endpoints': {EndpointID:
-{network, tenant, address, mac, port, peer}}, 'pools': ..., 'addresses':
+{network, endpoint, tenant, address, mac, port, peer}}, 'pools': ..., 'addresses':
 ...} (``ovl.docker.ipam``).
 """
 from __future__ import absolute_import, division, print_function
@@ -176,7 +176,7 @@ def create_endpoint(body, config, state, actions):
         mac = mac_of(config.owner, endpoint)
         answer = {'Interface': {'MacAddress': mac}}
     port, peer = names(endpoint)
-    state['endpoints'][endpoint] = dict(network=network, tenant=tenant.name,
+    state['endpoints'][endpoint] = dict(network=network, endpoint=endpoint, tenant=tenant.name,
                                         address=str(ip), mac=mac, port=port, peer=peer)
     return answer, True
 

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The plugin's server: HTTP+JSON on a unix socket (a legacy plugin socket
+under ``/run/docker/plugins/``, found by dockerd by its name), one request
+at a time through ``ovl.docker.api``; the state written (atomically) after
+every request that changed it, so a restarted plugin answers as before; the
+host config re-read when its file changed. A request never ends the
+server: a malformed one is answered ``{"Err": ...}``, an unexpected failure
+too (HTTP 500), and logged."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import socketserver
+import sys
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler
+
+from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.docker import api
+from ansible.module_utils.ovl.docker.config import load_config
+
+CONTENT_TYPE = 'application/vnd.docker.plugins.v1.2+json'
+MAX_BODY = 1 << 20
+
+
+def read_json(path, default):
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return default
+
+
+def write_json(path, data):
+    """Write *data* to *path* atomically (a reader sees the old or the new file)."""
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    tmp = '%s.%d.tmp' % (path, os.getpid())
+    with open(tmp, 'w') as handle:
+        json.dump(data, handle, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class Plugin(object):
+    """The config, the state and the actions, behind one lock."""
+
+    def __init__(self, config_path, state_path, actions, log=None):
+        self.config_path, self.state_path, self.actions = config_path, state_path, actions
+        self.log = log or (lambda text: sys.stderr.write(text + '\n'))
+        self.lock = threading.Lock()
+        self.config, self.config_stamp = None, None
+        state = read_json(state_path, None)
+        self.state = state if isinstance(state, dict) else api.empty_state()
+        for key, value in api.empty_state().items():
+            if not isinstance(self.state.get(key), dict):
+                self.state[key] = value
+
+    def current_config(self):
+        """The config, re-read when its file changed; InputError when it is bad."""
+        stat = os.stat(self.config_path)
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if stamp != self.config_stamp:
+            self.config = load_config(read_json(self.config_path, {}))
+            self.config_stamp = stamp
+        return self.config
+
+    def handle(self, path, raw):
+        """(HTTP status, answer dict) of one request."""
+        with self.lock:
+            try:
+                body = json.loads(raw.decode('utf-8')) if raw.strip() else {}
+            except ValueError as exc:
+                return 200, {'Err': '%s: the request is not JSON (%s)' % (path.lstrip('/'), exc)}
+            try:
+                config = self.current_config()
+            except (OSError, ValueError, InputError) as exc:
+                return 200, {'Err': 'the plugin\'s config %s cannot be used: %s'
+                                    % (self.config_path, exc)}
+            try:
+                answer, changed = api.answer(path, body, config, self.state, self.actions)
+                if changed:
+                    write_json(self.state_path, self.state)
+                return 200, answer
+            except Exception as exc:        # never let one request end the plugin
+                self.log('%s failed: %s\n%s' % (path, exc, traceback.format_exc()))
+                return 500, {'Err': '%s: %s' % (path.lstrip('/'), exc)}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+
+    def do_POST(self):
+        length = self.headers.get('Content-Length')
+        try:
+            size = int(length or 0)
+        except ValueError:
+            size = -1
+        if size < 0 or size > MAX_BODY:
+            self.close_connection = True
+            return self.send(400, {'Err': 'Content-Length %r: not 0-%d' % (length, MAX_BODY)})
+        raw = self.rfile.read(size) if size else b''
+        status, answer = self.server.plugin.handle(self.path, raw)
+        self.send(status, answer)
+
+    def send(self, status, answer):
+        data = json.dumps(answer).encode('utf-8')
+        self.send_response(status)
+        self.send_header('Content-Type', CONTENT_TYPE)
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def address_string(self):
+        return 'dockerd'
+
+    def log_message(self, fmt, *args):
+        self.server.plugin.log(fmt % args)
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def __init__(self, socket_path, plugin):
+        if os.path.exists(socket_path):
+            os.unlink(socket_path)      # a stale socket of an earlier run
+        os.makedirs(os.path.dirname(socket_path) or '.', exist_ok=True)
+        self.plugin = plugin
+        socketserver.UnixStreamServer.__init__(self, socket_path, Handler)
