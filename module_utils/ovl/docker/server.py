@@ -11,8 +11,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import argparse
 import json
 import os
+import signal
 import socketserver
 import sys
 import threading
@@ -22,6 +24,11 @@ from http.server import BaseHTTPRequestHandler
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.docker import api
 from ansible.module_utils.ovl.docker.config import load_config
+from ansible.module_utils.ovl.docker.host import HostActions
+
+SOCKET = '/run/docker/plugins/ovl.sock'
+CONFIG = '/etc/ovl/docker-plugin.json'
+STATE = '/var/lib/ovl/docker-plugin/state.json'
 
 CONTENT_TYPE = 'application/vnd.docker.plugins.v1.2+json'
 MAX_BODY = 1 << 20
@@ -131,3 +138,37 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         os.makedirs(os.path.dirname(socket_path) or '.', exist_ok=True)
         self.plugin = plugin
         socketserver.UnixStreamServer.__init__(self, socket_path, Handler)
+
+
+def main(argv=None):
+    """``ovl-docker-plugin [--socket S] [--config C] [--state F] [--db DB]``:
+    serve until SIGTERM or SIGINT. The socket's name is the driver's name
+    (``ovl``: ``docker network create -d ovl --ipam-driver ovl``)."""
+    parser = argparse.ArgumentParser(prog='ovl-docker-plugin', description=main.__doc__)
+    parser.add_argument('--socket', default=SOCKET)
+    parser.add_argument('--config', default=CONFIG)
+    parser.add_argument('--state', default=STATE)
+    parser.add_argument('--db', default=None, help='OVSDB socket (default: ovs-vsctl\'s)')
+    args = parser.parse_args(argv)
+    plugin = Plugin(args.config, args.state, HostActions(db=args.db))
+    try:
+        plugin.current_config()
+    except (OSError, ValueError, InputError) as exc:
+        sys.stderr.write('ovl-docker-plugin: the config %s cannot be used: %s\n'
+                         % (args.config, exc))
+        return 2
+    server = Server(args.socket, plugin)
+
+    def stop(signum, frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    plugin.log('ovl-docker-plugin: serving %s (config %s, state %s)'
+               % (args.socket, args.config, args.state))
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if os.path.exists(args.socket):
+            os.unlink(args.socket)
+    return 0

@@ -169,3 +169,44 @@ def test_an_oversized_or_unreadable_request_gets_an_answer(plugin):
     conn.close()
     assert post(sock, '/Plugin.Activate', {})[0] == 200
     assert os.path.exists(sock)
+
+
+def test_the_built_plugin_runs_on_a_python_without_ansible(tmp_path):
+    """scripts/docker_plugin.py: one file; the host's own python3, isolated
+    (-I: no Ansible, no venv), serves, refuses a bad config, stops on SIGTERM."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))
+    python = shutil.which('python3', path='/usr/bin:/bin') or sys.executable
+    pyz = str(tmp_path / 'ovl-plugin.pyz')
+    subprocess.run([sys.executable, os.path.join(root, 'scripts', 'docker_plugin.py'), pyz],
+                   check=True, capture_output=True)
+    config, sock = tmp_path / 'plugin.json', str(tmp_path / 'run' / 'ovl.sock')
+    config.write_text(json.dumps({'tenants': {'blue': dict(CONFIG['tenants']['blue'],
+                                                           tag=0)}}))
+    bad = subprocess.run([python, '-I', pyz, '--config', str(config), '--socket', sock,
+                          '--state', str(tmp_path / 'state.json')], capture_output=True,
+                         text=True, timeout=30)
+    assert bad.returncode == 2 and 'tenants.blue.tag: 0' in bad.stderr
+    config.write_text(json.dumps(CONFIG))
+    proc = subprocess.Popen([python, '-I', pyz, '--config', str(config), '--socket', sock,
+                             '--state', str(tmp_path / 'state.json')],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        assert post(sock, '/Plugin.Activate', {})[1] == {'Implements': ['NetworkDriver',
+                                                                         'IpamDriver']}
+        assert post(sock, '/IpamDriver.RequestPool', {'Options': {'tenant': 'red'}})[1][
+            'Err'].startswith("IpamDriver.RequestPool: Options.tenant: 'red' is not a tenant")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert not os.path.exists(sock)
