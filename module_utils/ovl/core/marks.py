@@ -17,6 +17,10 @@ DEFAULT_OWNER = 'ovl'
 # tenant ports also external_ids:ovl-tenant=<tenant> (where the local VLAN lives)
 OWNER_KEY = 'ovl-owner'
 TENANT_KEY = 'ovl-tenant'
+# a workload's port (a container's, made by the Docker plugin when it starts):
+# ours (owner and tenant marks: its tenant keeps its tag) but never pruned by
+# a run, which does not know the workloads; its plugin removes it
+WORKLOAD_KEY = 'ovl-workload'
 # links (veth, vxlan): ifalias ovl:<owner>
 IFALIAS_PREFIX = 'ovl:'
 # namespaces: a marker file per namespace in this directory

@@ -22,11 +22,11 @@ __metaclass__ = type
 import os
 import shutil
 
-from ansible.module_utils.ovl.core.marks import TENANT_KEY
+from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY, WORKLOAD_KEY
 from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.docker.api import ActionError
 
-WORKLOAD_KEY, WORKLOAD = 'ovl-workload', 'docker'
+WORKLOAD = 'docker'
 ENDPOINT_KEY = 'ovl-endpoint'
 SBIN = ('/usr/local/sbin', '/usr/sbin', '/sbin')
 
@@ -82,6 +82,7 @@ class HostActions(object):
             '--', '--if-exists', 'del-port', config.bridge, port,
             '--', 'add-port', config.bridge, port, 'tag=%d' % tenant.tag,
             '--', 'set', 'Port', port,
+            'external_ids:%s=%s' % (OWNER_KEY, config.owner),
             'external_ids:%s=%s' % (TENANT_KEY, tenant.name),
             'external_ids:%s=%s' % (WORKLOAD_KEY, WORKLOAD),
             'external_ids:%s=%s' % (ENDPOINT_KEY, record.get('endpoint', port))))

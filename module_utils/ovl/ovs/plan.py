@@ -18,12 +18,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.core.marks import OWNER_KEY
+from ansible.module_utils.ovl.core.marks import OWNER_KEY, WORKLOAD_KEY
 from ansible.module_utils.ovl.ovs.syntax import set_col, set_key, set_map
 
 
 def is_ours(record, owner):
     return (record or {}).get('external_ids', {}).get(OWNER_KEY) == owner
+
+
+def is_workload(record):
+    """A workload's port (``core.marks.WORKLOAD_KEY``): never pruned."""
+    return bool((record or {}).get('external_ids', {}).get(WORKLOAD_KEY))
 
 
 def merge_map(have, want):
@@ -98,10 +103,12 @@ def plan_bridge(want, have, owner=None):
 
 
 def foreign_ports(bridge, state, owner):
-    """Ports on *bridge* (other than its own local port) not marked ours."""
+    """Ports on *bridge* (other than its own local port) not marked ours,
+    and workloads' ports: a bridge holding one is not deleted."""
     have = state['bridges'].get(bridge) or {}
     return sorted(p for p in have.get('ports', [])
-                  if p != bridge and not is_ours(state['ports'].get(p), owner))
+                  if p != bridge and (not is_ours(state['ports'].get(p), owner)
+                                      or is_workload(state['ports'].get(p))))
 
 
 def plan_bridge_absent(name, state):

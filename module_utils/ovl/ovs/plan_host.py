@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 from ansible.module_utils.ovl.ovs.plan import (
-    foreign_ports, is_ours, merge_map, plan_bridge, plan_bridge_absent,
+    foreign_ports, is_ours, is_workload, merge_map, plan_bridge, plan_bridge_absent,
     plan_port, plan_port_absent)
 from ansible.module_utils.ovl.ovs.tags import allocate_tags
 
@@ -101,7 +101,7 @@ def plan_state(bridges, ports, state, owner, prune=False):
         for name in sorted(state['ports']):
             have = state['ports'][name]
             if name not in wanted_ports and is_ours(have, owner) \
-                    and have['bridge'] != name:
+                    and have['bridge'] != name and not is_workload(have):
                 # (its bridge, its deletion): dropped when the bridge goes too
                 pruned.append((have['bridge'], plan_port_absent(name, state)))
                 before['ports'][name] = view(have, PORT_VIEW)

@@ -112,8 +112,8 @@ def test_a_container_is_attached_kept_across_a_plugin_restart_and_detached(plugi
     port, peer = api.names(EP)
     assert joined['InterfaceName']['SrcName'] == peer and joined['Gateway'] == '10.0.0.1'
     tag, ids = port_of(ovs, port)
-    assert tag == 7 and dict(ids[1]) == {'ovl-tenant': 'blue', 'ovl-workload': 'docker',
-                                          'ovl-endpoint': EP}
+    assert tag == 7 and dict(ids[1]) == {'ovl-owner': 'ovl', 'ovl-tenant': 'blue',
+                                          'ovl-workload': 'docker', 'ovl-endpoint': EP}
     link = json.loads(ovs.ns('ip', '-j', 'link', 'show', 'dev', peer))[0]
     assert link['address'] == mac and link['mtu'] == 1400
     assert 'tx-checksumming: off' in ovs.ns('ethtool', '-k', port)
