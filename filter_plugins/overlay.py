@@ -47,7 +47,7 @@ _MODULE_UTILS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__f
 if _MODULE_UTILS not in ansible.module_utils.__path__:
     ansible.module_utils.__path__.append(_MODULE_UTILS)
 
-from ansible.module_utils.ovl.host.layers import NAMES as LAYER_NAMES  # noqa: E402
+from ansible.module_utils.ovl.host.layers import NAMES as LAYER_NAMES, result_keys  # noqa: E402
 from ansible.module_utils.ovl.host.layers import selected as layers_selected  # noqa: E402
 from ansible.module_utils.ovl.report.drift import drift_rows, drift_text  # noqa: E402
 from ansible.module_utils.ovl.tenant.endpoints import flattened  # noqa: E402
@@ -104,12 +104,9 @@ def overlay_layers(run_tags, skip_tags=None):
     return _guard(layers_selected, run_tags, skip_tags)
 
 
-RESULT_KEYS = ('diff', 'commands', 'changes', 'changed', 'skipped', 'failed', 'msg', 'transaction',
-               'flow_mods', 'restore_input')
-
-
 def overlay_drift_results(values):
-    """{layer: the part of its registered result the drift report reads}."""
+    """{layer: the part of its registered result the drift report reads
+    (the keys its row of the layer table names)}."""
     out = {}
     pre = values.get('overlay_pre') or {}
     if pre.get('failed') or 'overlay_host_found' not in values:
@@ -117,7 +114,7 @@ def overlay_drift_results(values):
     layers = (values.get('overlay_result') or {}).get('layers') or {}
     for layer in LAYER_NAMES:
         result = layers.get(layer) or {}
-        out[layer] = dict((k, result[k]) for k in RESULT_KEYS if k in result)
+        out[layer] = dict((k, result[k]) for k in result_keys(layer) if k in result)
     return out
 
 

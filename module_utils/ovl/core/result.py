@@ -70,13 +70,17 @@ class Driver(object):
     diff -> (transform, run) -> result. A module subclasses it and overrides
     what it needs; ``drive`` owns the order, the errors and check mode."""
 
-    def __init__(self, module, params=None):
+    def __init__(self, module, params=None, make_want=None):
         self.module = module
         self.params = module.params if params is None else params
+        self.make_want = make_want
 
     def normalize(self):
-        """The desired state from the parameters (raises InputError); no I/O."""
-        raise NotImplementedError
+        """The desired state from the parameters (raises InputError); no I/O:
+        *make_want()* when the driver was given one."""
+        if self.make_want is None:
+            raise NotImplementedError
+        return self.make_want()
 
     def read(self, runner, want):
         """The current state, from machine-readable output only."""

@@ -72,7 +72,7 @@ def _ip_spec():
 def _ip_driver(module, p):
     from ansible.module_utils.ovl.ip.driver import IpDriver
     from ansible.module_utils.ovl.ip.model import want_aggregate
-    return IpDriver(module, lambda: want_aggregate(p), p)
+    return IpDriver(module, p, make_want=lambda: want_aggregate(p))
 
 
 def _ovs_spec():
@@ -118,7 +118,7 @@ def _nat_spec():
 
 def _nat_driver(module, p):
     from ansible.module_utils.ovl.nat.driver import NatDriver, want_of
-    return NatDriver(module, lambda: want_of(p), p)
+    return NatDriver(module, p, make_want=lambda: want_of(p))
 
 
 LAYERS = (
@@ -152,7 +152,6 @@ LAYERS = (
 )
 BY_NAME = dict((layer.name, layer) for layer in LAYERS)
 NAMES = tuple(layer.name for layer in LAYERS)
-ALL_TAGS = tuple(sorted(set(t for layer in LAYERS for t in layer.tags)))
 # what every layer's result says, whatever the layer
 COMMON_KEYS = ('changed', 'skipped', 'failed', 'msg')
 

@@ -38,13 +38,6 @@ class IpDriver(Driver):
     transform = staticmethod(batch.group)
     local = staticmethod(batch.local)
 
-    def __init__(self, module, make_want, params=None):
-        super(IpDriver, self).__init__(module, params)
-        self.make_want = make_want
-
-    def normalize(self):
-        return self.make_want()
-
     def read(self, runner, want):
         return read_state(runner, want)
 
@@ -66,4 +59,4 @@ class IpDriver(Driver):
 
 def run(module, make_want):
     """*make_want()* builds the planner input (may raise InputError)."""
-    drive(module, IpDriver(module, make_want))
+    drive(module, IpDriver(module, make_want=make_want))

@@ -21,11 +21,6 @@ from ansible.module_utils.ovl.core.netns import NetnsMissing, entered, list_netn
 from ansible.module_utils.ovl.core.runner import CommandError
 
 
-def ip_argv(netns, *args):
-    """``ip [-n NS] ARGS`` as an argv list."""
-    return ['ip'] + (['-n', netns] if netns else []) + list(args)
-
-
 def parse_netns(text):
     """``ip -j netns list`` -> set of names."""
     text = (text or '').strip()

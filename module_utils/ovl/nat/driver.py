@@ -126,14 +126,7 @@ def _text(plans, which):
 
 
 class NatDriver(Driver):
-    """*make_wants()* -> the planner input of each namespace (InputError)."""
-
-    def __init__(self, module, make_wants, params=None):
-        super(NatDriver, self).__init__(module, params)
-        self.make_wants = make_wants
-
-    def normalize(self):
-        return self.make_wants()
+    """*make_want()* -> the planner input of each namespace (InputError)."""
 
     def read(self, runner, want):
         # fresh: namespaces this run made (overlay_apply's ip layer): nothing to read
@@ -153,7 +146,7 @@ class NatDriver(Driver):
 
 
 def run(module, make_wants):
-    drive(module, NatDriver(module, make_wants))
+    drive(module, NatDriver(module, make_want=make_wants))
 
 
 def want_of(params):

@@ -94,3 +94,17 @@ def test_flow_modes_shared_tunnel_port_belongs_to_no_tenant(ttype, name):
                                                                          'diff': diff}}})
         assert [(r['tenant'], r['object'], r['state']) for r in got] == [
             (owner, name, 'extra')], (mode, got)
+
+
+def test_the_filter_keeps_what_each_layer_row_says_the_drift_report_reads():
+    """overlay_drift_results takes each layer's keys from the layer table
+    (ovl.host.layers.result_keys): the ip layer's changes, the ovs diff."""
+    from overlay import overlay_drift_results
+    ip = {'changed': True, 'commands': [['ip', 'netns', 'add', 'x']],
+          'changes': [['netns.add', None, 'x', None]], 'created': []}
+    ovs = {'changed': False, 'diff': {'before': {}, 'after': {}}, 'transaction': []}
+    got = overlay_drift_results({'overlay_pre': {}, 'overlay_host_found': {},
+                                 'overlay_result': {'layers': {'ip': ip, 'ovs': ovs}}})
+    assert got['ip'] == {'changed': True, 'changes': [['netns.add', None, 'x', None]]}
+    assert got['ovs'] == {'changed': False, 'diff': {'before': {}, 'after': {}}}
+    assert got['nat'] == {}
