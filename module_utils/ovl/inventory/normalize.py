@@ -20,7 +20,7 @@ from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
-from ansible.module_utils.ovl.tenant.model import Endpoint, Tenant
+from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, Tenant
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
 
@@ -106,6 +106,47 @@ def _endpoints(data, net, gateway, facts, errors):
     return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 
+def _containers(data, net, gateway, endpoints, facts, errors):
+    """The hosts that run the tenant's containers, each with its range:
+    a known host, once; the range inside the subnet, apart from the other
+    hosts' ranges, holding neither the gateway nor an endpoint's address."""
+    out, seen = [], {}
+    for index, item in enumerate(data.get('containers') or []):
+        where = 'containers[%d]' % index
+        host = item['host']
+        if host not in facts:
+            errors.append(_line(where + '.host', host, 'is not a host of overlay_hosts '
+                                '(known: %s)' % (', '.join(sorted(facts)) or 'none')))
+        elif host in seen:
+            errors.append(_line(where + '.host', host, 'is already listed by containers[%d]'
+                                % seen[host]))
+        seen.setdefault(host, index)
+        try:
+            pool = ipaddress.ip_network(cidr(item['range'], where + '.range'))
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        if net is None:
+            continue
+        problem = None
+        if not pool.subnet_of(net):
+            problem = 'is not inside the subnet %s' % net
+        elif gateway is not None and gateway in pool:
+            problem = 'holds the gateway %s' % gateway
+        else:
+            held = [ep for ep in endpoints if ipaddress.ip_address(ep.ip) in pool]
+            other = [c for c in out if c[1].overlaps(pool)]
+            if held:
+                problem = 'holds %s, the address of endpoint %s' % (held[0].ip, held[0].name)
+            elif other:
+                problem = 'overlaps the range %s of %s' % (other[0][1], other[0][0])
+        if problem:
+            errors.append(_line(where + '.range', item['range'], problem))
+            continue
+        out.append((host, pool))
+    return tuple(sorted((ContainerHost(h, str(p)) for h, p in out), key=lambda c: c.host))
+
+
 def normalise(data, stem, facts, path=None):
     errors = []
     if 'name' in data and data['name'] != stem:
@@ -121,7 +162,10 @@ def normalise(data, stem, facts, path=None):
             errors.extend(bad)
             gateway = None if bad else ipaddress.ip_address(data['gateway'])
     endpoints = _endpoints(data, net, gateway, facts, errors)
-    hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or []))
+    containers = _containers(data, net, gateway, endpoints, facts, errors)
+    hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or [])
+                   | set(c['host'] for c in data.get('containers') or []
+                         if c['host'] in facts))
     kind = tunnels.get(data.get('tunnel_type') or common(facts, 'tunnel_type'))
     mode = common(facts, 'tunnel_mode')
     if mode == 'kernel' and not kind.kernel_kind:
@@ -140,4 +184,4 @@ def normalise(data, stem, facts, path=None):
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
                   prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
                   mtu=int(tenant_mtu), endpoints=endpoints, file=path,
-                  tunnel_type=kind.name), []
+                  tunnel_type=kind.name, containers=containers), []

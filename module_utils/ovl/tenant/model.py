@@ -11,8 +11,9 @@ input that ``ovl.inventory.load`` has checked.
 
 - ``Endpoint(name, host, ip, prefixlen, kind)``
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
-  tunnel_type)``;
-  ``hosts`` (sorted names of the hosts carrying an endpoint) is derived
+  tunnel_type, containers)``; ``containers``: ``ContainerHost(host, range)``;
+  ``hosts`` (sorted names of the hosts carrying an endpoint or containers)
+  is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
   datapath_type, integration_bridge, tunnel_mode, tunnel_type, nat_backend,
   owner)``; ``tunnel_type`` is the default of the tenants that name none;
@@ -47,13 +48,30 @@ class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixl
         return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace')
 
 
-class Tenant(_Record, collections.namedtuple(
-        'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type')):
+class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range')):
+    """A host that runs the tenant's Docker containers, and the range the
+    addresses of containers started without ``--ip`` come from there."""
     __slots__ = ()
+
+
+class Tenant(_Record, collections.namedtuple(
+        'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type '
+                  'containers')):
+    __slots__ = ()
+
+    def __new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
+                tunnel_type, containers=()):
+        return super(Tenant, cls).__new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu,
+                                          endpoints, file, tunnel_type, tuple(containers or ()))
 
     @property
     def hosts(self):
-        return tuple(sorted(set(ep.host for ep in self.endpoints)))
+        """The hosts that carry the tenant: its endpoints' and its containers'."""
+        return tuple(sorted(set(ep.host for ep in self.endpoints)
+                            | set(c.host for c in self.containers)))
+
+    def containers_on(self, host):
+        return tuple(c for c in self.containers if c.host == host)
 
     def endpoints_on(self, host):
         return tuple(ep for ep in self.endpoints if ep.host == host)
@@ -65,6 +83,7 @@ class Tenant(_Record, collections.namedtuple(
     def as_dict(self):
         out = dict(self._asdict())
         out['endpoints'] = [ep.as_dict() for ep in self.endpoints]
+        out['containers'] = [c.as_dict() for c in self.containers]
         out['hosts'] = list(self.hosts)
         return out
 
@@ -76,6 +95,9 @@ class Tenant(_Record, collections.namedtuple(
             for ep in sorted(data.get('endpoints') or [],
                              key=lambda e: (e['name'], e['host']) if isinstance(e, dict)
                              else (e.name, e.host)))
+        data['containers'] = tuple(
+            c if isinstance(c, ContainerHost) else ContainerHost.from_dict(c)
+            for c in data.get('containers') or ())
         return super(Tenant, cls).from_dict(data)
 
 

@@ -25,7 +25,7 @@ def test_example_inventory_normalised():
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
                         kind='namespace'),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
-                        kind='namespace')])
+                        kind='namespace')], containers=[])
 
 
 def write(directory, name, text):
@@ -80,7 +80,7 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         "(known: host1, host2, host3)",
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
-        "white.yml: colour: unknown key (allowed here: endpoints, gateway, mtu, name, snat, "
+        "white.yml: colour: unknown key (allowed here: containers, endpoints, gateway, mtu, name, snat, "
         "subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
