@@ -34,7 +34,7 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat]
+    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker]
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict
@@ -56,6 +56,18 @@ options:
     default: false
   nat:
     description: The options of M(nat_state); omitted skips the layer.
+    type: dict
+  docker:
+    description:
+      - The Docker layer (C(ovl.docker.driver)) - C(config), the Docker network plugin's
+        config for this host (its tenants with subnet, gateway, MTU, tag and range; null when
+        the host runs no tenant's containers), C(owner) and C(host) (the name errors give).
+      - With a config, the plugin is installed (C(/usr/local/lib/ovl/docker-plugin.pyz), built
+        from this module's own payload), configured (C(/etc/ovl/docker-plugin.json)) and started
+        (systemd - socket and service units ordered before C(docker.service), enabled;
+        otherwise a detached process), and each tenant's Docker network, named as the tenant,
+        is created. Networks of tenants that left the host are removed; one that still holds
+        containers makes the run fail, naming them. Omitted skips the layer.
     type: dict
   owner:
     description: The C(owner) of every layer that takes one and does not set it.

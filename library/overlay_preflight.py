@@ -93,6 +93,19 @@ options:
         others.
     type: dict
     default: {}
+  host:
+    description: The inventory name of the host, for the messages (default its hostname).
+    type: str
+  docker_networks:
+    description:
+      - The tenants whose Docker containers the host runs, each with its C(subnet) and
+        C(gateway) (the Docker networks the run keeps or creates there).
+      - When it is not empty, or the project's Docker plugin is installed on the host, dockerd
+        must answer, no Docker network we did not create may hold a tenant's name, and no
+        network of ours that the run would remove (its tenant left the host, or its subnet
+        changed) may still hold containers; the error names them.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -153,6 +166,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.core.validate import InputError, ip_address
+from ansible.module_utils.ovl.docker.preflight import docker_problems
 from ansible.module_utils.ovl.host.preflight import (
     KERNEL_MODULES, judge, missing_line, probe_daemon, probe_module, rundir_of)
 from ansible.module_utils.ovl.host.underlay import find_underlay
@@ -193,6 +207,8 @@ def main():
             timeout=dict(type='int', default=10),
             owner=dict(type='str', default='ovl'),
             endpoint_tools=dict(type='dict', default={}),
+            docker_networks=dict(type='dict', default={}),
+            host=dict(type='str'),
         ),
         supports_check_mode=True,
     )
@@ -212,6 +228,9 @@ def main():
     state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
+    problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
+                                args['host'] or os.uname()[1],
+                                tools.get('docker') or module.get_bin_path('docker'))
     if problems:
         module.fail_json(msg='; '.join(problems), problems=problems, missing=missing)
     if missing and args['require_all'] and not module.check_mode:

@@ -1,39 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Build the Docker plugin as one file a host runs with its own python3
-(no Ansible there): a zipapp of module_utils/ovl's core and docker packages
-under their import names, and a __main__ that serves.
+(no Ansible there): the bytes ``overlay_apply`` installs
+(``ovl.docker.package``), from the repository's module_utils.
 
     scripts/docker_plugin.py OUT.pyz      then, on a host:  python3 OUT.pyz --help
 """
 import os
-import shutil
 import sys
-import tempfile
-import zipapp
+
+import ansible.module_utils
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PACKAGES = ('core', 'docker')
-MAIN = ('import sys\n'
-        'from ansible.module_utils.ovl.docker.server import main\n'
-        'sys.exit(main())\n')
+ansible.module_utils.__path__.append(os.path.join(ROOT, 'module_utils'))
 
 
 def build(out):
-    with tempfile.TemporaryDirectory() as tree:
-        base = os.path.join(tree, 'ansible', 'module_utils', 'ovl')
-        os.makedirs(base)
-        for init in ('ansible', os.path.join('ansible', 'module_utils')):
-            with open(os.path.join(tree, init, '__init__.py'), 'w') as handle:
-                handle.write('')
-        shutil.copy(os.path.join(ROOT, 'module_utils', 'ovl', '__init__.py'), base)
-        for package in PACKAGES:
-            shutil.copytree(os.path.join(ROOT, 'module_utils', 'ovl', package),
-                            os.path.join(base, package),
-                            ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
-        with open(os.path.join(tree, '__main__.py'), 'w') as handle:
-            handle.write(MAIN)
-        zipapp.create_archive(tree, out, interpreter='/usr/bin/env python3')
+    from ansible.module_utils.ovl.docker import package
+    data = package.build()
+    with open(out, 'wb') as handle:
+        handle.write(data)
+    os.chmod(out, 0o755)
     return out
 
 

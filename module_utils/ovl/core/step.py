@@ -32,6 +32,7 @@ OPS = frozenset((
     'addr.add', 'addr.del', 'route.replace', 'route.del',
     'fdb.append', 'fdb.del',
     'file.write',
+    'service.start', 'service.stop', 'network.add', 'network.del',
     'batch',
 ))
 NETNS_OPTION_TOOLS = ('ip', 'bridge')   # take ``-n NS``; others run under ``ip netns exec``

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import socketserver
 import sys
 import threading
@@ -129,14 +130,36 @@ class Handler(BaseHTTPRequestHandler):
         self.server.plugin.log(fmt % args)
 
 
+def inherited_socket(environ=None):
+    """The listening socket systemd passed (socket activation:
+    ``LISTEN_PID`` is this process, ``LISTEN_FDS`` >= 1, the first on fd 3),
+    or None."""
+    environ = os.environ if environ is None else environ
+    try:
+        if int(environ.get('LISTEN_PID', '0')) != os.getpid() or int(environ['LISTEN_FDS']) < 1:
+            return None
+    except (KeyError, ValueError):
+        return None
+    return socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=3)
+
+
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """Serves *socket_path*, or the socket systemd handed over (*inherited*:
+    then systemd owns the path, and dockerd's first request started us)."""
     daemon_threads = True
 
-    def __init__(self, socket_path, plugin):
+    def __init__(self, socket_path, plugin, inherited=None):
+        self.plugin = plugin
+        self.inherited = inherited
+        if inherited is not None:
+            socketserver.UnixStreamServer.__init__(self, socket_path, Handler,
+                                                   bind_and_activate=False)
+            self.socket.close()
+            self.socket = inherited
+            return
         if os.path.exists(socket_path):
             os.unlink(socket_path)      # a stale socket of an earlier run
         os.makedirs(os.path.dirname(socket_path) or '.', exist_ok=True)
-        self.plugin = plugin
         socketserver.UnixStreamServer.__init__(self, socket_path, Handler)
 
 
@@ -157,7 +180,7 @@ def main(argv=None):
         sys.stderr.write('ovl-docker-plugin: the config %s cannot be used: %s\n'
                          % (args.config, exc))
         return 2
-    server = Server(args.socket, plugin)
+    server = Server(args.socket, plugin, inherited_socket())
 
     def stop(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -169,6 +192,6 @@ def main(argv=None):
         server.serve_forever()
     finally:
         server.server_close()
-        if os.path.exists(args.socket):
+        if server.inherited is None and os.path.exists(args.socket):
             os.unlink(args.socket)
     return 0

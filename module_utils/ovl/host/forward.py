@@ -9,10 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
-import os
-import tempfile
-
+from ansible.module_utils.ovl.core.files import read_text, write_file
 from ansible.module_utils.ovl.core.result import Driver
 from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import Step
@@ -21,17 +18,6 @@ from ansible.module_utils.ovl.ip import batch
 KEY = 'net.ipv4.ip_forward'
 PROC = '/proc/sys/net/ipv4/ip_forward'
 CONF = '/etc/sysctl.d/60-overlay.conf'
-
-
-def read_text(path):
-    """The file's text, or None when it does not exist."""
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        if getattr(exc, 'errno', None) == errno.ENOENT:
-            return None
-        raise CommandError('cannot read %s: %s' % (path, exc.strerror or exc))
 
 
 def conf_with(text, key, value):
@@ -60,26 +46,6 @@ def plan_forward(have_proc, have_conf, conf=CONF):
     if have_conf != wanted:
         steps.append(Step('file.write', 'tee', [conf], obj=conf, stdin=wanted))
     return steps
-
-
-def write_file(path, text):
-    """Write *text* to *path* atomically (a temporary file in the same
-    directory, renamed over it), mode 0644; the directory is made if missing."""
-    directory = os.path.dirname(path)
-    try:
-        if not os.path.isdir(directory):
-            os.makedirs(directory, 0o755)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix='.ovl-')
-        try:
-            with os.fdopen(fd, 'w') as handle:
-                handle.write(text)
-            os.chmod(tmp, 0o644)
-            os.rename(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (IOError, OSError) as exc:
-        raise CommandError('cannot write %s: %s' % (path, exc.strerror or exc))
 
 
 class ForwardDriver(Driver):

@@ -27,6 +27,7 @@ __metaclass__ = type
 import collections
 
 from ansible.module_utils.ovl.core.marks import NAT_READS
+from ansible.module_utils.ovl.docker import drift as docker_drift
 from ansible.module_utils.ovl.flows import drift as flows_drift
 from ansible.module_utils.ovl.ip import drift as ip_drift
 from ansible.module_utils.ovl.nat import drift as nat_drift
@@ -121,6 +122,16 @@ def _nat_driver(module, p):
     return NatDriver(module, p, make_want=lambda: want_of(p))
 
 
+def _docker_spec():
+    from ansible.module_utils.ovl.docker.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _docker_driver(module, p):
+    from ansible.module_utils.ovl.docker.driver import DockerDriver
+    return DockerDriver(module, p)
+
+
 LAYERS = (
     Layer('ip', ('endpoints', 'snat', 'tunnels'), _ip_spec, _ip_driver,  # namespaces, veths, addresses, routes
           lambda state, params: dict(state['ip'], **_owned(state)),
@@ -149,6 +160,10 @@ LAYERS = (
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},
           lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',)),
+    Layer('docker', ('endpoints', 'containers'), _docker_spec, _docker_driver,  # the plugin, networks
+          lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
+                                     host=state['facts']['name']),
+          {}, lambda facts: [], docker_drift.drift, ('changes',)),
 )
 BY_NAME = dict((layer.name, layer) for layer in LAYERS)
 NAMES = tuple(layer.name for layer in LAYERS)

@@ -11,6 +11,9 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import tag_of
 
+# what a host that runs containers needs: {binary: Debian package}
+DOCKER_TOOLS = {'docker': 'docker.io'}
+
 
 def build_docker(inventory, facts, tags):
     tenants = {}

@@ -8,8 +8,8 @@ of every host), as plain JSON: ``overlay_apply`` gets it and runs
 ``host_state`` on the host, so the controller templates no per-object data.
 
 ``preflight_args(inventory, host)``: the options of ``overlay_preflight``
-(what the host must have, the tools its endpoints' kinds need, and which
-tenants need a local VLAN there).
+(what the host must have, the tools its endpoints' kinds need, which
+tenants need a local VLAN there, and the tenant networks of its containers).
 
 ``host_state(inventory, host, tags, discovered) -> dict``: the inputs of
 every layer of ``overlay_apply`` (computed by the module on the host from
@@ -21,6 +21,8 @@ every layer of ``overlay_apply`` (computed by the module on the host from
 - ``tun_flows``: ovs_flows on br-tun (flow mode), else None;
 - ``underlay``: ip_move_address (netdev: the VTEP address onto br-phy), else None;
 - ``nat``: nat_state namespaces; ``forward``: the host must route IPv4;
+- ``docker``: the Docker plugin's config for the host (``ovl.tenant.docker``),
+  None when it runs no tenant's containers;
 - ``facts``: the host's facts as used (underlay interface filled in).
 
 *tags*: {tenant: host-local VLAN} and *discovered*: {underlay_interface,
@@ -30,6 +32,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.tenant.docker import DOCKER_TOOLS, build_docker
 from ansible.module_utils.ovl.tenant.endpoints import tools_for
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.model import Inventory
@@ -52,12 +55,16 @@ def preflight_args(inventory, host):
     facts = inventory.host(host)
     tenants = inventory.tenants_on(host)
     bridges = [facts.integration_bridge] + list(RESERVED_BRIDGES)
+    docker_nets = dict((t.name, dict(subnet=t.subnet, gateway=t.gateway))
+                       for t in tenants if t.containers_on(host))
     return dict(underlay_ip=facts.underlay_ip, underlay_interface=facts.underlay_interface,
                 underlay_mtu=facts.underlay_mtu, datapath_type=facts.datapath_type,
                 integration_bridge=facts.integration_bridge, tunnel_mode=facts.tunnel_mode,
                 nat_backend=facts.nat_backend, owner=facts.owner,
                 tenants=[t.name for t in tenants], bridges=bridges,
-                endpoint_tools=tools_for(ep for t in tenants for ep in t.endpoints_on(host)))
+                endpoint_tools=dict(tools_for(ep for t in tenants for ep in t.endpoints_on(host)),
+                                    **(DOCKER_TOOLS if docker_nets else {})),
+                docker_networks=docker_nets)
 
 
 def host_state(inventory, host, tags, discovered=None):
@@ -77,5 +84,6 @@ def host_state(inventory, host, tags, discovered=None):
         underlay=underlay,
         nat=build_nat(inventory, facts, tags),
         forward=any(t.has_router(host) for t in inventory.tenants_on(host)),
+        docker=build_docker(inventory, facts, tags),
         announce=announcements(inventory, facts),
     )

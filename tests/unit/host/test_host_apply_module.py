@@ -142,6 +142,7 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         underlay=state['underlay'], forward=True,
         nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
                  keep_reads='/run/ovl/nat-reads.json'),
+        docker=dict(config=None, owner=owner, host='host1'),
         announce=state['announce'])
     assert state['tun_flows'] and state['underlay']
 

@@ -1,7 +1,8 @@
 """The forwarding layer of overlay_apply: pure plan, in-process writes."""
 import os
 
-from ansible.module_utils.ovl.host.forward import conf_with, plan_forward, read_text, write_file
+from ansible.module_utils.ovl.core.files import read_text, write_file
+from ansible.module_utils.ovl.host.forward import conf_with, plan_forward
 
 
 def test_nothing_to_do_when_both_are_set():

@@ -1,10 +1,10 @@
 """The allowed import directions inside module_utils/ovl (docs/design.md):
 
     tenant (the model and its pure builders) -> ovs, ip, nat, flows -> core
-    host (host side, the layer table) -> tenant, ovs, ip, nat, flows -> core
+    host (host side, the layer table) -> tenant, ovs, ip, nat, flows, docker -> core
     report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
     inventory (controller side: load and validate) -> tenant, core
-    docker (the Docker network plugin, a daemon on the host) -> core
+    docker (the Docker network plugin, a daemon on the host, and its layer) -> ip, core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
 another concern, tenant or host; core imports only core; tenant never
@@ -22,10 +22,10 @@ PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core', 'tenant'} | set(CONCERNS),
+                'host': {'host', 'core', 'tenant', 'docker'} | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
                 'inventory': {'inventory', 'tenant', 'core'},
-                'docker': {'docker', 'core'}},
+                'docker': {'docker', 'core', 'ip'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 

@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The ``docker`` layer's check-mode result as drift rows (``ovl.report``):
+what a run would write (the plugin's file, its config, its units), start
+and which tenant networks it would create or remove. Containers are
+workloads, not drift: the layer never reads them as such."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+KINDS = {
+    'file.write': ('docker-file', 'different'),
+    'service.start': ('docker-plugin', 'missing'),
+    'service.stop': ('docker-plugin', 'different'),
+    'network.add': ('docker-network', 'missing'),
+    'network.del': ('docker-network', 'extra'),
+    'run': ('docker-plugin', 'different'),
+}
+
+
+def drift(result):
+    rows = []
+    for op, obj, detail in result.get('changes') or []:
+        kind, state = KINDS.get(op, ('docker', 'different'))
+        rows.append(dict(kind=kind, object=obj or op, state=state, detail=detail, owner=None))
+    return rows
