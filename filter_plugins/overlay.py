@@ -96,8 +96,8 @@ def overlay_host_state(result, host, tags, discovered=None):
     return _guard(host_state, _inventory(result), host, tags, discovered)
 
 
-def overlay_endpoints(result):
-    return _guard(flattened, _inventory(result))
+def overlay_endpoints(result, workloads=None):
+    return _guard(flattened, _inventory(result), workloads or [])
 
 
 def overlay_layers(run_tags, skip_tags=None):

@@ -25,7 +25,7 @@ DOCKER=${DOCKER:-docker}
 case "$FLAVOR" in
     full)
         IMAGE=${OVL_HOST_IMAGE:-ovl-host:bookworm}
-        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates ;;
+        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates,docker.io,busybox-static ;;
     stock)
         IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
         # python3: Ansible modules; the docker connection needs only /bin/sh and

@@ -8,6 +8,8 @@
 #      LAB_HOSTS (number of overlay hosts, default 2, 1..89),
 #      LAB_STOCK_HOSTS (hosts that run the stock image, space- or
 #      comma-separated, e.g. "host3"; default none),
+#      LAB_DOCKER_HOSTS (hosts that run a Docker engine of their own, for the
+#      tenants' containers, e.g. "host1 host2"; full image only; default none),
 #      OVL_HOST_IMAGE (default ovl-host:bookworm), OVL_STOCK_IMAGE (default
 #      ovl-host-stock:bookworm), LAB_SKIP_IMAGE=1 to not (re)check the images.
 # The underlay is a user-defined Docker network created with --internal:
@@ -44,6 +46,7 @@ IMAGE=${OVL_HOST_IMAGE:-ovl-host:bookworm}
 STOCK_IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
 NHOSTS=${LAB_HOSTS:-2}
 STOCK=${LAB_STOCK_HOSTS:-}; STOCK=" ${STOCK//,/ } "   # " host3 host5 ", for matching
+ENGINES=${LAB_DOCKER_HOSTS:-}; ENGINES=" ${ENGINES//,/ } "
 DOCKER=${DOCKER:-docker}
 NET="$PREFIX-underlay"
 WAN_NET="$PREFIX-wan"
@@ -67,6 +70,11 @@ for s in $STOCK; do
         || die "LAB_STOCK_HOSTS: $s is not one of host1..host$NHOSTS (outside always runs $IMAGE)"
 done
 is_stock() { [[ $STOCK == *" $1 "* ]]; }
+for s in $ENGINES; do
+    [[ $s =~ ^host[0-9]+$ ]] && [ "${s#host}" -ge 1 ] && [ "${s#host}" -le "$NHOSTS" ] && ! is_stock "$s" \
+        || die "LAB_DOCKER_HOSTS: $s is not one of host1..host$NHOSTS on the full image"
+done
+has_engine() { [[ $ENGINES == *" $1 "* ]]; }
 
 # Flags that work here (no --privileged, no --ulimit).
 RUN_FLAGS=(--cap-add NET_ADMIN --cap-add SYS_ADMIN --cap-add NET_RAW --cap-add SYS_NICE
@@ -87,9 +95,9 @@ container_state() {
     fi
 }
 
-container_spec() {  # "image|repo mounted at /srv/ovl-apt|networks" of an existing container
+container_spec() {  # "image|repo mounted at /srv/ovl-apt|networks|engine" of an existing container
     "$DOCKER" container inspect --format \
-        "{{.Config.Image}}|{{range .Mounts}}{{if eq .Destination \"$REPO_MOUNT\"}}{{.Source}}{{end}}{{end}}|{{range \$k, \$v := .NetworkSettings.Networks}}{{\$k}} {{end}}" \
+        "{{.Config.Image}}|{{range .Mounts}}{{if eq .Destination \"$REPO_MOUNT\"}}{{.Source}}{{end}}{{end}}|{{range \$k, \$v := .NetworkSettings.Networks}}{{\$k}} {{end}}|{{index .Config.Labels \"ovl.engine\"}}" \
         "$1" 2>/dev/null || true
 }
 
@@ -188,7 +196,13 @@ up() {
     done < <(lab_containers)
     for spec in "${HOSTS[@]}"; do
         role=${spec%%:*}; ip=${spec#*:}; name="$PREFIX-$role"
-        img=$IMAGE; src=""; extra=()
+        img=$IMAGE; src=""; extra=(); engine=""
+        if has_engine "$role"; then
+            # Docker inside the host (GUIDE): its own cgroup namespace, its
+            # storage on a tmpfs (gone with the host), dockerd started below
+            engine=1
+            extra=(--cgroupns private --tmpfs /var/lib/docker:rw,exec,size=1g --label ovl.engine=1)
+        fi
         if is_stock "$role"; then
             img=$STOCK_IMAGE; src=$repo
             extra=(-v "$repo:$REPO_MOUNT:ro" -v "$repo/sources.list:/etc/apt/sources.list:ro")
@@ -196,7 +210,10 @@ up() {
         state=$(container_state "$name")
         case "$state" in
             running)
-                [ "$(container_spec "$name")" = "$img|$src|$(networks_of "$role")" ] && continue
+                if [ "$(container_spec "$name")" = "$img|$src|$(networks_of "$role")|$engine" ]; then
+                    [ -z "$engine" ] || "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-dockerd start
+                    continue
+                fi
                 echo "lab: $name runs another image or repo: recreating"; remove_container "$name" ;;
             absent) ;;
             *) echo "lab: $name is $state: recreating"; remove_container "$name" ;;
@@ -207,6 +224,9 @@ up() {
             --label ovl.lab="$PREFIX" --label ovl.role="$role" \
             "${extra[@]}" "${RUN_FLAGS[@]}" --init "$img" sleep infinity >/dev/null
         underlay_tx_off "$name" eth0
+        if [ -n "$engine" ]; then
+            "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-dockerd start
+        fi
         if [ "$role" = edge ]; then
             "$DOCKER" network connect --ip "$EDGE_WAN_IP" "$WAN_NET" "$name"
             underlay_tx_off "$name" eth1

@@ -40,15 +40,31 @@ def tools_for(endpoints):
     return out
 
 
-def flattened(inventory):
+def flattened(inventory, workloads=()):
     """Every endpoint of the model with its tenant's resolved settings and
     the namespace its interface lives in (the verify probes it there):
     [{name, host, ip, prefixlen, kind, netns, tenant, vni, subnet, snat,
-    mtu, type, token}]."""
-    return [dict(ep.as_dict(), netns=kind_of(ep).netns(ep), tenant=t.name, vni=t.vni,
-                 subnet=t.subnet, snat=t.snat, mtu=t.mtu, type=t.tunnel_type,
-                 token='%s/%s' % (t.name, ep.name))
-            for t in inventory.tenants for ep in t.endpoints]
+    mtu, type, token}]. *workloads*: the operator's containers the verify
+    also probes ({name, host, tenant, ip, netns, kind}: made by Docker, not by
+    the tenant file), with their tenant's settings the same way; one whose
+    tenant is not in the model is a ValueError naming it."""
+    tenants = dict((t.name, t) for t in inventory.tenants)
+    out = [_settled(t, ep.as_dict(), kind_of(ep).netns(ep))
+           for t in inventory.tenants for ep in t.endpoints]
+    for w in workloads or ():
+        tenant = tenants.get(w.get('tenant'))
+        if tenant is None:
+            raise ValueError('workload %s: tenant %r is not in the inventory'
+                             % (w.get('name'), w.get('tenant')))
+        out.append(_settled(tenant, dict(name=w['name'], host=w['host'], ip=w['ip'],
+                                         prefixlen=tenant.prefixlen,
+                                         kind=w.get('kind') or 'docker'), w['netns']))
+    return out
+
+
+def _settled(t, ep, netns):
+    return dict(ep, netns=netns, tenant=t.name, vni=t.vni, subnet=t.subnet, snat=t.snat,
+                mtu=t.mtu, type=t.tunnel_type, token='%s/%s' % (t.name, ep['name']))
 
 
 def kind_of(ep):
