@@ -4,6 +4,8 @@
 
     containers.py up SPEC_JSON      [{name, tenant, ip (or null: the host's range)}]
     containers.py rm NAME...
+    containers.py plugin-restart    the plugin stopped and started again, as a
+                                    supervisor would (the lab has no systemd)
 
 ``up``: each container runs (``docker run -d --restart always --network
 TENANT [--ip A] ovl-busybox:lab``, or ``docker start`` when it exists and is
@@ -12,6 +14,8 @@ attach``; again each time: a restart gives it a new one), so the verify
 probes it as it probes a namespace endpoint. Prints [{name, tenant, ip,
 netns}] with the address Docker (our IPAM) gave it."""
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -62,6 +66,31 @@ def up(spec):
     return out
 
 
+def plugin_restart(pidfile='/run/ovl/docker-plugin.pid'):
+    with open(pidfile) as handle:
+        pid = int(handle.read())
+    with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+        argv = [a.decode() for a in handle.read().split(b'\0') if a]
+    os.kill(pid, signal.SIGTERM)
+    for _ in range(100):
+        if not os.path.exists('/proc/%d' % pid) or not open('/proc/%d/cmdline' % pid).read():
+            break
+        time.sleep(0.1)
+    else:
+        sys.exit('the plugin (pid %d) did not stop' % pid)
+    with open('/var/log/ovl-docker-plugin.log', 'ab') as log:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True, cwd='/')
+    with open(pidfile, 'w') as handle:
+        handle.write('%d\n' % proc.pid)
+    sock = argv[argv.index('--socket') + 1]
+    for _ in range(100):
+        if os.path.exists(sock):
+            return [dict(stopped=pid, started=proc.pid)]
+        time.sleep(0.1)
+    sys.exit('the plugin did not come back on %s' % sock)
+
+
 def rm(names):
     for name in names:
         run(['ip', 'netns', 'delete', name], check=False)
@@ -70,7 +99,12 @@ def rm(names):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 2 or sys.argv[1] not in ('up', 'rm'):
+    if len(sys.argv) < 2 or sys.argv[1] not in ('up', 'rm', 'plugin-restart'):
         sys.exit(__doc__)
-    result = up(json.loads(sys.argv[2])) if sys.argv[1] == 'up' else rm(sys.argv[2:])
+    if sys.argv[1] == 'up':
+        result = up(json.loads(sys.argv[2]))
+    elif sys.argv[1] == 'rm':
+        result = rm(sys.argv[2:])
+    else:
+        result = plugin_restart()
     print(json.dumps(result))

@@ -42,10 +42,17 @@ def row(check, tenant, subject, expected, seen, ok):
 def main():
     d = json.load(sys.stdin)
     tenants = d["tenants"]
-    # the validated model (overlay_tenants): every default is resolved there
+    # the validated model (overlay_tenants): every default is resolved there;
+    # "endpoints" (overlay_endpoints) also holds the workloads (containers)
     eps = {e["name"]: dict(e, tenant=t["name"], vni=t["vni"], snat=bool(t["snat"]),
                            mtu=t["mtu"], type=t["tunnel_type"])
            for t in tenants for e in t["endpoints"]}
+    by_name = {t["name"]: t for t in tenants}
+    for e in d.get("endpoints") or []:
+        if e["name"] not in eps:          # a workload: shown with its tenant's endpoints
+            eps[e["name"]] = dict(e, snat=bool(e["snat"]))
+            by_name[e["tenant"]]["endpoints"] = list(by_name[e["tenant"]]["endpoints"]) + [
+                {"name": e["name"], "host": e["host"], "ip": e["ip"], "kind": e.get("kind")}]
     info = d.get("info", {})
     token = {n: "%s/%s" % (e["tenant"], n) for n, e in eps.items()}
 
@@ -204,6 +211,9 @@ def main():
             for link in st.get("links", []):
                 if link in t.get("links", []):
                     left.append("link " + link)
+            for line in st.get("docker_networks", []):     # "NAME DRIVER"
+                if line.split()[:2] == [t["name"], "ovl"]:
+                    left.append("docker network " + t["name"])
             row("pruned", t["name"], host, "nothing left", ", ".join(left) or "nothing left",
                 not left)
 
