@@ -55,11 +55,14 @@ def names(endpoint_id):
     return PORT_PREFIX + digest, PEER_PREFIX + digest
 
 
-def mac_of(owner, endpoint_id):
-    """A locally administered unicast MAC, stable for the endpoint."""
-    raw = bytearray(hashlib.sha256(('%s\0docker\0%s' % (owner, endpoint_id)).encode('utf-8'))
-                    .digest()[:6])
-    raw[0] = (raw[0] & 0xfc) | 0x02
+def mac_of(owner, tenant, address):
+    """A locally administered unicast MAC from the container's tenant and
+    address (``02:TT:a:b:c:d``, TT a byte of the owner's and tenant's hash),
+    as Docker's bridge derives one from the address: a restarted container
+    (a new endpoint, the same ``--ip``) keeps its MAC, so its peers' ARP
+    caches stay right."""
+    tag = hashlib.sha256(('%s\0docker\0%s' % (owner, tenant)).encode('utf-8')).digest()[0]
+    raw = bytearray([0x02, tag]) + bytearray(ipaddress.ip_address(address).packed)
     return ':'.join('%02x' % b for b in raw)
 
 
@@ -173,7 +176,7 @@ def create_endpoint(body, config, state, actions):
         except v.InputError as exc:
             raise ApiError(str(exc))
     else:
-        mac = mac_of(config.owner, endpoint)
+        mac = mac_of(config.owner, tenant.name, ip.ip)
         answer = {'Interface': {'MacAddress': mac}}
     port, peer = names(endpoint)
     state['endpoints'][endpoint] = dict(network=network, endpoint=endpoint, tenant=tenant.name,

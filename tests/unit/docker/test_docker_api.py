@@ -168,3 +168,14 @@ def test_generated_requests_get_an_answer_never_an_exception(path, body):
     assert isinstance(got, dict)
     if 'Err' in got:
         assert got['Err'] and '\n' not in got['Err']
+
+
+def test_a_containers_mac_follows_its_tenant_and_address_not_its_endpoint():
+    """docker restart makes a new endpoint with the same --ip: the MAC stays,
+    so the peers' ARP caches stay right (the molecule restarts failed on a new
+    MAC before); the same address in another tenant gets another MAC."""
+    from ansible.module_utils.ovl.docker.api import mac_of
+    assert mac_of('ovl', 'blue', '10.0.0.21') == mac_of('ovl', 'blue', '10.0.0.21')
+    assert mac_of('ovl', 'blue', '10.0.0.21').endswith(':0a:00:00:15')
+    assert mac_of('ovl', 'blue', '10.0.0.21') != mac_of('ovl', 'red', '10.0.0.21')
+    assert int(mac_of('ovl', 'blue', '10.0.0.21').split(':')[0], 16) & 0x03 == 0x02
