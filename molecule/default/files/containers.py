@@ -7,7 +7,7 @@
     containers.py plugin-restart    the plugin stopped and started again, as a
                                     supervisor would (the lab has no systemd)
 
-``up``: each container runs (``docker run -d --restart always --network
+``up``: each container runs (``docker run -d --init --restart always --network
 TENANT [--ip A] ovl-busybox:lab``, or ``docker start`` when it exists and is
 stopped), and its network namespace is attached by its name (``ip netns
 attach``; again each time: a restart gives it a new one), so the verify
@@ -41,7 +41,7 @@ def up(spec):
         name = item['name']
         have = state(name)
         if have is None:
-            argv = ['docker', 'run', '-d', '--restart', 'always', '--name', name,
+            argv = ['docker', 'run', '-d', '--init', '--restart', 'always', '--name', name,
                     '--network', item['tenant']]
             if item.get('ip'):
                 argv += ['--ip', item['ip']]
