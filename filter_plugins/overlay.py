@@ -49,7 +49,7 @@ if _MODULE_UTILS not in ansible.module_utils.__path__:
 
 from ansible.module_utils.ovl.host.layers import NAMES as LAYER_NAMES, result_keys  # noqa: E402
 from ansible.module_utils.ovl.host.layers import selected as layers_selected  # noqa: E402
-from ansible.module_utils.ovl.report.drift import drift_rows, drift_text  # noqa: E402
+from ansible.module_utils.ovl.report.drift import drift_rows, drift_text, workload_rows  # noqa: E402
 from ansible.module_utils.ovl.tenant.endpoints import flattened  # noqa: E402
 from ansible.module_utils.ovl.tenant.host_state import (  # noqa: E402
     host_model, host_state, preflight_args)
@@ -120,7 +120,8 @@ def overlay_drift_results(values):
 
 def overlay_drift(result, results):
     rows = _guard(drift_rows, _inventory(result), results)
-    return dict(rows=rows, text=drift_text(rows),
+    workloads = workload_rows(results)
+    return dict(rows=rows, text=drift_text(rows, workloads), workloads=workloads,
                 hosts=sorted(set(r['host'] for r in rows)))
 
 

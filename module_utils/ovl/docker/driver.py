@@ -145,7 +145,7 @@ class DockerDriver(Driver):
                     if names)
         if busy:
             raise CommandError(networks.busy_line(self.params['host'], busy))
-        have.update(create=create, remove=remove)
+        have.update(create=create, remove=remove, workloads=live_workloads(STATE))
         return have
 
     def plan(self, want, have):
@@ -158,7 +158,8 @@ class DockerDriver(Driver):
                 {'config': want['config_text'], 'networks': sorted(have['create'])})
 
     def extra(self, want, have, plan):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps])
+        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
+                    workloads=(have or {}).get('workloads') or [])
 
     def local(self, item):
         if item.op == 'file.write':
@@ -169,6 +170,21 @@ class DockerDriver(Driver):
         if item.op == 'service.stop' and item.tool == 'kill':
             return lambda: daemon.stop(daemon.PIDFILE, PYZ)
         return None
+
+
+def live_workloads(state_path, sys_net='/sys/class/net'):
+    """[[port, tenant, address]] of the containers the plugin attached whose
+    br-int port is there (the container runs): the drift report lists them
+    as workloads, not as drift."""
+    try:
+        with open(state_path) as handle:
+            endpoints = (json.load(handle) or {}).get('endpoints') or {}
+    except (IOError, OSError, ValueError):
+        return []
+    return sorted([r.get('port'), r.get('tenant'), (r.get('address') or '').split('/')[0]]
+                  for r in endpoints.values()
+                  if isinstance(r, dict) and r.get('port')
+                  and os.path.exists(os.path.join(sys_net, r['port'])))
 
 
 def _digest_of(path):

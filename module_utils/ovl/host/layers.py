@@ -163,7 +163,7 @@ LAYERS = (
     Layer('docker', ('endpoints', 'containers'), _docker_spec, _docker_driver,  # the plugin, networks
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),
-          {}, lambda facts: [], docker_drift.drift, ('changes',)),
+          {}, lambda facts: [], docker_drift.drift, ('changes', 'workloads')),
 )
 BY_NAME = dict((layer.name, layer) for layer in LAYERS)
 NAMES = tuple(layer.name for layer in LAYERS)

@@ -103,10 +103,28 @@ def drift_rows(inventory, results):
     return sorted(rows, key=lambda r: (r['host'], r['tenant'], r['kind'], r['object']))
 
 
-def drift_text(rows):
-    """The report, one table, as a person reads it."""
+def workload_rows(results):
+    """The operator's containers on each host (the docker layer's
+    ``workloads``: their br-int port, tenant and address), listed apart:
+    they are not drift, a run neither makes nor prunes them."""
+    rows = []
+    for host in sorted(results):
+        docker = (results[host] or {}).get('docker') or {}
+        for port, tenant, address in docker.get('workloads') or []:
+            rows.append(dict(host=host, tenant=tenant, kind='container', object=port,
+                             state='workload', detail=address))
+    return rows
+
+
+def drift_text(rows, workloads=()):
+    """The report, one table, as a person reads it; then the workloads."""
+    tail = ''
+    if workloads:
+        tail = '\n\nworkloads (containers on the integration bridge; not drift):\n' + '\n'.join(
+            '  %s  %s  %s  %s' % (w['host'], w['tenant'], w['object'], w['detail'])
+            for w in workloads)
     if not rows:
-        return 'no drift: every host is as the inventory says'
+        return 'no drift: every host is as the inventory says' + tail
     width = dict((k, max([len(k)] + [len(str(r[k])) for r in rows]))
                  for k in ('host', 'tenant', 'kind', 'state'))
     width['object'] = min(48, max([6] + [len(str(r['object'])) for r in rows]))
@@ -121,4 +139,4 @@ def drift_text(rows):
     hosts = sorted(set(r['host'] for r in rows))
     lines.append('')
     lines.append('%d difference(s) on %s' % (len(rows), ', '.join(hosts)))
-    return '\n'.join(lines)
+    return '\n'.join(lines) + tail

@@ -155,3 +155,62 @@ def test_the_plugin_file_holds_its_whole_import_closure():
     loaded = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                             check=True).stdout.split()
     assert sorted(loaded) == sorted(package.MODULES)
+
+
+def test_live_workloads_are_the_attached_containers_whose_port_is_there(tmp_path):
+    from ansible.module_utils.ovl.docker.driver import live_workloads
+    state = tmp_path / 'state.json'
+    state.write_text(json.dumps({'endpoints': {
+        'e1': {'port': 'ovdaaa', 'tenant': 'blue', 'address': '10.0.0.21/24'},
+        'e2': {'port': 'ovdbbb', 'tenant': 'red', 'address': '10.0.0.21/24'}}}))
+    net = tmp_path / 'net'
+    (net / 'ovdaaa').mkdir(parents=True)
+    assert live_workloads(str(state), str(net)) == [['ovdaaa', 'blue', '10.0.0.21']]
+    assert live_workloads(str(tmp_path / 'none.json'), str(net)) == []
+
+
+def test_the_report_lists_workloads_apart_from_drift():
+    from ansible.module_utils.ovl.report.drift import drift_text, workload_rows
+    rows = workload_rows({'host1': {'docker': {'workloads': [['ovdaaa', 'blue', '10.0.0.21']]}},
+                          'host2': {}})
+    assert rows == [dict(host='host1', tenant='blue', kind='container', object='ovdaaa',
+                         state='workload', detail='10.0.0.21')]
+    text = drift_text([], rows)
+    assert text.startswith('no drift') and 'host1  blue  ovdaaa  10.0.0.21' in text
+
+
+class FakeRunner(object):
+    def __init__(self, answers):
+        self.answers, self.calls = answers, []
+
+    def run(self, argv, data=None):
+        self.calls.append(argv)
+        return self.answers[argv[2]]
+
+
+def test_preflight_refuses_removing_a_network_with_containers_naming_them(tmp_path):
+    from ansible.module_utils.ovl.docker.preflight import docker_problems
+    config = tmp_path / 'docker-plugin.json'
+    config.write_text('{}')
+    runner = FakeRunner({'ls': (0, ours('red', BLUE) + '\n', ''),
+                         'inspect': (0, '"red" {"id1": {"Name": "c-red-1"}}\n', '')})
+    problems = docker_problems(runner, {}, 'ovl', 'host1', '/usr/bin/docker', str(config))
+    assert len(problems) == 1 and 'host1: cannot remove the Docker network(s) red' in problems[0]
+    assert 'red: c-red-1' in problems[0]
+
+
+def test_preflight_asks_nothing_of_a_host_that_never_ran_containers(tmp_path):
+    from ansible.module_utils.ovl.docker.preflight import docker_problems
+    runner = FakeRunner({})
+    assert docker_problems(runner, {}, 'ovl', 'h', '/usr/bin/docker',
+                           str(tmp_path / 'none.json')) == []
+    assert runner.calls == []
+
+
+def test_preflight_says_when_dockerd_does_not_answer(tmp_path):
+    from ansible.module_utils.ovl.docker.preflight import docker_problems
+    runner = FakeRunner({'ls': (1, '', 'Cannot connect to the Docker daemon')})
+    problems = docker_problems(runner, {'blue': BLUE}, 'ovl', 'host1', '/usr/bin/docker',
+                               str(tmp_path / 'none.json'))
+    assert problems == ['host1: docker network ls failed (is dockerd running?): '
+                        'Cannot connect to the Docker daemon']

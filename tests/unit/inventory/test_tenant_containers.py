@@ -67,3 +67,19 @@ def test_the_plugin_config_of_a_host_is_what_the_plugin_accepts(tmp_path):
     assert (str(blue.subnet), str(blue.gateway), blue.tag, str(blue.range)) == (
         '10.0.0.0/24', '10.0.0.1', 4, '10.0.0.128/26')
     assert [str(a) for a in blue.reserved] == ['10.0.0.11'] and config.bridge == 'br-int'
+
+
+def test_a_container_host_gets_the_docker_preflight_its_networks_and_docker(tmp_path):
+    """The preflight of a host with containers checks docker (docker.io) and
+    gets the tenant networks it keeps; a host without gets neither."""
+    from ansible.module_utils.ovl.tenant.host_state import preflight_args
+    from tenant_helpers import inventory
+    write(tmp_path, BASE + 'containers: [{host: host2, range: 10.0.0.128/26}]\n')
+    (tenant,), errors = load(str(tmp_path))
+    inv = inventory([tenant])
+    with_containers = preflight_args(inv, 'host2')
+    assert with_containers['docker_networks'] == {'t': {'subnet': '10.0.0.0/24',
+                                                        'gateway': '10.0.0.1'}}
+    assert with_containers['endpoint_tools'] == {'docker': 'docker.io'}
+    without = preflight_args(inv, 'host1')
+    assert without['docker_networks'] == {} and 'docker' not in without['endpoint_tools']
