@@ -17,7 +17,6 @@ from ansible.module_utils.ovl.docker import networks
 from ansible.module_utils.ovl.docker.server import CONFIG
 
 
-
 def docker_problems(runner, wanted, owner, host, docker_path, config=CONFIG):
     """[line]: why the docker layer cannot run on this host. *wanted*:
     {tenant: {subnet, gateway}} of the containers the host runs."""

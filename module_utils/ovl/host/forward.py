@@ -11,7 +11,6 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core.files import read_text, write_file
 from ansible.module_utils.ovl.core.result import Driver
-from ansible.module_utils.ovl.core.runner import CommandError
 from ansible.module_utils.ovl.core.step import Step
 from ansible.module_utils.ovl.ip import batch
 
