@@ -226,3 +226,23 @@ def targets13(v_ovs, site, floor_part, fleet_part):
                           ', '.join('%d->%d %.3f s' % m for m in proj['marginal']), spread,
                           mark(spread <= 1.5) + ' (flat: marginal max/min <= 1.5)'))
     return out
+
+
+def docker_table(dk):
+    """The docker part: first ping (ours across hosts vs Docker's bridge on one
+    host) and the Join times at N containers."""
+    fp, join = dk['first_ping'], dk['join']
+    med = statistics.median
+    lines = ['| figure | value | target |', '|---|---|---|',
+             '| `docker run --network blue` on host2 to the first ping from host1 (median of %d) '
+             '| %.3f s | |' % (len(fp['ovl']), med(fp['ovl'])),
+             '| `docker run` on Docker\'s bridge network to the first ping on the same host (anchor) '
+             '| %.3f s | |' % med(fp['anchor']),
+             '| ratio | %.2fx | <= 1.5x |' % fp['ratio']]
+    if join.get('first20') is not None:
+        lines += ['| Join answered, first 20 of %d containers on one host (median) | %.1f ms | |'
+                  % (join['n'], join['first20']),
+                  '| Join answered, last 20 (%d ports on br-int) (median) | %.1f ms | flat |'
+                  % (join['ports'], join['last20']),
+                  '| %d `docker run` one after another | %.0f s | |' % (join['n'], join['seconds'])]
+    return lines
