@@ -8,7 +8,7 @@ from lab import (HOSTS, OUT, PYTHON, ROOT, BASE, ansible_env, container, dexec, 
                  playbook, prepare_host, recap)
 
 SITE = os.path.join(ROOT, 'site.yml')
-MODES_FILE = os.path.join('module_utils', 'ovl', 'tenant', 'hostvars.py')
+MODES_FILE = os.path.join('module_utils', 'ovl', 'inventory', 'hostvars.py')
 
 
 def tunnel_modes():
