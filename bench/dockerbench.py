@@ -19,18 +19,10 @@ import time
 
 import yaml
 
-from lab import OUT, PREFIX, ROOT, SUBNET, ansible_env, container, dexec, hosts_of, playbook, run
+from lab import OUT, ROOT, ansible_env, container, dexec, hosts_of, lab, playbook
 
 IMAGE = 'ovl-busybox:lab'
 N_JOIN = int(os.environ.get('BENCH_DOCKER_N', '200'))
-
-
-def lab_up():
-    env = dict(os.environ, LAB_PREFIX=PREFIX, LAB_SUBNET=SUBNET, LAB_SKIP_IMAGE='1',
-               LAB_HOSTS='2', LAB_DOCKER_HOSTS='host1 host2')
-    script = os.path.join(ROOT, 'scripts', 'lab.sh')
-    run([script, 'down'], env=env, timeout=600)
-    run([script, 'up'], env=env, timeout=600)
 
 
 def write_inventory():
@@ -110,7 +102,8 @@ def join_times(host, n, log):
 
 
 def bench(repeat, log):
-    lab_up()
+    lab('down')
+    lab('up', engines='host1 host2')
     inventory, hosts = write_inventory()
     env = ansible_env()
     secs, _counts = playbook(os.path.join(ROOT, 'site.yml'), inventory, hosts, env,

@@ -17,7 +17,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import json
 import os
 import sys
@@ -96,8 +95,8 @@ def _systemd_steps(argv, have, new_code):
 
 
 def _systemctl(runner, verb, *names):
-    rc, out, _err = runner.run(['systemctl', verb] + list(names))
-    return rc == 0, out
+    """True when ``systemctl VERB NAMES`` says yes (rc 0)."""
+    return runner.run(['systemctl', verb] + list(names))[0] == 0
 
 
 class DockerDriver(Driver):
@@ -128,21 +127,18 @@ class DockerDriver(Driver):
         argv = plugin_argv(have['python'])
         if have['systemd']:
             have['units'] = dict((path, read_text(path)) for path in units.units(argv, SOCKET))
-            have['enabled'] = _systemctl(runner, 'is-enabled', units.SOCKET_UNIT, units.SERVICE_UNIT)[0]
-            have['socket_active'] = _systemctl(runner, 'is-active', units.SOCKET_UNIT)[0]
-            have['service_active'] = _systemctl(runner, 'is-active', units.SERVICE_UNIT)[0]
+            have['enabled'] = _systemctl(runner, 'is-enabled', units.SOCKET_UNIT, units.SERVICE_UNIT)
+            have['socket_active'] = _systemctl(runner, 'is-active', units.SOCKET_UNIT)
+            have['service_active'] = _systemctl(runner, 'is-active', units.SERVICE_UNIT)
         else:
             have['pid'] = daemon.running_pid(daemon.PIDFILE, PYZ)
         if not runner.module.get_bin_path('docker'):
             raise CommandError('%s: docker is not installed (the host runs containers of %s)'
                                % (self.params['host'], ', '.join(sorted(want['tenants']))
                                   or 'no tenant'))
-        found = networks.read_networks(runner)
-        create, remove, problems = networks.judge(found, want['tenants'], want['owner'])
+        create, remove, problems, busy = networks.assess(runner, want['tenants'], want['owner'])
         if problems:
             raise CommandError('%s: %s' % (self.params['host'], '; '.join(problems)))
-        busy = dict((name, names) for name, names in networks.containers_on(runner, remove).items()
-                    if names)
         if busy:
             raise CommandError(networks.busy_line(self.params['host'], busy))
         have.update(create=create, remove=remove, workloads=live_workloads(STATE))
@@ -188,8 +184,9 @@ def live_workloads(state_path, sys_net='/sys/class/net'):
 
 
 def _digest_of(path):
+    """``package.digest`` of the installed file, None when there is none."""
     try:
         with open(path, 'rb') as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+            return package.digest(handle.read())
     except (IOError, OSError):
         return None

@@ -126,6 +126,16 @@ def containers_on(runner, names):
     return out_map
 
 
+def assess(runner, wanted, owner):
+    """(create, remove, problems, busy): what ``judge`` says of the networks
+    dockerd has, and {network: [container]} of the ones to remove that still
+    hold containers. The preflight and the layer both read it;
+    CommandError when dockerd does not answer."""
+    create, remove, problems = judge(read_networks(runner), wanted, owner)
+    busy = dict((name, names) for name, names in containers_on(runner, remove).items() if names)
+    return create, remove, problems, busy
+
+
 def busy_line(host, busy):
     """The refusal when networks a run must remove still hold containers."""
     return ('%s: cannot remove the Docker network(s) %s: containers are still on them (%s); '

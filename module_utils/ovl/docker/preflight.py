@@ -25,10 +25,7 @@ def docker_problems(runner, wanted, owner, host, docker_path, config=CONFIG):
     if not docker_path:
         return []                       # a missing tool: the preflight names it (installable)
     try:
-        found = networks.read_networks(runner)
-        _create, remove, problems = networks.judge(found, wanted, owner)
-        busy = dict((name, names) for name, names in networks.containers_on(runner, remove).items()
-                    if names)
+        _create, _remove, problems, busy = networks.assess(runner, wanted, owner)
     except CommandError as exc:
         return ['%s: %s' % (host, exc)]
     if busy:
