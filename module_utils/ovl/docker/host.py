@@ -11,8 +11,12 @@ offload off on both ends with the userspace datapath (TCP breaks
 otherwise), then in ONE OVSDB transaction the port (any leftover of the
 same endpoint deleted first: a Join after a crash or a host restart finds
 it) with the tenant's tag and its marks (``external_ids``: ovl-tenant,
-ovl-workload=docker, ovl-endpoint). A Join again (container restart,
-dockerd or plugin restart) makes both anew.
+ovl-workload=docker, ovl-endpoint), and a wait until ovs-vswitchd has
+given it an OpenFlow port number. A Join again (container restart, dockerd
+or plugin restart) makes both anew.
+
+The OVSDB work is JSON-RPC on the database's socket (``ovl.ovs.rpc``), not
+ovs-vsctl: its cost does not grow with the number of ports on the bridge.
 
 detach (Leave, DeleteEndpoint): the port and the veth, if they are there."""
 from __future__ import absolute_import, division, print_function
@@ -26,10 +30,12 @@ from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY, WORKLOAD_
 from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.docker.api import ActionError
 from ansible.module_utils.ovl.ip.nswrite import WriteError, set_tx_checksum
+from ansible.module_utils.ovl.ovs import rpc
 
 WORKLOAD = 'docker'
 ENDPOINT_KEY = 'ovl-endpoint'
 SBIN = ('/usr/local/sbin', '/usr/sbin', '/sbin')
+PLUG_WAIT_MS = 10000
 
 
 class Binaries(object):
@@ -46,9 +52,6 @@ class HostActions(object):
     def __init__(self, db=None, runner=None):
         self.db = db
         self.runner = runner or Runner(Binaries())
-
-    def vsctl(self, *args):
-        return ['ovs-vsctl', '--timeout=10'] + (['--db=' + self.db] if self.db else []) + list(args)
 
     def link_exists(self, name):
         """In the current network namespace (``/sys`` may show another)."""
@@ -87,17 +90,66 @@ class HostActions(object):
             for dev in (port, peer):
                 self.tx_off(dev)
         self.run(['ip', 'link', 'set', port, 'up'])
-        self.run(self.vsctl(
-            '--', '--if-exists', 'del-port', config.bridge, port,
-            '--', 'add-port', config.bridge, port, 'tag=%d' % tenant.tag,
-            '--', 'set', 'Port', port,
-            'external_ids:%s=%s' % (OWNER_KEY, config.owner),
-            'external_ids:%s=%s' % (TENANT_KEY, tenant.name),
-            'external_ids:%s=%s' % (WORKLOAD_KEY, WORKLOAD),
-            'external_ids:%s=%s' % (ENDPOINT_KEY, record.get('endpoint', port))))
+        marks = {OWNER_KEY: config.owner, TENANT_KEY: tenant.name, WORKLOAD_KEY: WORKLOAD,
+                 ENDPOINT_KEY: record.get('endpoint', port)}
+        try:
+            with rpc.Connection(self.db) as db:
+                ops = unplug_ops(port_uuids(db, port))
+                ops += [{'op': 'insert', 'table': 'Interface', 'row': {'name': port},
+                         'uuid-name': 'iface'},
+                        {'op': 'insert', 'table': 'Port', 'uuid-name': 'port',
+                         'row': {'name': port, 'interfaces': rpc.named('iface'),
+                                 'tag': tenant.tag, 'external_ids': rpc.ovs_map(marks)}},
+                        {'op': 'mutate', 'table': 'Bridge',
+                         'where': [['name', '==', config.bridge]],
+                         'mutations': [['ports', 'insert', rpc.ovs_set([rpc.named('port')])]]}]
+                if db.transact(*ops)[-1].get('count') != 1:
+                    raise ActionError('bridge %s is not there: run site.yml on this host'
+                                      % config.bridge)
+                self.wait_plugged(db, port)
+        except rpc.RpcError as exc:
+            raise ActionError('port %s on %s: %s' % (port, config.bridge, exc))
+
+    @staticmethod
+    def wait_plugged(db, port):
+        """Until ovs-vswitchd has given the interface an OpenFlow port (what
+        ovs-vsctl's wait for cur_cfg gives, for this port alone); -1 is its
+        refusal, with the reason in ``error``."""
+        where = [['name', '==', port]]
+        row = db.transact(
+            {'op': 'wait', 'table': 'Interface', 'where': where, 'columns': ['ofport'],
+             'until': '!=', 'rows': [{'ofport': rpc.ovs_set([])}], 'timeout': PLUG_WAIT_MS},
+            {'op': 'select', 'table': 'Interface', 'where': where,
+             'columns': ['ofport', 'error']})[1]['rows']
+        if not row:
+            raise ActionError('port %s went away before ovs-vswitchd added it' % port)
+        row = row[0]
+        if row['ofport'] == -1:
+            raise ActionError('ovs-vswitchd did not add port %s: %s' % (port, row['error']))
 
     def detach(self, record, config):
         port = record['port']
-        self.run(self.vsctl('--', '--if-exists', 'del-port', config.bridge, port))
+        try:
+            with rpc.Connection(self.db) as db:
+                ops = unplug_ops(port_uuids(db, port))
+                if ops:
+                    db.transact(*ops)
+        except rpc.RpcError as exc:
+            raise ActionError('port %s on %s: %s' % (port, config.bridge, exc))
         if self.link_exists(port):
             self.run(['ip', 'link', 'del', port])
+
+
+def port_uuids(db, name):
+    rows = db.transact({'op': 'select', 'table': 'Port', 'where': [['name', '==', name]],
+                        'columns': ['_uuid']})[0]['rows']
+    return [row['_uuid'][1] for row in rows]
+
+
+def unplug_ops(uuids):
+    """Take the ports off whatever bridge holds them (OVSDB then drops the
+    unreferenced Port and Interface rows)."""
+    if not uuids:
+        return []
+    return [{'op': 'mutate', 'table': 'Bridge', 'where': [],
+             'mutations': [['ports', 'delete', rpc.ovs_set(rpc.uuid(u) for u in uuids)]]}]

@@ -26,8 +26,9 @@ MODULES = (
     'ovl', 'ovl.core', 'ovl.core.marks', 'ovl.core.netns', 'ovl.core.runner',
     'ovl.core.validate', 'ovl.docker', 'ovl.docker.api', 'ovl.docker.config',
     'ovl.docker.host', 'ovl.docker.ipam', 'ovl.docker.server', 'ovl.ip', 'ovl.ip.nswrite',
+    'ovl.ovs', 'ovl.ovs.rpc',
 )
-PACKAGES = ('ovl', 'ovl.core', 'ovl.docker', 'ovl.ip')
+PACKAGES = ('ovl', 'ovl.core', 'ovl.docker', 'ovl.ip', 'ovl.ovs')
 MAIN = ('import sys\n'
         'from ansible.module_utils.ovl.docker.server import main\n'
         'sys.exit(main())\n')

@@ -67,10 +67,10 @@ def plugin(ovs, tmp_path):
     config.write_text(json.dumps(CONFIG))
     servers = []
 
-    def start():
+    def start(db=ovs.db):
         sock = str(tmp_path / 'ovl.sock')
         server = Server(sock, Plugin(str(config), str(state),
-                                     InNamespace(ovs.netns, HostActions(db=ovs.db)),
+                                     InNamespace(ovs.netns, HostActions(db=db)),
                                      log=lambda text: None))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -138,8 +138,45 @@ def test_a_container_is_attached_kept_across_a_plugin_restart_and_detached(plugi
     assert sh('ip', 'link', 'show', 'dev', port, ns=ovs.netns, check=False) == ''
 
 
+def joined_endpoint(sock):
+    """A network of blue and an endpoint on it, up to the Join."""
+    pool = post(sock, '/IpamDriver.RequestPool', {'Options': {'tenant': 'blue'}})[1]['PoolID']
+    post(sock, '/NetworkDriver.CreateNetwork', {'NetworkID': NET,
+                                                'Options': {api.GENERIC: {'tenant': 'blue'}}})
+    address = post(sock, '/IpamDriver.RequestAddress', {'PoolID': pool})[1]['Address']
+    post(sock, '/NetworkDriver.CreateEndpoint', {'NetworkID': NET, 'EndpointID': EP,
+                                                 'Interface': {'Address': address}})
+    return post(sock, '/NetworkDriver.Join', {'NetworkID': NET, 'EndpointID': EP,
+                                              'SandboxKey': 'k'})[1]
+
+
+def test_a_join_after_a_host_restart_replaces_the_leftover_port(plugin, ovs):
+    """The database keeps the port across a reboot, the veth is gone: the Join
+    takes the leftover row off the bridge in the same transaction that adds
+    the new one, which ovs-vswitchd then numbers (the wait saw it)."""
+    start, _stop, _state = plugin
+    sock = start()
+    port = api.names(EP)[0]
+    ovs.vsctl('add-port', 'br-int', port, 'tag=99', '--', 'set', 'Interface', port,
+              'type=internal')
+    ovs.ns('ip', 'link', 'del', port)
+    assert 'Err' not in joined_endpoint(sock)
+    assert ovs.vsctl('list-ports', 'br-int').split() == [port]
+    assert port_of(ovs, port)[0] == 7
+    assert int(ovs.vsctl('get', 'Interface', port, 'ofport')) > 0
+    assert ovs.vsctl('get', 'Interface', port, 'type').strip() == '""'
+
+
+def test_an_unreachable_database_is_an_error_answer(plugin, ovs, tmp_path):
+    start, _stop, _state = plugin
+    sock = start(db='unix:%s' % (tmp_path / 'down.sock'))
+    err = joined_endpoint(sock)['Err']
+    assert err.startswith('NetworkDriver.Join: port ovd') and 'ovsdb-server is not reachable' in err
+    assert sh('ip', 'link', 'show', 'dev', api.names(EP)[0], ns=ovs.netns, check=False) == ''
+
+
 def test_a_failed_action_is_an_error_answer(plugin, ovs):
-    """No bridge: ovs-vsctl refuses the port; Join answers Err, the server serves on."""
+    """No bridge: the port has nowhere to go; Join answers Err, the server serves on."""
     start, stop, _state = plugin
     sock = start()
     ovs.vsctl('del-br', 'br-int')
@@ -151,7 +188,7 @@ def test_a_failed_action_is_an_error_answer(plugin, ovs):
                                                  'Interface': {'Address': address}})
     err = post(sock, '/NetworkDriver.Join', {'NetworkID': NET, 'EndpointID': EP,
                                              'SandboxKey': 'k'})[1]['Err']
-    assert err.startswith('NetworkDriver.Join: ovs-vsctl') and 'br-int' in err
+    assert err == 'NetworkDriver.Join: bridge br-int is not there: run site.yml on this host'
     assert post(sock, '/Plugin.Activate', {})[0] == 200
     # the veth made before the port failed is gone with the failure
     assert sh('ip', 'link', 'show', 'dev', api.names(EP)[0], ns=ovs.netns, check=False) == ''

@@ -4,7 +4,7 @@
     host (host side, the layer table) -> tenant, ovs, ip, nat, flows, docker -> core
     report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
     inventory (controller side: load and validate) -> tenant, core
-    docker (the Docker network plugin, a daemon on the host, and its layer) -> ip, core
+    docker (the Docker network plugin, a daemon on the host, and its layer) -> ip, ovs, core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
 another concern, tenant or host; core imports only core; tenant never
@@ -25,7 +25,7 @@ ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
                 'host': {'host', 'core', 'tenant', 'docker'} | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
                 'inventory': {'inventory', 'tenant', 'core'},
-                'docker': {'docker', 'core', 'ip'}},
+                'docker': {'docker', 'core', 'ip', 'ovs'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 
