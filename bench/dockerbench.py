@@ -9,7 +9,10 @@ Docker engine of their own (scripts/lab.sh LAB_DOCKER_HOSTS):
   lab's containers share this machine's clock. Ratio of the medians.
 - Join at N containers: N containers started one after another on host1;
   the plugin logs how long each Join took to answer; medians of the first
-  and the last 20 (flat: it does not grow with the port count).
+  and the last 20 (flat: it does not grow with the port count). The same for
+  ProgramExternalConnectivity, which dockerd sends after moving the
+  interface into the container: there the plugin waits for ovs-vswitchd to
+  have taken the port in (its reconfiguration grows with the port count).
 """
 import json
 import os
@@ -85,20 +88,29 @@ def first_ping(src_host, src, dst_host, network, address):
     return first - t0
 
 
+def ends(series):
+    """Medians of the first and the last 20."""
+    head, tail = series[:20], series[-20:]
+    return {'first20': statistics.median(head) if head else None,
+            'last20': statistics.median(tail) if tail else None}
+
+
 def join_times(host, n, log):
     """Start *n* containers on *host* one after another; the plugin's Join
-    answer times in order (ms)."""
+    and ProgramExternalConnectivity answer times in order (ms)."""
     dexec(host, ['sh', '-c', ': > /var/log/ovl-docker-plugin.log'])
     t0 = time.monotonic()
     dexec(host, ['sh', '-c', 'for i in $(seq 1 %d); do docker run -d --init --network blue '
                  '--name j$i %s >/dev/null || exit 1; done' % (n, IMAGE)], timeout=3600)
     took = time.monotonic() - t0
     text = dexec(host, ['cat', '/var/log/ovl-docker-plugin.log']).stdout
-    joins = [float(m) for m in re.findall(r'NetworkDriver\.Join HTTP/1\.1" 200 ([0-9.]+) ms', text)]
+    joins, waits = [[float(m) for m in re.findall(
+        r'NetworkDriver\.%s HTTP/1\.1" 200 ([0-9.]+) ms' % name, text)]
+        for name in ('Join', 'ProgramExternalConnectivity')]
     ports = len(dexec(host, ['ovs-vsctl', 'list-ports', 'br-int']).stdout.split())
-    log('docker: %d containers on %s in %.0f s, %d Joins logged, %d ports on br-int'
-        % (n, host, took, len(joins), ports))
-    return joins, took, ports
+    log('docker: %d containers on %s in %.0f s, %d Joins and %d waits logged, %d ports on br-int'
+        % (n, host, took, len(joins), len(waits), ports))
+    return joins, waits, took, ports
 
 
 def bench(repeat, log):
@@ -124,11 +136,9 @@ def bench(repeat, log):
         anchor.append(first_ping('host1', 'asrc', 'host1', 'anchor', '172.31.0.%d' % (100 + i)))
         log('docker: first ping %.3f s (blue, across hosts) vs %.3f s (Docker bridge, same host)'
             % (ours[-1], anchor[-1]))
-    joins, took, ports = join_times('host1', N_JOIN, log)
-    head, tail = joins[:20], joins[-20:]
+    joins, waits, took, ports = join_times('host1', N_JOIN, log)
     return {'first_ping': {'ovl': ours, 'anchor': anchor,
                            'ratio': statistics.median(ours) / statistics.median(anchor)},
-            'join': {'n': N_JOIN, 'ms': joins, 'first20': statistics.median(head) if head else None,
-                     'last20': statistics.median(tail) if tail else None,
-                     'seconds': took, 'ports': ports},
+            'join': dict(ends(joins), n=N_JOIN, ms=joins, seconds=took, ports=ports,
+                         wait=dict(ends(waits), ms=waits)),
             'site_secs': secs}

@@ -245,4 +245,9 @@ def docker_table(dk):
                   '| Join answered, last 20 (%d ports on br-int) (median) | %.1f ms | flat |'
                   % (join['ports'], join['last20']),
                   '| %d `docker run` one after another | %.0f s | |' % (join['n'], join['seconds'])]
+    wait = join.get('wait') or {}
+    if wait.get('first20') is not None:
+        lines += ['| ProgramExternalConnectivity (waits for ovs-vswitchd to take the port in), '
+                  'first 20 (median) | %.1f ms | |' % wait['first20'],
+                  '| ProgramExternalConnectivity, last 20 (median) | %.1f ms | |' % wait['last20']]
     return lines

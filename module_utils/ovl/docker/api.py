@@ -214,6 +214,22 @@ def join(body, config, state, actions):
             'Gateway': str(tenant.gateway), 'StaticRoutes': []}, False
 
 
+def program_external(body, config, state, actions):
+    """Called by dockerd after Join, once it has moved the interface into the
+    container, for the endpoint that gives the container its gateway (ours:
+    Join answers one), before the container starts. Join did not wait for
+    ovs-vswitchd to take the port in (its reconfiguration grows with the
+    ports on the bridge); that ran while dockerd moved the interface, and the
+    wait is here, so the container never starts before its port is there."""
+    endpoint, record = _endpoint(body, state)
+    network = _id(body, 'NetworkID')
+    if record['network'] != network:
+        raise ApiError('NetworkID: endpoint %s is on network %s, not %s'
+                       % (endpoint[:12], record['network'][:12], network[:12]))
+    actions.wait_attached(record, config)
+    return {}, False
+
+
 def leave(body, config, state, actions):
     endpoint, record = _endpoint(body, state)
     actions.detach(record, config)
@@ -284,7 +300,7 @@ HANDLERS = {
     '/NetworkDriver.Leave': leave,
     '/NetworkDriver.DiscoverNew': nothing,
     '/NetworkDriver.DiscoverDelete': nothing,
-    '/NetworkDriver.ProgramExternalConnectivity': nothing,
+    '/NetworkDriver.ProgramExternalConnectivity': program_external,
     '/NetworkDriver.RevokeExternalConnectivity': nothing,
     '/IpamDriver.GetCapabilities': ipam_capabilities,
     '/IpamDriver.GetDefaultAddressSpaces': address_spaces,

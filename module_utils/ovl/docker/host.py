@@ -11,9 +11,14 @@ offload off on both ends with the userspace datapath (TCP breaks
 otherwise), then in ONE OVSDB transaction the port (any leftover of the
 same endpoint deleted first: a Join after a crash or a host restart finds
 it) with the tenant's tag and its marks (``external_ids``: ovl-tenant,
-ovl-workload=docker, ovl-endpoint), and a wait until ovs-vswitchd has
-given it an OpenFlow port number. A Join again (container restart, dockerd
-or plugin restart) makes both anew.
+ovl-workload=docker, ovl-endpoint). A Join again (container restart,
+dockerd or plugin restart) makes both anew.
+
+wait_attached (ProgramExternalConnectivity, which dockerd sends after it
+has moved the interface into the container and before the container
+starts): until ovs-vswitchd has given the port an OpenFlow number. Join does
+not wait: ovs-vswitchd's reconfiguration grows with the ports on the bridge
+(measured: 1 ms at 1 port, 17 ms at 200, netdev), and runs meanwhile.
 
 The OVSDB work is JSON-RPC on the database's socket (``ovl.ovs.rpc``), not
 ovs-vsctl: its cost does not grow with the number of ports on the bridge.
@@ -106,9 +111,15 @@ class HostActions(object):
                 if db.transact(*ops)[-1].get('count') != 1:
                     raise ActionError('bridge %s is not there: run site.yml on this host'
                                       % config.bridge)
-                self.wait_plugged(db, port)
         except rpc.RpcError as exc:
             raise ActionError('port %s on %s: %s' % (port, config.bridge, exc))
+
+    def wait_attached(self, record, config):
+        try:
+            with rpc.Connection(self.db) as db:
+                self.wait_plugged(db, record['port'])
+        except rpc.RpcError as exc:
+            raise ActionError('port %s on %s: %s' % (record['port'], config.bridge, exc))
 
     @staticmethod
     def wait_plugged(db, port):

@@ -59,6 +59,9 @@ class InNamespace(object):
         with entered(self.netns):
             return self.actions.detach(*args)
 
+    def wait_attached(self, *args):
+        return self.actions.wait_attached(*args)
+
 
 @pytest.fixture
 def plugin(ovs, tmp_path):
@@ -111,6 +114,9 @@ def test_a_container_is_attached_kept_across_a_plugin_restart_and_detached(plugi
                                                 'SandboxKey': '/var/run/docker/netns/x'})[1]
     port, peer = api.names(EP)
     assert joined['InterfaceName']['SrcName'] == peer and joined['Gateway'] == '10.0.0.1'
+    assert post(sock, '/NetworkDriver.ProgramExternalConnectivity',
+                {'NetworkID': NET, 'EndpointID': EP, 'Options': {}})[1] == {}
+    assert int(ovs.vsctl('get', 'Interface', port, 'ofport')) > 0
     tag, ids = port_of(ovs, port)
     assert tag == 7 and dict(ids[1]) == {'ovl-owner': 'ovl', 'ovl-tenant': 'blue',
                                           'ovl-workload': 'docker', 'ovl-endpoint': EP}
@@ -153,7 +159,8 @@ def joined_endpoint(sock):
 def test_a_join_after_a_host_restart_replaces_the_leftover_port(plugin, ovs):
     """The database keeps the port across a reboot, the veth is gone: the Join
     takes the leftover row off the bridge in the same transaction that adds
-    the new one, which ovs-vswitchd then numbers (the wait saw it)."""
+    the new one, which ovs-vswitchd then numbers (ProgramExternalConnectivity
+    waited for it)."""
     start, _stop, _state = plugin
     sock = start()
     port = api.names(EP)[0]
@@ -161,6 +168,8 @@ def test_a_join_after_a_host_restart_replaces_the_leftover_port(plugin, ovs):
               'type=internal')
     ovs.ns('ip', 'link', 'del', port)
     assert 'Err' not in joined_endpoint(sock)
+    assert post(sock, '/NetworkDriver.ProgramExternalConnectivity',
+                {'NetworkID': NET, 'EndpointID': EP})[1] == {}
     assert ovs.vsctl('list-ports', 'br-int').split() == [port]
     assert port_of(ovs, port)[0] == 7
     assert int(ovs.vsctl('get', 'Interface', port, 'ofport')) > 0

@@ -26,6 +26,9 @@ class Actions(object):
     def detach(self, record, config):
         self.calls.append(('detach', record['port']))
 
+    def wait_attached(self, record, config):
+        self.calls.append(('wait', record['port']))
+
 
 def ask(path, body, state, actions=None):
     return api.answer(path, body, CONFIG, state, actions or Actions())[0]
@@ -60,6 +63,12 @@ def test_a_container_joins_its_tenant_with_its_tag_gateway_and_mtu():
     assert joined == {'InterfaceName': {'SrcName': peer, 'DstPrefix': 'eth'},
                       'Gateway': '10.0.0.1', 'StaticRoutes': []}
     assert actions.calls == [('attach', port, 3)]
+    # dockerd moved the interface; before the container starts, the port is there
+    assert ask('/NetworkDriver.ProgramExternalConnectivity', {
+        'NetworkID': NET_BLUE, 'EndpointID': EP1, 'Options': {}}, state, actions) == {}
+    assert actions.calls[-1] == ('wait', port)
+    assert 'is on network' in ask('/NetworkDriver.ProgramExternalConnectivity', {
+        'NetworkID': 'f' * 64, 'EndpointID': EP1}, state, actions)['Err']
     assert ask('/NetworkDriver.Leave', {'NetworkID': NET_BLUE, 'EndpointID': EP1}, state,
                actions) == {}
     assert ask('/NetworkDriver.DeleteEndpoint', {'NetworkID': NET_BLUE, 'EndpointID': EP1},
