@@ -101,7 +101,7 @@ class Connection(object):
                 raise RpcError('ovsdb-server at %s closed the connection' % self.path)
             self.buf += chunk
 
-    def call(self, method, params):
+    def request(self, method, params):
         self.next_id += 1
         ident = self.next_id
         self.send({'method': method, 'params': params, 'id': ident})
@@ -121,7 +121,7 @@ class Connection(object):
 
     def transact(self, *ops):
         """Every operation in ONE transaction; the results, or RpcError."""
-        results = self.call('transact', [DATABASE] + list(ops))
+        results = self.request('transact', [DATABASE] + list(ops))
         problem = op_errors(ops, results)
         if problem:
             raise RpcError('OVSDB transaction failed: ' + problem)

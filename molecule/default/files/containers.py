@@ -8,19 +8,26 @@
                                     supervisor would (the lab has no systemd)
 
 ``up``: each container runs (``docker run -d --init --restart always --network
-TENANT [--ip A] ovl-busybox:lab``, or ``docker start`` when it exists and is
-stopped), and its network namespace is attached by its name (``ip netns
+TENANT [--ip A] ovl-busybox:lab``, the image imported from busybox-static
+first when the engine lacks it); one that exists must be running already
+(a restart, of the container, of dockerd, of the plugin or of the host,
+brought it back by itself: ``up`` never starts it, it fails naming its
+state), and its network namespace is attached by its name (``ip netns
 attach``; again each time: a restart gives it a new one), so the verify
 probes it as it probes a namespace endpoint. Prints [{name, tenant, ip,
 netns}] with the address Docker (our IPAM) gave it."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 IMAGE = 'ovl-busybox:lab'
+APPLETS = ('sh', 'sleep', 'cat', 'ip', 'ping', 'nc', 'httpd', 'ifconfig', 'hostname')
+WAIT_RUNNING = 60     # seconds; a host that just booted under TCG is slow
 
 
 def run(argv, check=True):
@@ -35,26 +42,48 @@ def state(name):
     return json.loads(proc.stdout) if proc.returncode == 0 else None
 
 
+def image():
+    """The lab's image, from the host's busybox-static (no registry)."""
+    if run(['docker', 'image', 'inspect', IMAGE], check=False).returncode == 0:
+        return
+    root = tempfile.mkdtemp()
+    try:
+        os.makedirs(os.path.join(root, 'bin'))
+        os.makedirs(os.path.join(root, 'tmp'))
+        shutil.copy('/bin/busybox', os.path.join(root, 'bin', 'busybox'))
+        for applet in APPLETS:
+            os.symlink('busybox', os.path.join(root, 'bin', applet))
+        tar = subprocess.Popen(['tar', '-C', root, '-c', '.'], stdout=subprocess.PIPE)
+        proc = subprocess.run(['docker', 'import', '-c', 'CMD ["sleep", "infinity"]', '-',
+                               IMAGE], stdin=tar.stdout, capture_output=True, text=True)
+        tar.stdout.close()
+        if tar.wait() != 0 or proc.returncode != 0:
+            sys.exit('docker import %s: %s' % (IMAGE, proc.stderr.strip()))
+    finally:
+        shutil.rmtree(root)
+
+
 def up(spec):
     out = []
+    if spec:
+        image()
     for item in spec:
         name = item['name']
-        have = state(name)
-        if have is None:
+        if state(name) is None:
             argv = ['docker', 'run', '-d', '--init', '--restart', 'always', '--name', name,
                     '--network', item['tenant']]
             if item.get('ip'):
                 argv += ['--ip', item['ip']]
             run(argv + [IMAGE])
-        elif not have.get('Running'):
-            run(['docker', 'start', name])
-        for _ in range(100):
+        deadline = time.monotonic() + WAIT_RUNNING
+        while True:
             have = state(name)
             if have and have.get('Running') and have.get('Pid'):
                 break
-            time.sleep(0.1)
-        else:
-            sys.exit('%s does not run: %s' % (name, have))
+            if time.monotonic() > deadline:
+                sys.exit('%s does not run (nobody starts it here: it must have come back by '
+                         'itself): %s' % (name, json.dumps(have)))
+            time.sleep(0.2)
         nets = json.loads(run(['docker', 'inspect', '--format',
                                '{{json .NetworkSettings.Networks}}', name]).stdout)
         address = (nets.get(item['tenant']) or {}).get('IPAddress')

@@ -145,12 +145,24 @@ def dp():
         out_bridges[br["name"]] = {"datapath_type": br["datapath_type"],
                                    "ports": sorted(plist, key=lambda p: p["name"])}
     # What the database holds as configuration (no ofport, no error: those
-    # are the switch's view of the devices at the moment).
+    # are the switch's view of the devices at the moment). The containers'
+    # ports (ovl-workload) are the plugin's, made at each Join: apart.
     config = {name: {"datapath_type": br["datapath_type"],
                      "ports": [{k: p[k] for k in ("name", "external_ids", "tag", "type", "options")}
-                               for p in br["ports"]]}
+                               for p in br["ports"] if not is_workload(p)]}
               for name, br in out_bridges.items()}
-    return {"dpctl": dpctl_show(), "bridges": out_bridges, "config": config}
+    workloads = [{"name": p["name"], "tag": p["tag"], "ofport": p["ofport"], "error": p["error"],
+                  "tenant": dict(p["external_ids"]).get("ovl-tenant")}
+                 for br in out_bridges.values() for p in br["ports"] if is_workload(p)]
+    return {"dpctl": dpctl_show(), "bridges": out_bridges, "config": config,
+            "workloads": workloads}
+
+
+def is_workload(port):
+    return "ovl-workload" in dict(port["external_ids"] or {})
+
+
+WORKLOAD_VETH = "ovd"
 
 
 def volatile():
@@ -159,8 +171,11 @@ def volatile():
     marks = sorted(os.listdir("/run/ovl/netns")) if os.path.isdir("/run/ovl/netns") else []
     links = json.loads(run(["ip", "-j", "-d", "link", "show"])[1] or "[]")
     marked = sorted(l["ifname"] for l in links if str(l.get("ifalias", "")).startswith("ovl:"))
-    veths = sorted(l["ifname"] for l in links
-                   if (l.get("linkinfo") or {}).get("info_kind") == "veth")
+    all_veths = [l["ifname"] for l in links if (l.get("linkinfo") or {}).get("info_kind") == "veth"]
+    # the Docker plugin's host ends (ovl.docker.api.names): the containers'
+    # veths, which a reboot brings back by itself (dockerd and the plugin)
+    veths = sorted(v for v in all_veths if not v.startswith(WORKLOAD_VETH))
+    workload_veths = sorted(v for v in all_veths if v.startswith(WORKLOAD_VETH))
     addrs = json.loads(run(["ip", "-j", "-4", "addr", "show"])[1] or "[]")
     addresses = sorted("%s %s/%s" % (l["ifname"], a["local"], a["prefixlen"])
                        for l in addrs for a in l.get("addr_info", []))
@@ -177,7 +192,7 @@ def volatile():
     with open("/proc/sys/net/ipv4/ip_forward") as fh:
         forward = fh.read().strip()
     return {"boot_id": boot_id, "netns": netns, "netns_marks": marks, "marked_links": marked,
-            "veths": veths, "addresses": addresses, "iptables_ovl": ipt,
+            "veths": veths, "workload_veths": workload_veths, "addresses": addresses, "iptables_ovl": ipt,
             "nft_table_ovl": nft_rc == 0, "ip_forward": forward, "flows": flows}
 
 
