@@ -84,8 +84,10 @@ def fingerprint():
 
 # Fields of `ip -j` output that count down by themselves: the lifetimes of the
 # IPv6 addresses and routes QEMU's user network hands out by SLAAC on eth0
-# (fec0::/64), which differ between two reads a minute apart with nothing changed.
-CLOCK_KEYS = ("valid_life_time", "preferred_life_time", "expires")
+# (fec0::/64), which differ between two reads a minute apart with nothing changed;
+# and the running timers `ip -d` shows of a Linux bridge (Docker's docker0).
+CLOCK_KEYS = ("valid_life_time", "preferred_life_time", "expires",
+              "hello_timer", "tcn_timer", "topology_change_timer", "gc_timer")
 
 
 def steady(argv, out):
