@@ -110,6 +110,28 @@ options:
                 uplink); on the host it would also drop SSH arriving on that interface.
             type: bool
             default: false
+      forward_accept:
+        description:
+          - Forwarded traffic from I(in_interface) out I(out_interface) is accepted, and its
+            replies back (ESTABLISHED, RELATED). Our chain is jumped to from the built-in
+            C(FORWARD) chain, so the ACCEPT holds where that chain's policy is DROP (Docker sets
+            it when it turns IPv4 forwarding on).
+          - The host's entry for a tenant router's uplink leg.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          in_interface:
+            description: The interface whose traffic is accepted.
+            type: str
+            required: true
+          out_interface:
+            description: The interface it leaves by.
+            type: str
+            required: true
+          id:
+            description: Rule identity; default C(fwd-<in_interface>).
+            type: str
 attributes:
   check_mode:
     support: full

@@ -96,6 +96,14 @@ options:
   host:
     description: The inventory name of the host, for the messages (default its hostname).
     type: str
+  routers:
+    description:
+      - The host carries tenant routers (SNAT), whose traffic it routes. Then a forward base
+        chain of another nftables table with policy drop (Docker's C(ip filter FORWARD) under
+        iptables-nft with I(nat_backend=nft); any other table with either backend) fails the
+        check, naming the table and the chain (the project's accept cannot pass it).
+    type: bool
+    default: false
   docker_networks:
     description:
       - The tenants whose Docker containers the host runs, each with its C(subnet) and
@@ -167,6 +175,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.ovl.core.runner import CommandError, Runner
 from ansible.module_utils.ovl.core.validate import InputError, ip_address
 from ansible.module_utils.ovl.docker.preflight import docker_problems
+from ansible.module_utils.ovl.nat.policy import READ_ARGV, dropping_forward_chains, forward_problems
 from ansible.module_utils.ovl.host.preflight import (
     KERNEL_MODULES, judge, missing_line, probe_daemon, probe_module, rundir_of)
 from ansible.module_utils.ovl.host.underlay import find_underlay
@@ -209,6 +218,7 @@ def main():
             endpoint_tools=dict(type='dict', default={}),
             docker_networks=dict(type='dict', default={}),
             host=dict(type='str'),
+            routers=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -231,6 +241,11 @@ def main():
     problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
                                 args['host'] or os.uname()[1],
                                 tools.get('docker') or module.get_bin_path('docker'))
+    if args['routers'] and tools.get('nft'):
+        rc, out, _err = module.run_command(READ_ARGV)
+        if rc == 0:
+            problems += forward_problems(dropping_forward_chains(out, args['nat_backend']),
+                                         args['nat_backend'])
     if problems:
         module.fail_json(msg='; '.join(problems), problems=problems, missing=missing)
     if missing and args['require_all'] and not module.check_mode:

@@ -30,10 +30,13 @@ SNAT_SPEC = dict(
 )
 BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='str'),
                   local=dict(type='bool', default=False))
+ACCEPT_SPEC = dict(in_interface=dict(type='str', required=True),
+                   out_interface=dict(type='str', required=True), id=dict(type='str'))
 NS_SPEC = dict(
     netns=dict(type='str'),
     snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),
     block_inbound=dict(type='list', elements='dict', default=[], options=BLOCK_SPEC),
+    forward_accept=dict(type='list', elements='dict', default=[], options=ACCEPT_SPEC),
 )
 # nat_state's options (overlay_apply's nat layer takes the same)
 ARGUMENT_SPEC = dict(

@@ -108,6 +108,23 @@ def block_rules(item, field, owner='ovl'):
     ], local
 
 
+def accept_rules(item, field, owner='ovl'):
+    """One forward_accept entry -> (comment, its two rules): what
+    *in_interface* sends out *out_interface* is accepted, and the replies
+    back. An ACCEPT of our own chain ends the built-in chain's walk, so a
+    FORWARD policy of DROP (Docker sets one when it turns forwarding on)
+    does not drop the tenants' routed traffic."""
+    dev = ifname(item.get('in_interface'), field + '.in_interface')
+    out = ifname(item.get('out_interface'), field + '.out_interface')
+    rid = check_id(item.get('id') or 'fwd-%s' % dev, field + '.id')
+    comment = '%s:%s' % (owner, rid)
+    return comment, [
+        (comment, (('iifname', dev), ('oifname', out), ('accept',))),
+        (comment, (('iifname', out), ('oifname', dev), ('ctstate', 'established,related'),
+                   ('accept',))),
+    ]
+
+
 def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
     """One namespaces[] item -> the planner's want for that namespace.
 
@@ -129,6 +146,11 @@ def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
         entries[FORWARD].append((comment, rules))
         if local:
             entries[INPUT].append((comment, rules))
+    for i, item in enumerate(spec.get('forward_accept') or []):
+        path = '%s.forward_accept[%d]' % (field, i)
+        comment, rules = accept_rules(item, path, owner)
+        _unique(seen, comment, path)
+        entries[FORWARD].append((comment, rules))
     return make_want(netns, entries, prune, remove)
 
 

@@ -28,7 +28,8 @@ NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; 
 
 # iptables ------------------------------------------------------------------
 
-_IPT_VERDICTS = {'MASQUERADE': 'masquerade', 'RETURN': 'return', 'DROP': 'drop'}
+_IPT_VERDICTS = {'MASQUERADE': 'masquerade', 'RETURN': 'return', 'DROP': 'drop', 'ACCEPT': 'accept'}
+VERDICTS = ('masquerade', 'return', 'drop', 'accept')
 _SAFE = re.compile(r'^[^\s"\'\\]+\Z')
 
 
@@ -49,7 +50,7 @@ def ipt_tokens(comment, terms):
             tail = ['-j', 'SNAT', '--to-source', term[1]]
         elif kind == 'jump':
             tail = ['-j', term[1]]
-        elif kind in ('masquerade', 'return', 'drop'):
+        elif kind in VERDICTS:
             tail = ['-j', kind.upper()]
         else:
             raise ValueError('cannot render term %r for iptables' % (term,))
@@ -127,7 +128,7 @@ def nft_text(comment, terms):
             out.append('ct state %s' % term[1])
         elif kind == 'snat':
             out.append('snat to %s' % term[1])
-        elif kind in ('masquerade', 'return', 'drop'):
+        elif kind in VERDICTS:
             out.append(kind)
         elif kind == 'raw':          # only ever shown in a diff, never written
             out.append(term[1])
@@ -151,7 +152,7 @@ def _nft_term(stmt):
     if not isinstance(stmt, dict) or len(stmt) != 1:
         return None
     (key, val), = stmt.items()
-    if key in ('masquerade', 'return', 'drop') and not val:
+    if key in VERDICTS and not val:
         return (key,)
     if key == 'snat' and isinstance(val, dict) and set(val) <= {'addr', 'family'} \
             and isinstance(val.get('addr'), str):

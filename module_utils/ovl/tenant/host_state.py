@@ -64,7 +64,8 @@ def preflight_args(inventory, host):
                 tenants=[t.name for t in tenants], bridges=bridges,
                 endpoint_tools=dict(tools_for(ep for t in tenants for ep in t.endpoints_on(host)),
                                     **(DOCKER_TOOLS if docker_nets else {})),
-                docker_networks=docker_nets)
+                docker_networks=docker_nets,
+                routers=any(t.has_router(host) for t in tenants))
 
 
 def host_state(inventory, host, tags, discovered=None):

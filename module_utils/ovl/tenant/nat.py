@@ -39,7 +39,7 @@ def uplink(facts):
 
 def build_nat(inventory, facts, tags, host_block_inbound=False):
     routers = Router.on(inventory, facts, tags)
-    host_ns = dict(netns=None, snat=[], block_inbound=[])
+    host_ns = dict(netns=None, snat=[], block_inbound=[], forward_accept=[])
     out_dev = uplink(facts) if routers else None
     for router in routers:
         router.host_nat(out_dev, host_ns, host_block_inbound)

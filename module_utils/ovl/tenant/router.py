@@ -15,7 +15,9 @@ A tenant with SNAT has a router on every host with one of its endpoints:
 - NAT inside: masquerade the tenant subnet out ``qg0``, block NEW
   connections in on ``qg0`` (forwarded, and to the router itself); on the
   host: masquerade the transit /30 out the uplink (the double NAT that lets
-  tenants with the same subnet share the host's address).
+  tenants with the same subnet share the host's address), and accept what
+  the uplink leg sends out the uplink and its replies (a FORWARD policy of
+  DROP, which Docker sets, would drop it otherwise).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -80,6 +82,9 @@ class Router(object):
         name = self.tenant.name
         host_ns['snat'].append(dict(source=self.transit, out_interface=out_dev,
                                     action='masquerade', id=name))
+        # routed by the host: accepted there, whatever the FORWARD policy
+        host_ns['forward_accept'].append(dict(id='fwd-' + name, in_interface=self.uplink_leg,
+                                              out_interface=out_dev))
         if block_inbound:
             host_ns['block_inbound'].append(dict(id='in-' + name, in_interface=out_dev,
                                                  out_interface=self.uplink_leg))

@@ -116,3 +116,31 @@ def test_block_inbound_local_guards_the_router_itself(topo, backend):
     apply(t['router'], backend, snat, [dict(in_interface='qg0')])        # local off: INPUT emptied
     time.sleep(0.1)
     assert connect(t['outside'], '198.18.0.1', 8082) == '198.18.0.2'
+
+
+def test_forward_accept_holds_under_a_forward_policy_of_drop(topo):
+    """Docker sets the host's FORWARD policy to DROP when it turns forwarding
+    on: the routed traffic dies there until forward_accept accepts it in our
+    chain (an ACCEPT ends the built-in chain's walk); NEW connections from
+    outside stay refused (no ACCEPT for them: the policy drops them)."""
+    t = topo
+    t['serve'](t['outside'], '198.18.0.2', 8080)
+    t['serve'](t['inside'], '10.0.0.2', 8081)
+    sh('ip', 'route', 'add', '10.0.0.0/24', 'via', '198.18.0.1', ns=t['outside'])
+    snat = [dict(id='t', source='10.0.0.0/24', out_interface='qg0')]
+    apply(t['router'], 'iptables', snat, [])
+    assert connect(t['inside'], '198.18.0.2', 8080) == '198.18.0.1'
+    sh('iptables', '-P', 'FORWARD', 'DROP', ns=t['router'])             # what Docker does
+    assert connect(t['inside'], '198.18.0.2', 8080, timeout=1) is None  # the check can fail
+    res = run_module(nat_state, dict(backend='iptables', prune=True, namespaces=[
+        dict(netns=t['router'], snat=snat,
+             forward_accept=[dict(id='up', in_interface='qr0', out_interface='qg0')])]))
+    assert not res['failed'] and res['changed'], res.get('msg')
+    assert connect(t['inside'], '198.18.0.2', 8080) == '198.18.0.1'
+    assert connect(t['outside'], '10.0.0.2', 8081, timeout=1) is None
+    saved = sh('iptables-save', '-t', 'filter', ns=t['router'])
+    assert '-A OVL-FORWARD -i qr0 -o qg0 -m comment --comment "ovl:up" -j ACCEPT' in saved
+    again = run_module(nat_state, dict(backend='iptables', prune=True, namespaces=[
+        dict(netns=t['router'], snat=snat,
+             forward_accept=[dict(id='up', in_interface='qr0', out_interface='qg0')])]))
+    assert not again['changed']

@@ -55,7 +55,7 @@ SADDR = {'payload': {'protocol': 'ip', 'field': 'saddr'}}
     ([_m({'meta': {'key': 'iifname'}}, 'qg0'), _m({'ct': {'key': 'state'}}, 'new'), {'drop': None}],
      (('iifname', 'qg0'), ('ctstate', 'new'), ('drop',))),
     ([{'counter': None}, {'accept': None}],
-     (('raw', '{"counter": null}'), ('raw', '{"accept": null}'))),
+     (('raw', '{"counter": null}'), ('accept',))),
 ])
 def test_nft_parse(expr, terms):
     assert nft_parse(expr) == terms

@@ -13,7 +13,7 @@ BLUE = tenant('blue', 100, snat=True, endpoints=[('b1', 'host1', '10.0.0.11')])
 RED = tenant('red', 200, snat=True, endpoints=[('r1', 'host1', '10.0.0.11'),
                                               ('r2', 'host2', '10.0.0.12')])
 GREEN = tenant('green', 300, endpoints=[('g1', 'host1', '10.0.0.11')])
-HOST_EMPTY = dict(netns=None, snat=[], block_inbound=[])
+HOST_EMPTY = dict(netns=None, snat=[], block_inbound=[], forward_accept=[])
 
 
 def router(name, subnet='10.0.0.0/24'):
@@ -27,7 +27,10 @@ def host(uplink, *pairs):
     return dict(netns=None,
                 snat=[dict(source=net, out_interface=uplink, action='masquerade', id=name)
                       for name, net in pairs],
-                block_inbound=[])
+                block_inbound=[],
+                # the uplink leg's traffic accepted whatever the FORWARD policy
+                forward_accept=[dict(id='fwd-' + name, in_interface='ovu-' + name,
+                                     out_interface=uplink) for name, _net in pairs])
 
 
 @pytest.mark.parametrize('tenants, name, tags, hostvars, namespaces', [
