@@ -26,9 +26,10 @@ SIZE=${KVM_IMAGE_SIZE:-3G}
 # table; reading /proc/net/nf_conntrack can skip entries while others expire),
 # the cloud kernel (virtio as modules) and initramfs-tools to put those
 # modules into the initrd. Docker as Debian ships it (docker.io: its
-# docker.service with iptables on) and busybox-static, the one binary of the
+# docker.service with iptables on; apparmor, which Debian installs with it and
+# the cloud kernel enables) and busybox-static, the one binary of the
 # lab's container image: the operator's containers under systemd (issue 21).
-PACKAGES=systemd-sysv,dbus,udev,kmod,openssh-server,python3,openvswitch-switch,docker.io,busybox-static,iptables,nftables,conntrack,iproute2,iputils-ping,iputils-arping,iperf3,tcpdump,procps,ethtool,e2fsprogs,linux-image-cloud-amd64,initramfs-tools
+PACKAGES=systemd-sysv,dbus,udev,kmod,openssh-server,python3,openvswitch-switch,docker.io,apparmor,busybox-static,iptables,nftables,conntrack,iproute2,iputils-ping,iputils-arping,iperf3,tcpdump,procps,ethtool,e2fsprogs,linux-image-cloud-amd64,initramfs-tools
 # Tools this script needs on the machine, by Debian package.
 HOST_PACKAGES=(debootstrap e2fsprogs qemu-utils)
 # Loaded by the initramfs: the root disk and both NICs are virtio-pci.
