@@ -185,6 +185,7 @@ def volatile():
     filt = run(["iptables-save", "-t", "filter"])[1]
     ipt = [l for l in (nat + filt).splitlines() if "ovl" in l.lower()]
     nft_rc = run(["nft", "list", "table", "ip", "ovl"])[0]
+    policy = [l.split()[1] for l in filt.splitlines() if l.startswith(":FORWARD ")]
     # OpenFlow rules with a cookie: the project's (nothing else in the lab
     # installs flows; the bridge's own NORMAL flow has cookie 0)
     flows = [l.strip() for l in run(["ovs-ofctl", "--no-stats", "dump-flows", "br-int"])[1].splitlines()
@@ -195,7 +196,8 @@ def volatile():
         forward = fh.read().strip()
     return {"boot_id": boot_id, "netns": netns, "netns_marks": marks, "marked_links": marked,
             "veths": veths, "workload_veths": workload_veths, "addresses": addresses, "iptables_ovl": ipt,
-            "nft_table_ovl": nft_rc == 0, "ip_forward": forward, "flows": flows}
+            "nft_table_ovl": nft_rc == 0, "ip_forward": forward, "flows": flows,
+            "forward_policy": policy[0] if policy else None}
 
 
 def macs():
