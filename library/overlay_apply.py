@@ -34,7 +34,7 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker]
+    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker, boot]
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict
@@ -68,6 +68,17 @@ options:
         otherwise a detached process), and each tenant's Docker network, named as the tenant,
         is created. Networks of tenants that left the host are removed; one that still holds
         containers makes the run fail, naming them. Omitted skips the layer.
+    type: dict
+  boot:
+    description:
+      - The boot layer (C(ovl.host.boot)), last - C(saved), this run's model parameters
+        (C(model), C(host), C(tenant_tags), C(discovered), C(owner), C(prune), C(ovs_timeout)).
+      - On a systemd host, once every other layer converged, they are saved
+        (C(/var/lib/ovl/boot/params.json)) with the code that converges the layers from them
+        (C(/usr/local/lib/ovl/boot.pyz), built from this module's own payload) and
+        C(ovl-boot.service) is enabled. At every boot that oneshot, after Open vSwitch and before
+        Docker, converges the layers again (not the Docker layer), so a reboot needs no
+        C(site.yml) run. Nothing on a host without systemd. Omitted skips the layer.
     type: dict
   owner:
     description: The C(owner) of every layer that takes one and does not set it.

@@ -16,9 +16,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import shutil
 import subprocess
 
 from ansible.module_utils.ovl.core.netns import NetnsMissing, entered
+
+SBIN = ('/usr/local/sbin', '/usr/sbin', '/sbin')
 
 INSTALL_HINT = {
     'ovs-vsctl': 'install Open vSwitch (apt-get install openvswitch-switch)',
@@ -31,6 +35,15 @@ INSTALL_HINT = {
     'ethtool': 'install ethtool (apt-get install ethtool)',
     'sysctl': 'install procps (apt-get install procps)',
 }
+
+
+class Binaries(object):
+    """``get_bin_path`` for the Runner outside Ansible (the Docker plugin,
+    the boot unit): PATH, then the sbin directories."""
+
+    def get_bin_path(self, name, required=False):
+        path = os.pathsep.join([os.environ.get('PATH', '')] + list(SBIN))
+        return shutil.which(name, path=path)
 
 
 class CommandError(Exception):

@@ -28,27 +28,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import os
-import shutil
-
 from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY, WORKLOAD_KEY
-from ansible.module_utils.ovl.core.runner import CommandError, Runner
+from ansible.module_utils.ovl.core.runner import Binaries, CommandError, Runner
 from ansible.module_utils.ovl.docker.api import ActionError
 from ansible.module_utils.ovl.ip.nswrite import WriteError, set_tx_checksum
 from ansible.module_utils.ovl.ovs import rpc
 
 WORKLOAD = 'docker'
 ENDPOINT_KEY = 'ovl-endpoint'
-SBIN = ('/usr/local/sbin', '/usr/sbin', '/sbin')
 PLUG_WAIT_MS = 10000
-
-
-class Binaries(object):
-    """``get_bin_path`` for the Runner, outside Ansible (PATH, then sbin)."""
-
-    def get_bin_path(self, name, required=False):
-        path = os.pathsep.join([os.environ.get('PATH', '')] + list(SBIN))
-        return shutil.which(name, path=path)
 
 
 class HostActions(object):

@@ -11,17 +11,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
-import io
-import sys
-import zipfile
-
+from ansible.module_utils.ovl.core import zipapp
 # The plugin's import closure (tests/unit/docker/test_docker_package.py
 # pins it to what importing the server loads). The server import below makes
 # Ansible ship every one of them with the module that builds the file.
 from ansible.module_utils.ovl.docker import server  # noqa: F401 pylint: disable=unused-import
 
-PREFIX = 'ansible.module_utils.'
+PREFIX = zipapp.PREFIX
 MODULES = (
     'ovl', 'ovl.core', 'ovl.core.marks', 'ovl.core.netns', 'ovl.core.runner',
     'ovl.core.validate', 'ovl.docker', 'ovl.docker.api', 'ovl.docker.config',
@@ -32,45 +28,19 @@ PACKAGES = ('ovl', 'ovl.core', 'ovl.docker', 'ovl.ip', 'ovl.ovs')
 MAIN = ('import sys\n'
         'from ansible.module_utils.ovl.docker.server import main\n'
         'sys.exit(main())\n')
-SHEBANG = b'#!/usr/bin/python3 -I\n'
-EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def _source(name):
-    module = sys.modules[PREFIX + name]
-    loader = module.__loader__
-    return loader.get_data(module.__file__)
-
-
-def _path(name):
-    parts = (PREFIX + name).split('.')
-    if name in PACKAGES:
-        return '/'.join(parts) + '/__init__.py'
-    return '/'.join(parts) + '.py'
 
 
 def members():
     """{path in the archive: bytes}."""
     __import__(PREFIX + 'ovl.ip.nswrite')
-    out = {'ansible/__init__.py': b'', 'ansible/module_utils/__init__.py': b'',
-           '__main__.py': MAIN.encode('utf-8')}
-    for name in MODULES:
-        out[_path(name)] = _source(name)
-    return out
+    return zipapp.module_members([PREFIX + name for name in MODULES],
+                                 set(PREFIX + name for name in PACKAGES), MAIN)
 
 
 def build():
     """The zipapp's bytes."""
-    buf = io.BytesIO()
-    buf.write(SHEBANG)
-    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as archive:
-        for path, data in sorted(members().items()):
-            info = zipfile.ZipInfo(path, EPOCH)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buf.getvalue()
+    return zipapp.archive(members())
 
 
 def digest(data):
-    return hashlib.sha256(data).hexdigest()
+    return zipapp.digest(data)

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The layers of a host, one record each, in the order they converge. One
+"""The layers of a host, one record each, in the order they converge (the
+last, ``boot``, saves what converges the others again at boot). One
 table: ``overlay_apply`` (its options, the order, each layer's input and
 driver), the controller's tag selection, the preflight's tool list and the
 drift report read it. A new layer is one row here plus its own package.
@@ -132,6 +133,28 @@ def _docker_driver(module, p):
     return DockerDriver(module, p)
 
 
+def _boot_spec():
+    from ansible.module_utils.ovl.host.boot import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _boot_driver(module, p):
+    from ansible.module_utils.ovl.host.boot import BootDriver
+    return BootDriver(module, p)
+
+
+def _boot_build(state, params):
+    from ansible.module_utils.ovl.host.boot import saved_of
+    return dict(saved=saved_of(params))
+
+
+def _boot_drift(result):
+    """What the boot unit would converge from is not this run's state."""
+    return [dict(kind='boot-file' if op == 'file.write' else 'boot-unit', object=obj,
+                 state='different', detail=detail, owner=None)
+            for op, obj, detail in result.get('changes') or [] if obj]
+
+
 LAYERS = (
     Layer('ip', ('endpoints', 'snat', 'tunnels'), _ip_spec, _ip_driver,  # namespaces, veths, addresses, routes
           lambda state, params: dict(state['ip'], **_owned(state)),
@@ -164,6 +187,9 @@ LAYERS = (
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),
           {}, lambda facts: [], docker_drift.drift, ('changes', 'workloads')),
+    Layer('boot', ('endpoints', 'containers', 'ovs', 'tunnels', 'snat'), _boot_spec,
+          _boot_driver,                                           # systemd: converged at boot
+          _boot_build, {}, lambda facts: [], _boot_drift, ('changes',)),
 )
 BY_NAME = dict((layer.name, layer) for layer in LAYERS)
 NAMES = tuple(layer.name for layer in LAYERS)

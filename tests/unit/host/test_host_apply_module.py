@@ -130,9 +130,10 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
     tags, found = {'blue': 1, 'green': 2, 'red': 3}, {'underlay_interface': 'eth0',
                                                         'underlay_prefixlen': 24}
     state = overlay_host_state(whole, 'host1', tags, found)
-    got = model_layers(dict(model=overlay_host_model(whole, 'host1'), host='host1',
-                            tenant_tags=tags, discovered=found, ovs_timeout=None,
-                            plan_if_down=False))
+    params = dict(model=overlay_host_model(whole, 'host1'), host='host1',
+                  tenant_tags=tags, discovered=found, ovs_timeout=None,
+                  plan_if_down=False, owner=None, prune=None)
+    got = model_layers(params)
     owner = state['facts']['owner']
     assert got == dict(
         ip=dict(state['ip'], owner=owner, prune=True),
@@ -143,6 +144,10 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
                  keep_reads='/run/ovl/nat-reads.json'),
         docker=dict(config=None, owner=owner, host='host1'),
+        # what the boot unit converges from: this run's model parameters
+        boot=dict(saved=dict((k, params[k]) for k in ('model', 'host', 'tenant_tags',
+                                                      'discovered', 'owner', 'prune',
+                                                      'ovs_timeout'))),
         announce=state['announce'])
     assert state['tun_flows'] and state['underlay']
 
