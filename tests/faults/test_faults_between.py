@@ -194,10 +194,13 @@ def test_prune_all_tenants_leaves_only_foreign(converged, results):
         (h, sorted(left[h])) for h in HOSTS)
     # What stays is the hosts' own plumbing, made once per host and shared
     # by all tenants: the three bridges, the br-int/br-tun patch pair, the
-    # uplink on br-phy, and the host's NAT chain with its jump, now empty.
+    # uplink on br-phy, and the host's NAT and forward chains (the routers'
+    # forward_accept) with their jumps, now empty.
     plumbing = set(['Bridge br-int', 'Bridge br-tun', 'Bridge br-phy', 'Port ovp-int',
                     'Port ovp-tun', 'Port eth0', 'iptables :OVL-POSTROUTING - [0:0]',
-                    'iptables -A POSTROUTING -m comment --comment ovl -j OVL-POSTROUTING'])
+                    'iptables -A POSTROUTING -m comment --comment ovl -j OVL-POSTROUTING',
+                    'iptables :OVL-FORWARD - [0:0]',
+                    'iptables -A FORWARD -m comment --comment ovl -j OVL-FORWARD'])
     for host in HOSTS:
         tenant_objects = [o for o in left[host] if o not in plumbing]
         assert tenant_objects == [], (host, left[host])
