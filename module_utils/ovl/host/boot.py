@@ -139,7 +139,6 @@ class BootDriver(Driver):
         return None
 
 
-
 def _tags_of(text):
     try:
         return (json.loads(text or '{}') or {}).get('tenant_tags')
