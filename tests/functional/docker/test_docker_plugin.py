@@ -189,14 +189,7 @@ def test_a_failed_action_is_an_error_answer(plugin, ovs):
     start, stop, _state = plugin
     sock = start()
     ovs.vsctl('del-br', 'br-int')
-    pool = post(sock, '/IpamDriver.RequestPool', {'Options': {'tenant': 'blue'}})[1]['PoolID']
-    post(sock, '/NetworkDriver.CreateNetwork', {'NetworkID': NET,
-                                                'Options': {api.GENERIC: {'tenant': 'blue'}}})
-    address = post(sock, '/IpamDriver.RequestAddress', {'PoolID': pool})[1]['Address']
-    post(sock, '/NetworkDriver.CreateEndpoint', {'NetworkID': NET, 'EndpointID': EP,
-                                                 'Interface': {'Address': address}})
-    err = post(sock, '/NetworkDriver.Join', {'NetworkID': NET, 'EndpointID': EP,
-                                             'SandboxKey': 'k'})[1]['Err']
+    err = joined_endpoint(sock)['Err']
     assert err == 'NetworkDriver.Join: bridge br-int is not there: run site.yml on this host'
     assert post(sock, '/Plugin.Activate', {})[0] == 200
     # the veth made before the port failed is gone with the failure
