@@ -114,6 +114,22 @@ options:
         changed) may still hold containers; the error names them.
     type: dict
     default: {}
+  libvirt_network:
+    description:
+      - The libvirt network of the host's VM endpoints (C(overlay_libvirt_network)); unset when
+        the host has none.
+      - When set, libvirtd must answer, and a libvirt network of that name must be absent or
+        one this project made (its definition kept in C(/var/lib/ovl/libvirt/NAME.xml)).
+    type: str
+  vm_interfaces:
+    description:
+      - The interface id of each VM endpoint of the host, with its tenant
+        (a mapping of interface id to tenant name).
+      - The ports libvirt makes for those VMs (their interface's C(external_ids:iface-id))
+        count as their tenant's when tags are chosen, and a port libvirt made for a VM that is
+        in no tenant file does not take the tag of the tenant whose portgroup it came through.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -180,6 +196,7 @@ from ansible.module_utils.ovl.host.preflight import (
     KERNEL_MODULES, judge, missing_line, probe_daemon, probe_module, rundir_of)
 from ansible.module_utils.ovl.host.underlay import find_underlay
 from ansible.module_utils.ovl.ip.read import read_namespace_in
+from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
 from ansible.module_utils.ovl.ovs.db import OVSDB
 from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
 from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
@@ -219,6 +236,8 @@ def main():
             docker_networks=dict(type='dict', default={}),
             host=dict(type='str'),
             routers=dict(type='bool', default=False),
+            libvirt_network=dict(type='str'),
+            vm_interfaces=dict(type='dict', default={}),
         ),
         supports_check_mode=True,
     )
@@ -241,6 +260,9 @@ def main():
     problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
                                 args['host'] or os.uname()[1],
                                 tools.get('docker') or module.get_bin_path('docker'))
+    problems += libvirt_problems(Runner(module), args['libvirt_network'],
+                                 args['host'] or os.uname()[1],
+                                 tools.get('virsh') or module.get_bin_path('virsh'))
     if args['routers'] and tools.get('nft'):
         rc, out, _err = module.run_command(READ_ARGV)
         if rc == 0:
@@ -261,7 +283,7 @@ def main():
                                 if module.check_mode else ''))
     try:
         tags = allocate_tags(args['tenants'], state or EMPTY_STATE, args['owner'],
-                             set(args['bridges']))
+                             set(args['bridges']), workloads=args['vm_interfaces'])
     except TagError as exc:
         module.fail_json(msg=str(exc))
     for text in warnings:

@@ -44,3 +44,10 @@ COOKIE_LEARNED = 0x0f1c800000000000
 UPLINK_BRIDGE = 'br-phy'        # netdev datapath: holds the uplink and the VTEP address
 TUNNEL_BRIDGE = 'br-tun'        # tunnel mode flow
 DEFAULT_INTEGRATION_BRIDGE = 'br-int'
+
+# DHCP (ovl.dhcp): one directory per tenant's server on a host, holding its
+# hosts file, pid file, lease file and log; a directory here is ours
+DHCP_DIR = '/run/ovl/dhcp'
+# libvirt (ovl.libvirt): the definition of each libvirt network we made is
+# kept here as <name>.xml; a network without that file is not ours
+LIBVIRT_DIR = '/var/lib/ovl/libvirt'

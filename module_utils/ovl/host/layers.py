@@ -28,9 +28,11 @@ __metaclass__ = type
 import collections
 
 from ansible.module_utils.ovl.core.marks import NAT_READS
+from ansible.module_utils.ovl.dhcp import drift as dhcp_drift
 from ansible.module_utils.ovl.docker import drift as docker_drift
 from ansible.module_utils.ovl.flows import drift as flows_drift
 from ansible.module_utils.ovl.ip import drift as ip_drift
+from ansible.module_utils.ovl.libvirt import drift as libvirt_drift
 from ansible.module_utils.ovl.nat import drift as nat_drift
 from ansible.module_utils.ovl.ovs import drift as ovs_drift
 
@@ -133,6 +135,26 @@ def _docker_driver(module, p):
     return DockerDriver(module, p)
 
 
+def _libvirt_spec():
+    from ansible.module_utils.ovl.libvirt.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _libvirt_driver(module, p):
+    from ansible.module_utils.ovl.libvirt.driver import LibvirtDriver
+    return LibvirtDriver(module, p)
+
+
+def _dhcp_spec():
+    from ansible.module_utils.ovl.dhcp.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _dhcp_driver(module, p):
+    from ansible.module_utils.ovl.dhcp.driver import DhcpDriver
+    return DhcpDriver(module, p)
+
+
 def _boot_spec():
     from ansible.module_utils.ovl.host.boot import ARGUMENT_SPEC
     return ARGUMENT_SPEC
@@ -187,7 +209,13 @@ LAYERS = (
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),
           {}, lambda facts: [], docker_drift.drift, ('changes', 'workloads')),
-    Layer('boot', ('endpoints', 'containers', 'ovs', 'tunnels', 'snat'), _boot_spec,
+    Layer('libvirt', ('endpoints', 'vms'), _libvirt_spec, _libvirt_driver,  # network, VM ports
+          lambda state, params: dict(state['libvirt'], host=state['facts']['name']),
+          {}, lambda facts: [], libvirt_drift.drift, ('changes', 'vm_ports')),
+    Layer('dhcp', ('endpoints', 'vms', 'dhcp'), _dhcp_spec, _dhcp_driver,  # dnsmasq per tenant
+          lambda state, params: dict(servers=state['dhcp'], **_owned(state)),
+          {}, lambda facts: [], dhcp_drift.drift, ('changes', 'servers')),
+    Layer('boot', ('endpoints', 'containers', 'vms', 'dhcp', 'ovs', 'tunnels', 'snat'), _boot_spec,
           _boot_driver,                                           # systemd: converged at boot
           _boot_build, {}, lambda facts: [], _boot_drift, ('changes',)),
 )

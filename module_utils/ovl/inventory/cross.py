@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """Checks across tenant files: VNI and tenant names unique, endpoint names
-unique per host.
+unique per host, VM MACs unique.
 
 ``cross_errors(docs) -> [(display_path, 'field: value reason'), ...]`` where
 *docs* is a list of (display_path, the schema-valid part of a document; a
@@ -21,7 +21,7 @@ def _by(owner):
 
 def cross_errors(docs):
     errors = []
-    vnis, names, endpoints = {}, {}, {}
+    vnis, names, endpoints, macs = {}, {}, {}, {}
     for path, doc in docs:
         owner = (doc.get('name', '?'), path)
         if 'vni' in doc:
@@ -43,4 +43,11 @@ def cross_errors(docs):
                     % (ep['host'], _by(endpoints[key]))))))
             mine.add(key)
             endpoints.setdefault(key, owner)
+            mac = (ep.get('mac') or '').lower()
+            if mac and mac in macs and macs[mac][0] != owner:
+                errors.append((path, str(InputError(
+                    'endpoints[%d].mac' % index, ep['mac'], 'is already the MAC of %s of %s'
+                    % (macs[mac][1], _by(macs[mac][0]))))))
+            if mac:
+                macs.setdefault(mac, (owner, ep['name']))
     return errors

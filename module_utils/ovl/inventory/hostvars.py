@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
 
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.validate import InputError, ifname, mtu, owner_name
@@ -40,10 +41,12 @@ DEFAULTS = dict(
     overlay_tunnel_type=tunnels.DEFAULT,
     overlay_nat_backend='iptables',
     overlay_owner='ovl',
+    overlay_libvirt_network='ovl',
 )
 HOST_VARS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
              'overlay_datapath_type', 'overlay_integration_bridge')
-PLAY_VARS = ('overlay_tunnel_mode', 'overlay_tunnel_type', 'overlay_nat_backend', 'overlay_owner')
+PLAY_VARS = ('overlay_tunnel_mode', 'overlay_tunnel_type', 'overlay_nat_backend', 'overlay_owner',
+             'overlay_libvirt_network')
 # a tenant MTU (the underlay's minus the tunnel overhead) below 68 cannot carry IPv4
 UNDERLAY_MTU_MIN = 68 + tunnels.MAX_OVERHEAD
 
@@ -108,6 +111,15 @@ def _bridge(value, field):
     return name
 
 
+def _libvirt_name(value, field):
+    """A libvirt network name: 1-64 of letters, digits, '_', '.', '-'."""
+    if not isinstance(value, str) or not re.match(r'^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$', value) \
+            or value != value.strip():
+        raise InputError(field, value, "is not a libvirt network name (1-64 of letters, digits, "
+                         "'_', '.', '-')")
+    return value
+
+
 def _uplink(value, field):
     name = ifname(value, field)
     if name == UPLINK_BRIDGE:
@@ -126,6 +138,7 @@ CHECKS = (
     ('overlay_tunnel_type', 'tunnel_type', lambda v, f: _choice(v, f, tunnels.NAMES)),
     ('overlay_nat_backend', 'nat_backend', lambda v, f: _choice(v, f, NAT_BACKENDS)),
     ('overlay_owner', 'owner', owner_name),
+    ('overlay_libvirt_network', 'libvirt_network', _libvirt_name),
 )
 
 

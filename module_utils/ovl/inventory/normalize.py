@@ -75,8 +75,42 @@ def _subnet(data, errors):
     return net
 
 
+def mac_errors(field, text):
+    """Errors of a VM's Ethernet address: unicast, not all zeros."""
+    first = int(text.split(':')[0], 16)
+    if first & 1:
+        return [_line(field, text, 'is a multicast address (the lowest bit of the first octet is '
+                      'set); a VM needs a unicast one (e.g. 52:54:00:00:0b:01)')]
+    if not any(int(part, 16) for part in text.split(':')):
+        return [_line(field, text, 'is the all-zeros address')]
+    return []
+
+
+def _mac(ep, index, seen_mac, errors):
+    """The endpoint's MAC (lower case) when its kind takes one, else None."""
+    where = 'endpoints[%d]' % index
+    kind, mac = ep.get('kind') or DEFAULT_KIND, ep.get('mac')
+    if kind != 'vm':
+        if mac is not None:
+            errors.append(_line(where + '.mac', mac, 'is only for endpoints of kind vm (a '
+                                "namespace's MAC is derived from its name)"))
+        return None
+    if mac is None:
+        errors.append(_line(where + '.mac', None, 'is required for an endpoint of kind vm (the '
+                            "Ethernet address of the VM's interface)"))
+        return None
+    mac = mac.lower()
+    bad = mac_errors(where + '.mac', mac)
+    errors.extend(bad)
+    if not bad and mac in seen_mac:
+        errors.append(_line(where + '.mac', mac, 'is already used by endpoints[%d] of this '
+                            'tenant' % seen_mac[mac]))
+    seen_mac.setdefault(mac, index)
+    return mac
+
+
 def _endpoints(data, net, gateway, facts, errors):
-    seen_ip, seen_name, out = {}, {}, []
+    seen_ip, seen_name, seen_mac, out = {}, {}, {}, []
     for index, ep in enumerate(data.get('endpoints') or []):
         where = 'endpoints[%d]' % index
         try:
@@ -94,6 +128,7 @@ def _endpoints(data, net, gateway, facts, errors):
         if ep['host'] not in facts:
             errors.append(_line(where + '.host', ep['host'], 'is not a host of overlay_hosts '
                                 '(known: %s)' % (', '.join(sorted(facts)) or 'none')))
+        mac = _mac(ep, index, seen_mac, errors)
         if net is not None:
             bad = _address_errors(where + '.ip', ep['ip'], net, gateway)
             errors.extend(bad)
@@ -102,7 +137,7 @@ def _endpoints(data, net, gateway, facts, errors):
                                     ' of this tenant' % seen_ip[ep['ip']]))
             seen_ip.setdefault(ep['ip'], index)
             out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen,
-                                ep.get('kind') or DEFAULT_KIND))
+                                ep.get('kind') or DEFAULT_KIND, mac))
     return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 
@@ -184,4 +219,5 @@ def normalise(data, stem, facts, path=None):
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
                   prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
                   mtu=int(tenant_mtu), endpoints=endpoints, file=path,
-                  tunnel_type=kind.name, containers=containers), []
+                  tunnel_type=kind.name, containers=containers,
+                  dhcp=bool(data.get('dhcp', False))), []

@@ -94,17 +94,27 @@ def tenant_flows(tenant, tag, ports):
     return flows
 
 
+DHCP_PORTS = (67, 68)
+
+
 def gateway_arp_flows(tenant, tag):
-    """A tenant with SNAT has a router with the SAME gateway address on every
-    host: ARP for/from the gateway never crosses a tunnel, so endpoints always
-    use their own host's router (and SNAT to their own host's address)."""
-    if not tenant.snat:
+    """A tenant with SNAT (or DHCP) has a router with the SAME gateway address
+    on every host: ARP for/from the gateway never crosses a tunnel, so
+    endpoints always use their own host's router (and SNAT to their own
+    host's address). A DHCP tenant's DHCP (udp 67, 68) never crosses one
+    either: each host serves its own endpoints."""
+    if not (tenant.snat or tenant.dhcp):
         return []
     gw = tenant.gateway
-    return [_flow(2, 2, 'drop', 'arp,dl_vlan=%d,arp_%s=%s' % (tag, field, gw))
-            for field in ('spa', 'tpa')] + \
-           [_flow(4, 2, 'drop', 'arp,tun_id=%d,arp_%s=%s' % (tenant.vni, field, gw))
-            for field in ('spa', 'tpa')]
+    flows = [_flow(2, 2, 'drop', 'arp,dl_vlan=%d,arp_%s=%s' % (tag, field, gw))
+             for field in ('spa', 'tpa')] + \
+        [_flow(4, 2, 'drop', 'arp,tun_id=%d,arp_%s=%s' % (tenant.vni, field, gw))
+         for field in ('spa', 'tpa')]
+    if tenant.dhcp:
+        flows += [_flow(2, 2, 'drop', 'udp,dl_vlan=%d,tp_dst=%d' % (tag, port)) for port in DHCP_PORTS]
+        flows += [_flow(4, 2, 'drop', 'udp,tun_id=%d,tp_dst=%d' % (tenant.vni, port))
+                  for port in DHCP_PORTS]
+    return flows
 
 
 def build_flows(inventory, facts, tags):

@@ -23,6 +23,9 @@ every layer of ``overlay_apply`` (computed by the module on the host from
 - ``nat``: nat_state namespaces; ``forward``: the host must route IPv4;
 - ``docker``: the Docker plugin's config for the host (``ovl.tenant.docker``),
   None when it runs no tenant's containers;
+- ``libvirt``: the host's libvirt network (``ovl.tenant.libvirt``; no
+  portgroups on a host without VM endpoints);
+- ``dhcp``: the DHCP servers of its DHCP tenants (``ovl.tenant.dhcp``);
 - ``facts``: the host's facts as used (underlay interface filled in).
 
 *tags*: {tenant: host-local VLAN} and *discovered*: {underlay_interface,
@@ -33,11 +36,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.docker import DOCKER_TOOLS, build_docker
-from ansible.module_utils.ovl.tenant.endpoints import tools_for
+from ansible.module_utils.ovl.tenant.dhcp import DHCP_TOOLS, build_dhcp
+from ansible.module_utils.ovl.tenant.endpoints import tools_for, vm_interfaces
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
 from ansible.module_utils.ovl.tenant.ip import announcements, build_ip
+from ansible.module_utils.ovl.tenant.libvirt import build_libvirt, has_vms
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
 from ansible.module_utils.ovl.tenant.nat import build_nat
 from ansible.module_utils.ovl.tenant.ovs import build_ovs
@@ -63,9 +68,12 @@ def preflight_args(inventory, host):
                 nat_backend=facts.nat_backend, owner=facts.owner,
                 tenants=[t.name for t in tenants], bridges=bridges,
                 endpoint_tools=dict(tools_for(ep for t in tenants for ep in t.endpoints_on(host)),
-                                    **(DOCKER_TOOLS if docker_nets else {})),
+                                    **dict(DOCKER_TOOLS if docker_nets else {},
+                                           **(DHCP_TOOLS if build_dhcp(inventory, facts) else {}))),
                 docker_networks=docker_nets,
-                routers=any(t.has_router(host) for t in tenants))
+                routers=any(t.has_uplink(host) for t in tenants),
+                libvirt_network=facts.libvirt_network if has_vms(inventory, host) else None,
+                vm_interfaces=vm_interfaces(tenants, host))
 
 
 def host_state(inventory, host, tags, discovered=None):
@@ -84,7 +92,9 @@ def host_state(inventory, host, tags, discovered=None):
         tun_flows=build_flows(inventory, facts, tags) if facts.tunnel_mode == 'flow' else None,
         underlay=underlay,
         nat=build_nat(inventory, facts, tags),
-        forward=any(t.has_router(host) for t in inventory.tenants_on(host)),
+        forward=any(t.has_uplink(host) for t in inventory.tenants_on(host)),
         docker=build_docker(inventory, facts, tags),
+        libvirt=build_libvirt(inventory, facts, tags),
+        dhcp=build_dhcp(inventory, facts),
         announce=announcements(inventory, facts),
     )

@@ -9,15 +9,17 @@ the filters, the tests) reads these records instead of re-deriving shapes
 from dicts. Nothing here validates: the records are only ever built from
 input that ``ovl.inventory.load`` has checked.
 
-- ``Endpoint(name, host, ip, prefixlen, kind)``
+- ``Endpoint(name, host, ip, prefixlen, kind, mac)``; *mac*: a VM's
+  (kind ``vm``), None for the other kinds
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
-  tunnel_type, containers)``; ``containers``: ``ContainerHost(host, range)``;
+  tunnel_type, containers, dhcp)``; ``containers``: ``ContainerHost(host, range)``;
   ``hosts`` (sorted names of the hosts carrying an endpoint or containers)
   is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
   datapath_type, integration_bridge, tunnel_mode, tunnel_type, nat_backend,
-  owner)``; ``tunnel_type`` is the default of the tenants that name none;
-  ``underlay_interface`` is None until the host's preflight found it
+  owner, libvirt_network)``; ``tunnel_type`` is the default of the tenants
+  that name none; ``underlay_interface`` is None until the host's preflight
+  found it
 - ``Inventory(tenants, hosts)``: tenants sorted by name, hosts by name
 """
 from __future__ import absolute_import, division, print_function
@@ -40,12 +42,13 @@ class _Record(object):
         return cls(**dict((k, data.get(k)) for k in cls._fields))
 
 
-class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen kind')):
+class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen kind mac')):
     """*kind*: how it is realised on its host (``ovl.tenant.endpoints``)."""
     __slots__ = ()
 
-    def __new__(cls, name, host, ip, prefixlen, kind='namespace'):
-        return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace')
+    def __new__(cls, name, host, ip, prefixlen, kind='namespace', mac=None):
+        return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace',
+                                            mac or None)
 
 
 class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range')):
@@ -56,13 +59,14 @@ class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range
 
 class Tenant(_Record, collections.namedtuple(
         'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type '
-                  'containers')):
+                  'containers dhcp')):
     __slots__ = ()
 
     def __new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
-                tunnel_type, containers=()):
+                tunnel_type, containers=(), dhcp=False):
         return super(Tenant, cls).__new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu,
-                                          endpoints, file, tunnel_type, tuple(containers or ()))
+                                          endpoints, file, tunnel_type, tuple(containers or ()),
+                                          bool(dhcp))
 
     @property
     def hosts(self):
@@ -77,7 +81,13 @@ class Tenant(_Record, collections.namedtuple(
         return tuple(ep for ep in self.endpoints if ep.host == host)
 
     def has_router(self, host):
-        """A tenant with SNAT has a router on every host with one of its endpoints."""
+        """A tenant with SNAT or DHCP has a router on every host with one of
+        its endpoints: the namespace holding its gateway address (and its
+        DHCP server); with SNAT also the uplink leg (``has_uplink``)."""
+        return bool(self.snat or self.dhcp) and host in self.hosts
+
+    def has_uplink(self, host):
+        """Its router on *host* routes to the outside (SNAT)."""
         return bool(self.snat) and host in self.hosts
 
     def as_dict(self):
@@ -103,8 +113,16 @@ class Tenant(_Record, collections.namedtuple(
 
 class HostFacts(_Record, collections.namedtuple(
         'HostFacts', 'name underlay_ip underlay_mtu underlay_interface datapath_type '
-                     'integration_bridge tunnel_mode tunnel_type nat_backend owner')):
+                     'integration_bridge tunnel_mode tunnel_type nat_backend owner libvirt_network')):
     __slots__ = ()
+
+    def __new__(cls, name, underlay_ip, underlay_mtu, underlay_interface, datapath_type,
+                integration_bridge, tunnel_mode, tunnel_type, nat_backend, owner,
+                libvirt_network=None):
+        return super(HostFacts, cls).__new__(cls, name, underlay_ip, underlay_mtu,
+                                             underlay_interface, datapath_type,
+                                             integration_bridge, tunnel_mode, tunnel_type,
+                                             nat_backend, owner, libvirt_network or 'ovl')
 
     @property
     def netdev(self):

@@ -38,7 +38,7 @@ def uplink(facts):
 
 
 def build_nat(inventory, facts, tags, host_block_inbound=False):
-    routers = Router.on(inventory, facts, tags)
+    routers = [r for r in Router.on(inventory, facts, tags) if r.uplink]
     host_ns = dict(netns=None, snat=[], block_inbound=[], forward_accept=[])
     out_dev = uplink(facts) if routers else None
     for router in routers:

@@ -3,7 +3,9 @@
 """A tenant's router on one host, as one unit: every object it is made of,
 for every layer, in one place.
 
-A tenant with SNAT has a router on every host with one of its endpoints:
+A tenant with SNAT or DHCP has a router on every host with one of its
+endpoints (a DHCP tenant's DHCP server runs in it, ``ovl.tenant.dhcp``);
+the uplink leg, forwarding and NAT only with SNAT (``uplink``):
 
 - namespace ``ovr-<t>`` with ip_forward;
 - gateway leg: veth ``ovg-<t>`` (a tagged port of br-int) <-> ``qr0``
@@ -43,6 +45,7 @@ class Router(object):
         self.tag = tag_of(tags, tenant.name)
         self.ns, self.gateway_leg, self.uplink_leg = names(tenant.name)
         self.transit, self.host_end, self.router_end = transit(self.tag)
+        self.uplink = tenant.has_uplink(facts.name)
 
     @classmethod
     def on(cls, inventory, facts, tags):
@@ -54,13 +57,16 @@ class Router(object):
         """Add its namespace, legs, addresses and route to *out* (ip_state)."""
         prefix = self.transit.split('/')[1]
         tenant = self.tenant
-        out['namespaces'].append(dict(name=self.ns, sysctls={'net.ipv4.ip_forward': 1}))
+        out['namespaces'].append(dict(name=self.ns, sysctls={'net.ipv4.ip_forward': 1}
+                                      if self.uplink else {}))
         out['links'].append(veth(self.facts, self.gateway_leg, ROUTER_GW_DEV, self.ns,
                                  tenant.mtu))
+        out['addresses'].append(dict(netns=self.ns, dev=ROUTER_GW_DEV,
+                                     address='%s/%d' % (tenant.gateway, tenant.prefixlen)))
+        if not self.uplink:
+            return
         out['links'].append(veth(self.facts, self.uplink_leg, ROUTER_UP_DEV, self.ns, None))
         out['addresses'].extend([
-            dict(netns=self.ns, dev=ROUTER_GW_DEV,
-                 address='%s/%d' % (tenant.gateway, tenant.prefixlen)),
             dict(netns=self.ns, dev=ROUTER_UP_DEV, address='%s/%s' % (self.router_end, prefix)),
             dict(dev=self.uplink_leg, address='%s/%s' % (self.host_end, prefix)),
         ])
@@ -71,7 +77,9 @@ class Router(object):
         return [self.gateway_leg]
 
     def nat(self):
-        """Its own namespace's rules (nat_state)."""
+        """Its own namespace's rules (nat_state); None without an uplink."""
+        if not self.uplink:
+            return None
         return dict(netns=self.ns,
                     snat=[dict(source=self.tenant.subnet, out_interface=ROUTER_UP_DEV,
                                action='masquerade', id=self.tenant.name)],
@@ -79,6 +87,8 @@ class Router(object):
 
     def host_nat(self, out_dev, host_ns, block_inbound=False):
         """Add its rules in the host's namespace to *host_ns* (nat_state)."""
+        if not self.uplink:
+            return
         name = self.tenant.name
         host_ns['snat'].append(dict(source=self.transit, out_interface=out_dev,
                                     action='masquerade', id=name))

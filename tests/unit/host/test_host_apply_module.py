@@ -144,6 +144,8 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
                  keep_reads='/run/ovl/nat-reads.json'),
         docker=dict(config=None, owner=owner, host='host1'),
+        libvirt=dict(state['libvirt'], host='host1'),
+        dhcp=dict(servers=[], owner=owner, prune=True),
         # what the boot unit converges from: this run's model parameters
         boot=dict(saved=dict((k, params[k]) for k in ('model', 'host', 'tenant_tags',
                                                       'discovered', 'owner', 'prune',

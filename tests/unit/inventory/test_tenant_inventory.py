@@ -23,9 +23,9 @@ def test_example_inventory_normalised():
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
         mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml', tunnel_type='vxlan',
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
-                        kind='namespace'),
+                        kind='namespace', mac=None),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
-                        kind='namespace')], containers=[])
+                        kind='namespace', mac=None)], containers=[], dhcp=False)
 
 
 def write(directory, name, text):
@@ -44,8 +44,8 @@ def write(directory, name, text):
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\ngateway: 10.1.255.254\n', 'gateway', '10.1.255.254'),
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\nendpoints: [{name: b, host: host2, ip: 10.1.0.3},'
      ' {name: a, host: host1, ip: 10.1.0.2}]\n', 'endpoints',
-     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace'),
-      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace')]),
+     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace', mac=None),
+      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace', mac=None)]),
 ])
 def test_defaults_and_normalisation(tmp_path, text, field, value):
     write(tmp_path, 't.yml', text)
@@ -80,8 +80,8 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         "(known: host1, host2, host3)",
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
-        "white.yml: colour: unknown key (allowed here: containers, endpoints, gateway, mtu, name, snat, "
-        "subnet, tunnel_type, vni)",
+        "white.yml: colour: unknown key (allowed here: containers, dhcp, endpoints, gateway, mtu, name, "
+        "snat, subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
 
@@ -131,7 +131,7 @@ def test_module_returns_tenants():
     assert result['hosts']['host2'] == dict(
         name='host2', underlay_ip='192.168.250.12', underlay_mtu=1500, underlay_interface='ens3',
         datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
-        nat_backend='iptables', owner='ovl')
+        nat_backend='iptables', owner='ovl', libvirt_network='ovl')
     assert result['_argv'] == []
 
 

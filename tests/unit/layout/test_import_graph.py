@@ -22,10 +22,12 @@ PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core', 'tenant', 'docker'} | set(CONCERNS),
+                'host': {'host', 'core', 'tenant', 'docker', 'libvirt', 'dhcp'} | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
                 'inventory': {'inventory', 'tenant', 'core'},
-                'docker': {'docker', 'core', 'ip', 'ovs'}},
+                'docker': {'docker', 'core', 'ip', 'ovs'},
+                'libvirt': {'libvirt', 'core', 'ovs'},
+                'dhcp': {'dhcp', 'core'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 

@@ -53,3 +53,29 @@ def test_exhaustion_is_a_clear_error():
     have = state(*[('f%d' % t, None, t, False) for t in range(1, 4095)])
     with pytest.raises(TagError, match='no free VLAN tag left for tenant blue'):
         allocate_tags(['blue'], have, 'ovl', {'br-int'})
+
+
+def vm_port(name, tag, iface_id):
+    """A port libvirt made for a VM: no marks of ours, its interface holds
+    iface-id and vm-id."""
+    return {'bridge': 'br-int', 'tag': tag, 'external_ids': {},
+            'interface_external_ids': {'iface-id': iface_id, 'vm-id': 'uuid-of-domain'}}
+
+
+def test_a_tenants_vm_port_counts_as_its_port():
+    have = state(('a', 'red', 1, True))
+    have['ports']['vnet0'] = vm_port('vnet0', 3, 'id-blue-vm1')
+    # blue has no port of ours on this host (flow mode, no router): its VM's keeps its tag
+    assert allocate_tags(['blue', 'red'], have, 'ovl', {'br-int'},
+                         workloads={'id-blue-vm1': 'blue'}) == {'blue': 3, 'red': 1}
+    # unknown to the model, the same port is foreign: its tag is avoided
+    assert allocate_tags(['blue', 'red'], have, 'ovl', {'br-int'}) == {'blue': 2, 'red': 1}
+
+
+def test_a_vm_outside_the_tenant_files_on_a_tenants_portgroup_takes_nothing_from_it():
+    have = state(('a', 'blue', 1, True))
+    have['ports']['vnet1'] = vm_port('vnet1', 1, 'someone-elses-vm')
+    assert allocate_tags(['blue', 'green'], have, 'ovl', {'br-int'}) == {'blue': 1, 'green': 2}
+    # a port libvirt made on a tag no kept tenant carries is foreign: avoided
+    have['ports']['vnet2'] = vm_port('vnet2', 2, 'another')
+    assert allocate_tags(['blue', 'green'], have, 'ovl', {'br-int'}) == {'blue': 1, 'green': 3}

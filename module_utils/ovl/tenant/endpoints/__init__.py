@@ -17,17 +17,19 @@
 - ``netns(ep)``: the network namespace its interface lives in (the verify
   probes it there).
 
-``namespace`` (a network namespace the product makes) is the first row. A
-new kind is a module here and one row.
+``namespace`` (a network namespace the product makes) is the first row;
+``vm`` (a libvirt/KVM VM of the operator on the host's libvirt network) the
+second. A new kind is a module here and one row.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.tenant.endpoints import namespace
+from ansible.module_utils.ovl.tenant.endpoints import namespace, vm
 
 KINDS = {
     namespace.KIND: namespace,
+    vm.KIND: vm,
 }
 DEFAULT = namespace.KIND
 
@@ -44,12 +46,13 @@ def flattened(inventory, workloads=()):
     """Every endpoint of the model with its tenant's resolved settings and
     the namespace its interface lives in (the verify probes it there):
     [{name, host, ip, prefixlen, kind, netns, tenant, vni, subnet, snat,
-    mtu, type, token}]. *workloads*: the operator's containers the verify
+    mtu, type, token}], a VM also with its mac and iface_id (netns None).
+    *workloads*: the operator's containers the verify
     also probes ({name, host, tenant, ip, netns, kind}: made by Docker, not by
     the tenant file), with their tenant's settings the same way; one whose
     tenant is not in the model is a ValueError naming it."""
     tenants = dict((t.name, t) for t in inventory.tenants)
-    out = [_settled(t, ep.as_dict(), kind_of(ep).netns(ep))
+    out = [_settled(t, _with_id(t, ep), kind_of(ep).netns(ep))
            for t in inventory.tenants for ep in t.endpoints]
     for w in workloads or ():
         tenant = tenants.get(w.get('tenant'))
@@ -60,6 +63,19 @@ def flattened(inventory, workloads=()):
                                          prefixlen=tenant.prefixlen,
                                          kind=w.get('kind') or 'docker'), w['netns']))
     return out
+
+
+def _with_id(tenant, ep):
+    out = ep.as_dict()
+    if ep.kind == vm.KIND:
+        out['iface_id'] = vm.iface_id(tenant.name, ep.name)
+    return out
+
+
+def vm_interfaces(tenants, host):
+    """{interface id: tenant} of the VM endpoints of *tenants* on *host*."""
+    return dict((vm.iface_id(t.name, ep.name), t.name) for t in tenants
+                for ep in t.endpoints_on(host) if ep.kind == vm.KIND)
 
 
 def _settled(t, ep, netns):

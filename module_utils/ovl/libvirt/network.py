@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The host's libvirt network, pure: libvirt's ``<forward mode='bridge'/>``
+onto the integration bridge with ``<virtualport type='openvswitch'/>``, one
+``<portgroup name=TENANT>`` per tenant of the host holding
+``<vlan><tag id=TAG/></vlan>`` (the tenant's host-local VLAN). A VM's
+``<source network='ovl' portgroup='blue'/>`` makes libvirt add its port to
+br-int with blue's tag at every start.
+
+``xml(name, bridge, portgroups)``, ``portgroup_xml(tenant, tag)``, and
+``parse(text) -> {name, bridge, forward, virtualport, portgroups}`` (the
+fields we compare: libvirt adds a uuid and may reorder).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import xml.etree.ElementTree as ElementTree
+
+
+def portgroup_xml(tenant, tag):
+    return "<portgroup name='%s'><vlan><tag id='%d'/></vlan></portgroup>" % (tenant, tag)
+
+
+def xml(name, bridge, portgroups):
+    """The network's definition; *portgroups*: {tenant: tag}."""
+    lines = ["<network>", "  <name>%s</name>" % name, "  <forward mode='bridge'/>",
+             "  <bridge name='%s'/>" % bridge, "  <virtualport type='openvswitch'/>"]
+    lines += ['  ' + portgroup_xml(t, tag) for t, tag in sorted(portgroups.items())]
+    return '\n'.join(lines + ['</network>']) + '\n'
+
+
+def parse(text):
+    """The fields of a network definition we own; ValueError when *text* is
+    not a network's XML."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise ValueError('not XML: %s' % exc)
+    if root.tag != 'network':
+        raise ValueError('not a network definition')
+    groups = {}
+    for group in root.findall('portgroup'):
+        tag = group.find('vlan/tag')
+        groups[group.get('name')] = int(tag.get('id')) if tag is not None else None
+    forward, bridge, port = root.find('forward'), root.find('bridge'), root.find('virtualport')
+    return dict(name=root.findtext('name'),
+                forward=forward.get('mode') if forward is not None else None,
+                bridge=bridge.get('name') if bridge is not None else None,
+                virtualport=port.get('type') if port is not None else None,
+                portgroups=groups)

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""``plan(want, have) -> [Step]``, pure.
+
+*want*: {name, bridge, portgroups: {tenant: tag}, vms: {iface_id: tag}};
+an empty *portgroups* means the host has no VM endpoints: our network is
+removed (stopped, undefined, its marker deleted).
+
+- Defined differently from *want* (or not at all): the definition written
+  to the marker file and ``virsh net-define`` of it (libvirt keeps it for
+  the next start).
+- Running: each portgroup that differs from *want* is changed in place
+  (``net-update ... --live``): libvirt uses a portgroup at a VM's start
+  only, so a running VM's port keeps its tag: the VMs' ports known by
+  their interface id get the tenant's tag (``ovs-vsctl set Port``).
+- Not running: ``net-start``; not autostarted: ``net-autostart``.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.libvirt.network import portgroup_xml, xml
+from ansible.module_utils.ovl.libvirt.read import URI, marker_path
+
+VIRSH = ('-c', URI, '-q')
+
+
+def _virsh(op, name, *args, **kw):
+    return Step(op, 'virsh', VIRSH + args, obj=name, **kw)
+
+
+def fields(want):
+    return dict(name=want['name'], forward='bridge', bridge=want['bridge'],
+                virtualport='openvswitch', portgroups=dict(want['portgroups']))
+
+
+def _portgroup_steps(name, want, live):
+    steps = []
+    have = live['portgroups']
+    for tenant, tag in sorted(want.items()):
+        if have.get(tenant, -1) == tag:
+            continue
+        verb = 'modify' if tenant in have else 'add-last'
+        steps.append(_virsh('run', name, 'net-update', name, verb, 'portgroup',
+                            portgroup_xml(tenant, tag), '--live',
+                            detail='portgroup %s tag %d' % (tenant, tag)))
+    for tenant in sorted(set(have) - set(want)):
+        steps.append(_virsh('run', name, 'net-update', name, 'delete', 'portgroup',
+                            "<portgroup name='%s'/>" % tenant, '--live',
+                            detail='portgroup %s' % tenant))
+    return steps
+
+
+def plan(want, have, root=None):
+    if have is None:
+        return []
+    name = want['name']
+    marker = marker_path(name, root) if root else marker_path(name)
+    if not want['portgroups']:
+        steps = []
+        if have['live'] is not None:
+            steps.append(_virsh('network.del', name, 'net-destroy', name))
+        if have['config'] is not None:
+            steps.append(_virsh('network.del', name, 'net-undefine', name))
+        return steps + [Step('mark.del', 'rm', ['-f', '--', marker], obj=marker)]
+    text = xml(name, want['bridge'], want['portgroups'])
+    steps = []
+    if have['marker'] != text:
+        steps.append(Step('file.write', 'tee', [marker], obj=marker, stdin=text))
+    if have['config'] != fields(want):
+        steps.append(_virsh('network.add', name, 'net-define', marker, detail='definition'))
+    if have['live'] is None:
+        steps.append(_virsh('service.start', name, 'net-start', name))
+    elif have['live']['bridge'] != want['bridge']:
+        steps += [_virsh('service.stop', name, 'net-destroy', name, detail='new bridge'),
+                  _virsh('service.start', name, 'net-start', name)]
+    else:
+        steps += _portgroup_steps(name, want['portgroups'], have['live'])
+    if not have['autostart']:
+        steps.append(_virsh('run', name, 'net-autostart', name, detail='autostart'))
+    for port, now in sorted(have['ports'].items()):
+        tag = want['vms'].get(now['iface_id'])
+        if tag is not None and now['tag'] != tag:
+            steps.append(Step('link.set', 'ovs-vsctl', ['set', 'Port', port, 'tag=%d' % tag],
+                              obj=port, detail='VM %s tag %s -> %d'
+                              % (now['iface_id'], now['tag'], tag)))
+    return steps

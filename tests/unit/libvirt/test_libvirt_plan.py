@@ -1,0 +1,72 @@
+"""The libvirt layer (issue 22), pure: the network's XML and its parse, and
+the plan: define, start, autostart, portgroups changed live, a running VM's
+port re-tagged by its interface id, the network removed with the last VM."""
+from ansible.module_utils.ovl.libvirt.network import parse, xml
+from ansible.module_utils.ovl.libvirt.plan import fields, plan
+from ansible.module_utils.ovl.libvirt.read import vm_ports
+
+WANT = dict(name='ovl', bridge='br-int', portgroups={'blue': 1, 'red': 2},
+            vms={'id-vm1': 1})
+
+
+def have(**changes):
+    now = dict(marker=xml('ovl', 'br-int', WANT['portgroups']), config=fields(WANT),
+               live=fields(WANT), autostart=True, ports={})
+    now.update(changes)
+    return now
+
+
+def test_the_xml_parses_back_to_what_we_compare():
+    text = xml('ovl', 'br-int', {'blue': 1, 'red': 2})
+    assert "<virtualport type='openvswitch'/>" in text
+    assert "<portgroup name='blue'><vlan><tag id='1'/></vlan></portgroup>" in text
+    dumped = text.replace('<name>ovl</name>', '<name>ovl</name><uuid>x</uuid>')
+    assert parse(dumped) == fields(WANT)
+
+
+def test_a_new_network_is_written_defined_started_and_autostarted():
+    steps = plan(WANT, have(marker=None, config=None, live=None, autostart=False))
+    assert [(s.op, s.args[3] if s.tool == 'virsh' else s.tool) for s in steps] == [
+        ('file.write', 'tee'), ('network.add', 'net-define'), ('service.start', 'net-start'),
+        ('run', 'net-autostart')]
+
+
+def test_a_converged_network_is_left_alone():
+    assert plan(WANT, have()) == []
+
+
+def test_a_new_tenant_is_a_portgroup_added_live_and_a_new_definition():
+    old = dict(WANT, portgroups={'blue': 1})
+    steps = plan(WANT, have(marker=xml('ovl', 'br-int', old['portgroups']), config=fields(old),
+                            live=fields(old)))
+    assert [s.op for s in steps] == ['file.write', 'network.add', 'run']
+    assert steps[2].args[3:] == ['net-update', 'ovl', 'add-last', 'portgroup',
+                                 "<portgroup name='red'><vlan><tag id='2'/></vlan></portgroup>",
+                                 '--live']
+
+
+def test_a_changed_tag_modifies_the_portgroup_and_re_tags_the_running_vm():
+    old = dict(WANT, portgroups={'blue': 5, 'red': 2})
+    steps = plan(WANT, have(config=fields(old), live=fields(old), marker='x',
+                            ports={'vnet0': dict(iface_id='id-vm1', tag=5, mac='m'),
+                                   'vnet1': dict(iface_id='not-ours', tag=5, mac='n')}))
+    assert [s.args[5] for s in steps if s.op == 'run'] == ['modify']
+    assert [s.argv for s in steps if s.op == 'link.set'] == [
+        ['ovs-vsctl', 'set', 'Port', 'vnet0', 'tag=1']]
+
+
+def test_the_last_vm_gone_removes_the_network_and_its_marker():
+    steps = plan(dict(WANT, portgroups={}, vms={}), have())
+    assert [(s.op, s.args[-1]) for s in steps] == [
+        ('network.del', 'ovl'), ('network.del', 'ovl'),
+        ('mark.del', '/var/lib/ovl/libvirt/ovl.xml')]
+    assert plan(dict(WANT, portgroups={}), None) == []
+
+
+def test_only_ports_libvirt_made_are_vm_ports():
+    state = {'ports': {
+        'vnet0': dict(tag=1, interface_external_ids={'iface-id': 'a', 'vm-id': 'u',
+                                                     'attached-mac': '52:54:00:AA:00:01'}),
+        'ove1': dict(tag=1, interface_external_ids={}),
+        'tap9': dict(tag=None, interface_external_ids={'iface-id': 'b'})}}
+    assert vm_ports(state) == {'vnet0': dict(iface_id='a', tag=1, mac='52:54:00:aa:00:01')}
