@@ -34,7 +34,7 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker, boot]
+    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker, libvirt, dhcp, boot]
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict
@@ -68,6 +68,29 @@ options:
         otherwise a detached process), and each tenant's Docker network, named as the tenant,
         is created. Networks of tenants that left the host are removed; one that still holds
         containers makes the run fail, naming them. Omitted skips the layer.
+    type: dict
+  libvirt:
+    description:
+      - The libvirt layer (C(ovl.libvirt.driver)) - C(name) (the libvirt network), C(bridge),
+        C(portgroups) (tenant to host-local tag) and C(vms) (interface id of each VM endpoint of
+        the host to its tenant's tag), C(host) (the name errors give).
+      - With portgroups (the host has VM endpoints), the network (C(forward mode=bridge) onto the
+        bridge, C(virtualport type=openvswitch), one portgroup per tenant with its VLAN tag) is
+        defined (its XML kept in C(/var/lib/ovl/libvirt/NAME.xml), which marks it ours), started
+        and autostarted; a changed portgroup is changed in the running network too, and the
+        running VMs' ports (known by C(external_ids:iface-id)) get their tenant's tag. Without
+        portgroups a network of ours is stopped and undefined. Omitted skips the layer.
+    type: dict
+  dhcp:
+    description:
+      - The DHCP layer (C(ovl.dhcp.driver)) - C(servers), one per DHCP tenant with VM endpoints
+        on the host (C(tenant), C(netns), C(interface), C(subnet), C(address), C(router), C(mtu),
+        C(hosts) - C(mac), C(ip), C(name)), C(owner), C(prune).
+      - Each server is a dnsmasq started detached in the tenant's router namespace
+        (C(/run/ovl/dhcp/TENANT/) holds its hosts file, pid file, leases and log) with static
+        leases only, the MTU and router options forced and no DNS; a changed hosts file is
+        reloaded (SIGHUP), changed options or a namespace made again restart it, a tenant that
+        left has its server stopped and its directory removed. Omitted skips the layer.
     type: dict
   boot:
     description:

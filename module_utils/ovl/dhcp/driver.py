@@ -17,7 +17,8 @@ import time
 from ansible.module_utils.ovl.core.files import write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError
-from ansible.module_utils.ovl.dhcp import model, plan, read
+from ansible.module_utils.ovl.dhcp import model, read
+from ansible.module_utils.ovl.dhcp import plan as planner
 from ansible.module_utils.ovl.dhcp.server import hosts_text
 
 ARGUMENT_SPEC = model.ARGUMENT_SPEC
@@ -49,14 +50,14 @@ class DhcpDriver(Driver):
         return read.read(namespaces=dict((t, s['netns']) for t, s in want.items()))
 
     def plan(self, want, have):
-        return Plan(plan.plan(want, have, self.params.get('prune', True)))
+        return Plan(planner.plan(want, have, self.params.get('prune', True)))
 
-    def diff(self, want, have, plan_):
+    def diff(self, want, have, plan):
         return (dict((t, h['hosts'] or '') for t, h in sorted(have.items())),
                 dict((t, hosts_text(s)) for t, s in sorted(want.items())))
 
-    def extra(self, want, have, plan_):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan_.steps],
+    def extra(self, want, have, plan):
+        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
                     servers=sorted(want))
 
     def local(self, item):

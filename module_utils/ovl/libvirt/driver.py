@@ -13,7 +13,8 @@ __metaclass__ = type
 from ansible.module_utils.ovl.core.files import write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.validate import InputError, ifname
-from ansible.module_utils.ovl.libvirt import plan, read
+from ansible.module_utils.ovl.libvirt import read
+from ansible.module_utils.ovl.libvirt import plan as planner
 from ansible.module_utils.ovl.libvirt.network import xml
 
 ARGUMENT_SPEC = dict(
@@ -46,16 +47,16 @@ class LibvirtDriver(Driver):
         return read.read(runner, self.params['host'], want['name'], bool(want['portgroups']))
 
     def plan(self, want, have):
-        return Plan(plan.plan(want, have))
+        return Plan(planner.plan(want, have))
 
-    def diff(self, want, have, plan_):
+    def diff(self, want, have, plan):
         if have is None:
             return {}, {}
         return ({'portgroups': ((have['live'] or have['config'] or {}).get('portgroups') or {})},
                 {'portgroups': want['portgroups']})
 
-    def extra(self, want, have, plan_):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan_.steps],
+    def extra(self, want, have, plan):
+        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
                     vm_ports=sorted(p for p, now in ((have or {}).get('ports') or {}).items()
                                     if now['iface_id'] in want['vms']))
 
