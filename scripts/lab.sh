@@ -10,6 +10,8 @@
 #      comma-separated, e.g. "host3"; default none),
 #      LAB_DOCKER_HOSTS (hosts that run a Docker engine of their own, for the
 #      tenants' containers, e.g. "host1 host2"; full image only; default none),
+#      LAB_VM_HOSTS (hosts that run libvirtd, for the tenants' VMs: QEMU under
+#      TCG inside the host; full image only; default none),
 #      OVL_HOST_IMAGE (default ovl-host:bookworm), OVL_STOCK_IMAGE (default
 #      ovl-host-stock:bookworm), LAB_SKIP_IMAGE=1 to not (re)check the images.
 # The underlay is a user-defined Docker network created with --internal:
@@ -75,6 +77,12 @@ for s in $ENGINES; do
         || die "LAB_DOCKER_HOSTS: $s is not one of host1..host$NHOSTS on the full image"
 done
 has_engine() { [[ $ENGINES == *" $1 "* ]]; }
+VMHOSTS=${LAB_VM_HOSTS:-}; VMHOSTS=" ${VMHOSTS//,/ } "
+for s in $VMHOSTS; do
+    [[ $s =~ ^host[0-9]+$ ]] && [ "${s#host}" -ge 1 ] && [ "${s#host}" -le "$NHOSTS" ] && ! is_stock "$s" \
+        || die "LAB_VM_HOSTS: $s is not one of host1..host$NHOSTS on the full image"
+done
+has_vms() { [[ $VMHOSTS == *" $1 "* ]]; }
 
 # Flags that work here (no --privileged, no --ulimit).
 RUN_FLAGS=(--cap-add NET_ADMIN --cap-add SYS_ADMIN --cap-add NET_RAW --cap-add SYS_NICE
@@ -212,6 +220,7 @@ up() {
             running)
                 if [ "$(container_spec "$name")" = "$img|$src|$(networks_of "$role")|$engine" ]; then
                     [ -z "$engine" ] || "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-dockerd start
+                    ! has_vms "$role" || "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-libvirtd start
                     continue
                 fi
                 echo "lab: $name runs another image or repo: recreating"; remove_container "$name" ;;
@@ -226,6 +235,9 @@ up() {
         underlay_tx_off "$name" eth0
         if [ -n "$engine" ]; then
             "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-dockerd start
+        fi
+        if has_vms "$role"; then
+            "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-libvirtd start
         fi
         if [ "$role" = edge ]; then
             "$DOCKER" network connect --ip "$EDGE_WAN_IP" "$WAN_NET" "$name"

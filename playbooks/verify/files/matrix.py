@@ -63,7 +63,8 @@ def main():
             if src not in eps or dst not in eps:
                 continue
             same = eps[src]["tenant"] == eps[dst]["tenant"]
-            mac = (info.get(dst) or {}).get("mac")
+            # a VM has no namespace on its host: its MAC is the tenant file's
+            mac = (info.get(dst) or {}).get("mac") or eps[dst].get("mac")
             ping_hit = r.get("ping") == "ok" and r.get("neigh_mac") == mac
             tcp_hit = r.get("tcp") == "ok" and r.get("token") == token[dst] \
                 and r.get("bytes", 0) >= 1048576
