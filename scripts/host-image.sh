@@ -25,7 +25,18 @@ DOCKER=${DOCKER:-docker}
 case "$FLAVOR" in
     full)
         IMAGE=${OVL_HOST_IMAGE:-ovl-host:bookworm}
-        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates,docker.io,busybox-static ;;
+        # libvirt + QEMU (issue 22, VMs as tenant endpoints; started by
+        # images/host/lab-libvirtd): libvirt-daemon (libvirtd, virtlogd, the
+        # network driver; its Depends bring the qemu driver), libvirt-clients
+        # (virsh), qemu-system-x86 (TCG here), virtinst (virt-install, what
+        # the README shows operators) and dnsmasq-base (the tenants' DHCP).
+        # Not libvirt-daemon-system: its polkitd, logrotate, the
+        # libvirt-qemu user and units serve a systemd host, not the lab;
+        # lab-libvirtd writes the one qemu.conf the lab needs. dbus and
+        # dbus-user-session only because debootstrap does not resolve virtual
+        # packages: virtinst -> libosinfo -> libsoup -> glib-networking ->
+        # dconf-service needs a dbus-session-bus (what apt would pick).
+        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates,docker.io,busybox-static,libvirt-daemon,libvirt-clients,qemu-system-x86,virtinst,dnsmasq-base,dbus,dbus-user-session ;;
     stock)
         IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
         # python3: Ansible modules; the docker connection needs only /bin/sh and
