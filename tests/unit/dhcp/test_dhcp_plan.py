@@ -50,6 +50,9 @@ def test_a_new_server_gets_its_hosts_file_then_starts_in_the_router_namespace():
 def test_a_running_server_with_the_same_hosts_and_flags_is_left_alone():
     w = want()
     assert plan(w, {'blue': running(w['blue'])}) == []
+    # it runs by its full path (the runner resolves the binary)
+    full = ['/usr/sbin/dnsmasq'] + argv(w['blue'], ROOT)[1:]
+    assert plan(w, {'blue': running(w['blue'], argv=full)}) == []
 
 
 def test_a_changed_hosts_file_is_written_and_the_server_reloaded():
@@ -89,3 +92,9 @@ def test_bad_servers_are_refused_naming_the_field(changes, field):
     with pytest.raises(InputError) as err:
         want(**changes)
     assert str(err.value).startswith(field)
+
+
+def test_a_second_server_of_the_same_tenant_is_stopped():
+    w = want()
+    steps = plan(w, {'blue': running(w['blue'], extra=[77])})
+    assert [(s.op, s.args) for s in steps] == [('service.stop', ['-TERM', '77'])]
