@@ -229,7 +229,9 @@ def page(tenants, cells, full_path=None):
     out = ["Reach (row -> column): reached / isolated, as measured (ping AND 1 MiB TCP",
            "with the target's token); !! marks a cell that is not as expected", ""]
     out.append(" " * (w + 1) + " ".join(n[:w].ljust(w) for n in names))
-    for src in names:
+    # a VM (no namespace on its host) is a column only: probed, not probing
+    sources = [n for n in names if any(key[0] == n for key in cells)]
+    for src in sources:
         out.append(src[:w].ljust(w + 1) + " ".join(
             ("-" if src == dst else cells.get((src, dst), "?")).ljust(w) for dst in names))
     checks = sorted({r["check"] for r in ROWS})
