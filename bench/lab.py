@@ -56,13 +56,14 @@ def dexec(host, argv, check=True, timeout=None, stdin=None):
     return res
 
 
-def lab(action, hosts=2, engines=''):
+def lab(action, hosts=2, engines='', vms=''):
     """scripts/lab.sh ACTION; a 'down' that the engine refuses for the moment
     (seen after a host with 1000 namespaces: "did not receive an exit event")
     is tried again, at most three times. *engines*: the hosts that run a
-    Docker engine of their own (LAB_DOCKER_HOSTS)."""
+    Docker engine of their own (LAB_DOCKER_HOSTS); *vms*: the hosts that run
+    libvirtd (LAB_VM_HOSTS)."""
     env = dict(os.environ, LAB_PREFIX=PREFIX, LAB_SUBNET=SUBNET, LAB_SKIP_IMAGE='1',
-               LAB_HOSTS=str(hosts), LAB_DOCKER_HOSTS=engines)
+               LAB_HOSTS=str(hosts), LAB_DOCKER_HOSTS=engines, LAB_VM_HOSTS=vms)
     for attempt in range(3):
         try:
             return run([os.path.join(ROOT, 'scripts', 'lab.sh'), action], env=env, timeout=600)

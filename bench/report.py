@@ -251,3 +251,16 @@ def docker_table(dk):
                   'first 20 (median) | %.1f ms | |' % wait['first20'],
                   '| ProgramExternalConnectivity, last 20 (median) | %.1f ms | |' % wait['last20']]
     return lines
+
+
+def vm_table(vm):
+    """The vm part: VM start to its first packet in the tenant (across hosts)
+    against the same VM on a libvirt NAT network pinged from its host."""
+    fp = vm['first_ping']
+    med = statistics.median
+    return ['| figure | value | target |', '|---|---|---|',
+            '| `virt-install` on host2 (network ovl, portgroup blue, DHCP) to the first ping from '
+            'host1 (median of %d) | %.2f s | |' % (len(fp['ovl']), med(fp['ovl'])),
+            '| the same VM on a libvirt NAT network (libvirt\'s dnsmasq) to the first ping from '
+            'its host (anchor) | %.2f s | |' % med(fp['anchor']),
+            '| ratio | %.2fx | |' % fp['ratio']]

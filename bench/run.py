@@ -12,7 +12,7 @@ Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state run
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
      N/variants in out/ovs.json, and the data-plane rows of other modes)
      BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
-     BENCH_PARTS="ovs site floor fleet dataplane docker"  BENCH_MODES (default: every mode
+     BENCH_PARTS="ovs site floor fleet dataplane docker vm"  BENCH_MODES (default: every mode
      site.yml supports of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
      BENCH_FLOOR_T (default: the largest of BENCH_TENANTS): T of the floor part
      BENCH_FLEET_H="2 3 6" (lab sizes of the fleet part)  BENCH_FORKS=50 (projection)
@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import dataplane  # noqa: E402
 import dockerbench  # noqa: E402
+import vmbench  # noqa: E402
 import fleet  # noqa: E402
 import floor  # noqa: E402
 import lab  # noqa: E402
@@ -44,7 +45,7 @@ REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
 LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', '1'))
 LOOP_N = [int(x) for x in ENV.get('BENCH_LOOP_N', '50').split()]
 FIRST_REPEAT = int(ENV.get('BENCH_FIRST_REPEAT', '1'))
-PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker').split()
+PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker vm').split()
 FLOOR_T = [int(x) for x in ENV.get('BENCH_FLOOR_T', str(max(T))).split()]
 FLEET_H = [int(x) for x in ENV.get('BENCH_FLEET_H', '2 3 6').split()]
 FORKS = int(ENV.get('BENCH_FORKS', '50'))
@@ -160,6 +161,8 @@ def main():
                            'rows': fleet.bench(FLEET_H, REPEAT, log)})
         if 'docker' in PARTS:
             save('docker', dict(dockerbench.bench(REPEAT, log), config={'repeat': REPEAT}))
+        if 'vm' in PARTS:
+            save('vm', dict(vmbench.bench(REPEAT, log), config={'repeat': REPEAT}))
         save('machine', {'lines': machine()})
     finally:
         if ENV.get('BENCH_KEEP_LAB') != '1':
@@ -216,6 +219,11 @@ def write(available):
         md += ['', '## Docker containers (issue 21)', '', dockerbench.__doc__.split('\n\n')[0].replace('\n', ' '),
                'Part run %s.' % dk['when'], '']
         md += report.docker_table(dk)
+    vmr = load('vm')
+    if vmr:
+        md += ['', '## libvirt VMs (issue 22)', '', vmbench.__doc__.split('\n\n')[0].replace('\n', ' '),
+               'Part run %s.' % vmr['when'], '']
+        md += report.vm_table(vmr)
     md += ['', '## Targets of issue 13', '']
     md += report.targets13(v_ovs, site, fl, fq)
     md += ['', '## Targets of issue 5', '']
