@@ -8,8 +8,8 @@ onto the integration bridge with ``<virtualport type='openvswitch'/>``, one
 br-int with blue's tag at every start.
 
 ``xml(name, bridge, portgroups)``, ``portgroup_xml(tenant, tag)``, and
-``parse(text) -> {name, bridge, forward, virtualport, portgroups}`` (the
-fields we compare: libvirt adds a uuid and may reorder).
+``parse(text) -> {name, uuid, bridge, forward, virtualport, portgroups}``
+(``FIELDS``: what we compare; libvirt adds a uuid and may reorder).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -18,13 +18,21 @@ __metaclass__ = type
 from xml.etree import ElementTree
 
 
+FIELDS = ('name', 'forward', 'bridge', 'virtualport', 'portgroups')
+
+
 def portgroup_xml(tenant, tag):
     return "<portgroup name='%s'><vlan><tag id='%d'/></vlan></portgroup>" % (tenant, tag)
 
 
-def xml(name, bridge, portgroups):
-    """The network's definition; *portgroups*: {tenant: tag}."""
-    lines = ["<network>", "  <name>%s</name>" % name, "  <forward mode='bridge'/>",
+def xml(name, bridge, portgroups, uuid=None):
+    """The network's definition; *portgroups*: {tenant: tag}; *uuid*: the
+    defined network's (libvirt refuses a new definition of a network of the
+    same name without it: it would be another network)."""
+    lines = ["<network>", "  <name>%s</name>" % name]
+    if uuid:
+        lines.append("  <uuid>%s</uuid>" % uuid)
+    lines += ["  <forward mode='bridge'/>",
              "  <bridge name='%s'/>" % bridge, "  <virtualport type='openvswitch'/>"]
     lines += ['  ' + portgroup_xml(t, tag) for t, tag in sorted(portgroups.items())]
     return '\n'.join(lines + ['</network>']) + '\n'
@@ -44,7 +52,7 @@ def parse(text):
         tag = group.find('vlan/tag')
         groups[group.get('name')] = int(tag.get('id')) if tag is not None else None
     forward, bridge, port = root.find('forward'), root.find('bridge'), root.find('virtualport')
-    return dict(name=root.findtext('name'),
+    return dict(name=root.findtext('name'), uuid=root.findtext('uuid'),
                 forward=forward.get('mode') if forward is not None else None,
                 bridge=bridge.get('name') if bridge is not None else None,
                 virtualport=port.get('type') if port is not None else None,

@@ -7,8 +7,8 @@ an empty *portgroups* means the host has no VM endpoints: our network is
 removed (stopped, undefined, its marker deleted).
 
 - Defined differently from *want* (or not at all): the definition written
-  to the marker file and ``virsh net-define`` of it (libvirt keeps it for
-  the next start).
+  to the marker file, and ``virsh net-define`` of it (on stdin, with the
+  defined network's uuid: libvirt keeps it for the next start).
 - Running: each portgroup that differs from *want* is changed in place
   (``net-update ... --live``): libvirt uses a portgroup at a VM's start
   only, so a running VM's port keeps its tag: the VMs' ports known by
@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.step import Step
-from ansible.module_utils.ovl.libvirt.network import portgroup_xml, xml
+from ansible.module_utils.ovl.libvirt.network import FIELDS, portgroup_xml, xml
 from ansible.module_utils.ovl.libvirt.read import URI, marker_path
 
 VIRSH = ('-c', URI, '-q')
@@ -68,8 +68,12 @@ def plan(want, have, root=None):
     steps = []
     if have['marker'] != text:
         steps.append(Step('file.write', 'tee', [marker], obj=marker, stdin=text))
-    if have['config'] != fields(want):
-        steps.append(_virsh('network.add', name, 'net-define', marker, detail='definition'))
+    config = have['config']
+    if config is None or dict((k, config.get(k)) for k in FIELDS) != fields(want):
+        # the definition on stdin, with the defined network's uuid if any
+        steps.append(_virsh('network.add', name, 'net-define', '/dev/stdin', detail='definition',
+                            stdin=xml(name, want['bridge'], want['portgroups'],
+                                      (config or {}).get('uuid'))))
     if have['live'] is None:
         steps.append(_virsh('service.start', name, 'net-start', name))
     elif have['live']['bridge'] != want['bridge']:

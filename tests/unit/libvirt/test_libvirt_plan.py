@@ -21,7 +21,8 @@ def test_the_xml_parses_back_to_what_we_compare():
     assert "<virtualport type='openvswitch'/>" in text
     assert "<portgroup name='blue'><vlan><tag id='1'/></vlan></portgroup>" in text
     dumped = text.replace('<name>ovl</name>', '<name>ovl</name><uuid>x</uuid>')
-    assert parse(dumped) == fields(WANT)
+    assert parse(dumped) == dict(fields(WANT), uuid='x')
+    assert parse(xml('ovl', 'br-int', {'blue': 1, 'red': 2}, uuid='x')) == parse(dumped)
 
 
 def test_a_new_network_is_written_defined_started_and_autostarted():
@@ -33,13 +34,16 @@ def test_a_new_network_is_written_defined_started_and_autostarted():
 
 def test_a_converged_network_is_left_alone():
     assert plan(WANT, have()) == []
+    assert plan(WANT, have(config=dict(fields(WANT), uuid='u-1'))) == []
 
 
 def test_a_new_tenant_is_a_portgroup_added_live_and_a_new_definition():
     old = dict(WANT, portgroups={'blue': 1})
-    steps = plan(WANT, have(marker=xml('ovl', 'br-int', old['portgroups']), config=fields(old),
-                            live=fields(old)))
+    steps = plan(WANT, have(marker=xml('ovl', 'br-int', old['portgroups']),
+                            config=dict(fields(old), uuid='u-1'), live=fields(old)))
     assert [s.op for s in steps] == ['file.write', 'network.add', 'run']
+    # the same network again: its uuid in the new definition, on stdin
+    assert steps[1].args[-2:] == ['net-define', '/dev/stdin'] and '<uuid>u-1</uuid>' in steps[1].stdin
     assert steps[2].args[3:] == ['net-update', 'ovl', 'add-last', 'portgroup',
                                  "<portgroup name='red'><vlan><tag id='2'/></vlan></portgroup>",
                                  '--live']
