@@ -32,8 +32,8 @@ def xml(name, bridge, portgroups, uuid=None):
     lines = ["<network>", "  <name>%s</name>" % name]
     if uuid:
         lines.append("  <uuid>%s</uuid>" % uuid)
-    lines += ["  <forward mode='bridge'/>",
-             "  <bridge name='%s'/>" % bridge, "  <virtualport type='openvswitch'/>"]
+    lines += ["  <forward mode='bridge'/>", "  <bridge name='%s'/>" % bridge,
+              "  <virtualport type='openvswitch'/>"]
     lines += ['  ' + portgroup_xml(t, tag) for t, tag in sorted(portgroups.items())]
     return '\n'.join(lines + ['</network>']) + '\n'
 
