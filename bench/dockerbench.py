@@ -20,39 +20,20 @@ import re
 import statistics
 import time
 
-import yaml
 
-from lab import OUT, ROOT, ansible_env, container, dexec, hosts_of, lab, playbook
+from lab import OUT, ROOT, ansible_env, dexec, lab, part_inventory, playbook
 
 IMAGE = 'ovl-busybox:lab'
 N_JOIN = int(os.environ.get('BENCH_DOCKER_N', '200'))
 
 
 def write_inventory():
-    d = os.path.join(OUT, 'docker')
-    tdir = os.path.join(d, 'tenants')
-    os.makedirs(tdir, exist_ok=True)
-    for old in os.listdir(tdir):
-        os.remove(os.path.join(tdir, old))
     tenant = {'name': 'blue', 'vni': 100, 'subnet': '10.0.0.0/16', 'gateway': '10.0.0.1',
               'snat': False,
               'endpoints': [{'name': 'blue-ns', 'host': 'host1', 'ip': '10.0.0.11'}],
               'containers': [{'host': 'host1', 'range': '10.0.128.0/20'},
                              {'host': 'host2', 'range': '10.0.160.0/20'}]}
-    with open(os.path.join(tdir, 'blue.yml'), 'w') as f:
-        yaml.safe_dump(tenant, f, sort_keys=False)
-    hosts = hosts_of(2)
-    inv = {'all': {'children': {'overlay_hosts': {
-        'hosts': {h: {'ansible_host': container(h), 'overlay_underlay_ip': ip}
-                  for h, ip in hosts.items()},
-        'vars': {'ansible_connection': 'community.docker.docker',
-                 'ansible_python_interpreter': '/usr/bin/python3',
-                 'overlay_underlay_interface': 'eth0', 'overlay_datapath_type': 'netdev',
-                 'overlay_tenants_dir': tdir}}}}}
-    path = os.path.join(d, 'hosts.yml')
-    with open(path, 'w') as f:
-        yaml.safe_dump(inv, f, sort_keys=False)
-    return path, list(hosts)
+    return part_inventory('docker', {'blue': tenant})
 
 
 def attach(host, name):

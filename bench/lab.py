@@ -5,6 +5,8 @@ import resource
 import subprocess
 import time
 
+import yaml
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, 'bench')
 OUT = os.path.join(BENCH, 'out')
@@ -32,6 +34,32 @@ PY_WRAPPER = ('#!/bin/sh\n'
 def hosts_of(count):
     """{hostI: underlay address} of a lab of *count* overlay hosts (scripts/lab.sh's rule)."""
     return dict(('host%d' % i, '%s.%d' % (BASE, 10 + i)) for i in range(1, count + 1))
+
+
+def part_inventory(part, tenants, count=2):
+    """Write *tenants* ({name: tenant file}) to out/PART/tenants (nothing
+    else stays there) and an inventory of a lab of *count* hosts (netdev,
+    docker connection) to out/PART/hosts.yml; return (its path, the hosts)."""
+    d = os.path.join(OUT, part)
+    tdir = os.path.join(d, 'tenants')
+    os.makedirs(tdir, exist_ok=True)
+    for old in os.listdir(tdir):
+        os.remove(os.path.join(tdir, old))
+    for name, tenant in tenants.items():
+        with open(os.path.join(tdir, name + '.yml'), 'w') as f:
+            yaml.safe_dump(tenant, f, sort_keys=False)
+    hosts = hosts_of(count)
+    inv = {'all': {'children': {'overlay_hosts': {
+        'hosts': {h: {'ansible_host': container(h), 'overlay_underlay_ip': ip}
+                  for h, ip in hosts.items()},
+        'vars': {'ansible_connection': 'community.docker.docker',
+                 'ansible_python_interpreter': '/usr/bin/python3',
+                 'overlay_underlay_interface': 'eth0', 'overlay_datapath_type': 'netdev',
+                 'overlay_tenants_dir': tdir}}}}}
+    path = os.path.join(d, 'hosts.yml')
+    with open(path, 'w') as f:
+        yaml.safe_dump(inv, f, sort_keys=False)
+    return path, list(hosts)
 
 
 def run(argv, check=True, env=None, timeout=None, quiet=False):

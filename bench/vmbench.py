@@ -18,9 +18,8 @@ import statistics
 import time
 import uuid
 
-import yaml
 
-from lab import OUT, ROOT, ansible_env, container, dexec, hosts_of, lab, playbook, run
+from lab import OUT, ROOT, ansible_env, container, dexec, lab, part_inventory, playbook, run
 
 VM_DIR = '/var/lib/ovl-lab/vm'
 HELPER = '/usr/local/bin/ovl-lab-vms'
@@ -43,29 +42,11 @@ ANCHOR_XML = """<network>
 
 
 def write_inventory():
-    d = os.path.join(OUT, 'vm')
-    tdir = os.path.join(d, 'tenants')
-    os.makedirs(tdir, exist_ok=True)
-    for old in os.listdir(tdir):
-        os.remove(os.path.join(tdir, old))
     tenant = {'name': 'blue', 'vni': 100, 'subnet': '10.0.0.0/24', 'snat': False, 'dhcp': True,
               'endpoints': [{'name': 'blue-ns', 'host': 'host1', 'ip': '10.0.0.11'},
                             {'name': OURS['name'], 'host': 'host2', 'ip': OURS['ip'],
                              'kind': 'vm', 'mac': OURS['mac']}]}
-    with open(os.path.join(tdir, 'blue.yml'), 'w') as f:
-        yaml.safe_dump(tenant, f, sort_keys=False)
-    hosts = hosts_of(2)
-    inv = {'all': {'children': {'overlay_hosts': {
-        'hosts': {h: {'ansible_host': container(h), 'overlay_underlay_ip': ip}
-                  for h, ip in hosts.items()},
-        'vars': {'ansible_connection': 'community.docker.docker',
-                 'ansible_python_interpreter': '/usr/bin/python3',
-                 'overlay_underlay_interface': 'eth0', 'overlay_datapath_type': 'netdev',
-                 'overlay_tenants_dir': tdir}}}}}
-    path = os.path.join(d, 'hosts.yml')
-    with open(path, 'w') as f:
-        yaml.safe_dump(inv, f, sort_keys=False)
-    return path, list(hosts)
+    return part_inventory('vm', {'blue': tenant})
 
 
 def install(host):

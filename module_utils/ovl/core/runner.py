@@ -16,9 +16,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import errno
 import os
 import shutil
+import signal
 import subprocess
+import time
 
 from ansible.module_utils.ovl.core.netns import NetnsMissing, entered
 
@@ -79,6 +82,25 @@ def spawn(argv, data=None):
     out, err = proc.communicate(data.encode('utf-8') if data is not None else None)
     return (proc.returncode, out.decode('utf-8', 'surrogateescape'),
             err.decode('utf-8', 'surrogateescape'))
+
+
+def terminate(pid, what, alive, wait=10.0):
+    """SIGTERM process *pid* (*what*, for messages) and wait until
+    *alive()* says it is gone (its socket or port is free again);
+    CommandError when it cannot be signalled or outlives *wait* seconds."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError as exc:
+        if exc.errno == errno.ESRCH:
+            return
+        raise CommandError('cannot stop %s (pid %d): %s' % (what, pid, exc))
+    deadline = time.time() + wait
+    while time.time() < deadline:
+        if not alive():
+            return
+        time.sleep(0.02)
+    if alive():
+        raise CommandError('%s (pid %d) did not stop within %.0f s' % (what, pid, wait))
 
 
 def in_process(netns, argv, func):

@@ -98,6 +98,22 @@ def described(steps):
     return [[s.op, s.netns, s.obj, s.detail] for s in steps]
 
 
+def changes(steps):
+    """[[op, obj, detail]] of *steps*: the ``changes`` a layer's result
+    lists (the layers whose steps all run in the host's namespace)."""
+    return [[s.op, s.obj, s.detail] for s in steps]
+
+
+def change_rows(result, kinds, default):
+    """A result's ``changes`` as drift rows (``ovl.report``): *kinds* maps
+    an op to (kind, state), any other op gets *default* (kind, state)."""
+    rows = []
+    for op, obj, detail in result.get('changes') or []:
+        kind, state = kinds.get(op, default)
+        rows.append(dict(kind=kind, object=obj or op, state=state, detail=detail, owner=None))
+    return rows
+
+
 def steps_of(items):
     """[Step] from steps or plain argv lists (host-namespace ``run`` steps)."""
     return [item if isinstance(item, Step) else step(item) for item in items]

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.step import change_rows
+
 KINDS = {
     'file.write': ('dhcp-hosts', 'different'),
     'service.start': ('dhcp-server', 'missing'),
@@ -17,8 +19,4 @@ KINDS = {
 
 
 def drift(result):
-    rows = []
-    for op, obj, detail in result.get('changes') or []:
-        kind, state = KINDS.get(op, ('dhcp', 'different'))
-        rows.append(dict(kind=kind, object=obj or op, state=state, detail=detail, owner=None))
-    return rows
+    return change_rows(result, KINDS, ('dhcp', 'different'))

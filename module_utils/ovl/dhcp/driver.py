@@ -9,14 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
 import os
-import signal
-import time
 
 from ansible.module_utils.ovl.core.files import write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
-from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.core.step import changes
+from ansible.module_utils.ovl.core.runner import terminate
 from ansible.module_utils.ovl.dhcp import model, read
 from ansible.module_utils.ovl.dhcp import plan as planner
 from ansible.module_utils.ovl.dhcp.server import hosts_text
@@ -26,18 +24,7 @@ ARGUMENT_SPEC = model.ARGUMENT_SPEC
 
 def stop(pid, wait=10.0):
     """SIGTERM *pid* and wait until it is gone (its port is free again)."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError as exc:
-        if exc.errno == errno.ESRCH:
-            return
-        raise CommandError('cannot stop dnsmasq (pid %d): %s' % (pid, exc))
-    deadline = time.time() + wait
-    while time.time() < deadline:
-        if not os.path.exists('/proc/%d' % pid):
-            return
-        time.sleep(0.02)
-    raise CommandError('dnsmasq (pid %d) did not stop within %.0f s' % (pid, wait))
+    terminate(pid, 'dnsmasq', lambda: os.path.exists('/proc/%d' % pid), wait)
 
 
 class DhcpDriver(Driver):
@@ -57,7 +44,7 @@ class DhcpDriver(Driver):
                 dict((t, hosts_text(s)) for t, s in sorted(want.items())))
 
     def extra(self, want, have, plan):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
+        return dict(changes=changes(plan.steps),
                     servers=sorted(want))
 
     def local(self, item):

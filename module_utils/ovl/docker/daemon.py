@@ -9,14 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import errno
 import os
-import signal
 import socket
 import subprocess
 import time
 
-from ansible.module_utils.ovl.core.runner import CommandError
+from ansible.module_utils.ovl.core.runner import CommandError, terminate
 
 PIDFILE = '/run/ovl/docker-plugin.pid'
 LOG = '/var/log/ovl-docker-plugin.log'
@@ -86,13 +84,4 @@ def stop(pidfile, marker, wait=10.0):
     pid = running_pid(pidfile, marker)
     if pid is None:
         return
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError as exc:
-        if exc.errno != errno.ESRCH:
-            raise CommandError('cannot stop the plugin (pid %d): %s' % (pid, exc))
-    deadline = time.time() + wait
-    while time.time() < deadline and running_pid(pidfile, marker) == pid:
-        time.sleep(0.05)
-    if running_pid(pidfile, marker) == pid:
-        raise CommandError('the plugin (pid %d) did not stop within %.0f s' % (pid, wait))
+    terminate(pid, 'the plugin', lambda: running_pid(pidfile, marker) == pid, wait)

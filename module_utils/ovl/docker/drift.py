@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.step import change_rows
+
 KINDS = {
     'file.write': ('docker-file', 'different'),
     'service.start': ('docker-plugin', 'missing'),
@@ -19,8 +21,4 @@ KINDS = {
 
 
 def drift(result):
-    rows = []
-    for op, obj, detail in result.get('changes') or []:
-        kind, state = KINDS.get(op, ('docker', 'different'))
-        rows.append(dict(kind=kind, object=obj or op, state=state, detail=detail, owner=None))
-    return rows
+    return change_rows(result, KINDS, ('docker', 'different'))

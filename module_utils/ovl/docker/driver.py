@@ -24,7 +24,7 @@ import sys
 from ansible.module_utils.ovl.core.files import read_text, write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError
-from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.core.step import Step, changes
 from ansible.module_utils.ovl.docker import daemon, networks, package, server, units
 from ansible.module_utils.ovl.docker.config import load_config
 
@@ -154,7 +154,7 @@ class DockerDriver(Driver):
                 {'config': want['config_text'], 'networks': sorted(have['create'])})
 
     def extra(self, want, have, plan):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
+        return dict(changes=changes(plan.steps),
                     workloads=(have or {}).get('workloads') or [])
 
     def local(self, item):

@@ -25,7 +25,7 @@ import sys
 from ansible.module_utils.ovl.core import zipapp
 from ansible.module_utils.ovl.core.files import read_text, write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
-from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.core.step import Step, changes
 from ansible.module_utils.ovl.host import bootrun
 
 PARAMS = '/var/lib/ovl/boot/params.json'
@@ -130,7 +130,7 @@ class BootDriver(Driver):
                 {'tenant_tags': want['saved'].get('tenant_tags')})
 
     def extra(self, want, have, plan):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps])
+        return dict(changes=changes(plan.steps))
 
     def local(self, item):
         if item.op == 'file.write':

@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core.step import change_rows
+
 KINDS = {
     'file.write': ('libvirt-file', 'different'),
     'network.add': ('libvirt-network', 'different'),
@@ -20,8 +22,4 @@ KINDS = {
 
 
 def drift(result):
-    rows = []
-    for op, obj, detail in result.get('changes') or []:
-        kind, state = KINDS.get(op, ('libvirt', 'different'))
-        rows.append(dict(kind=kind, object=obj or op, state=state, detail=detail, owner=None))
-    return rows
+    return change_rows(result, KINDS, ('libvirt', 'different'))

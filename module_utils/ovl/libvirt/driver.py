@@ -12,10 +12,10 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core.files import write_file
 from ansible.module_utils.ovl.core.result import Driver, Plan
+from ansible.module_utils.ovl.core.step import changes
 from ansible.module_utils.ovl.core.validate import InputError, ifname
 from ansible.module_utils.ovl.libvirt import read
 from ansible.module_utils.ovl.libvirt import plan as planner
-from ansible.module_utils.ovl.libvirt.network import xml
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str', default='ovl'),
@@ -56,7 +56,7 @@ class LibvirtDriver(Driver):
                 {'portgroups': want['portgroups']})
 
     def extra(self, want, have, plan):
-        return dict(changes=[[s.op, s.obj, s.detail] for s in plan.steps],
+        return dict(changes=changes(plan.steps),
                     vm_ports=sorted(p for p, now in ((have or {}).get('ports') or {}).items()
                                     if now['iface_id'] in want['vms']))
 
@@ -64,8 +64,3 @@ class LibvirtDriver(Driver):
         if item.op == 'file.write':
             return lambda: write_file(item.obj, item.stdin, 0o644)
         return None
-
-
-def definition(want):
-    """The network's XML as the layer defines it."""
-    return xml(want['name'], want['bridge'], want['portgroups'])

@@ -52,11 +52,11 @@ def _portgroup_steps(name, want, live):
     return steps
 
 
-def plan(want, have, root=None):
+def plan(want, have):
     if have is None:
         return []
     name = want['name']
-    marker = marker_path(name, root) if root else marker_path(name)
+    marker = marker_path(name)
     if not want['portgroups']:
         steps = []
         if have['live'] is not None:
