@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """Checks across tenant files: VNI and tenant names unique, endpoint names
-unique per host, VM MACs unique.
+unique per host, VM MACs unique, floating addresses unique, published host
+ports unique per host and protocol.
 
 ``cross_errors(docs) -> [(display_path, 'field: value reason'), ...]`` where
 *docs* is a list of (display_path, the schema-valid part of a document; a
@@ -21,7 +22,7 @@ def _by(owner):
 
 def cross_errors(docs):
     errors = []
-    vnis, names, endpoints, macs = {}, {}, {}, {}
+    vnis, names, endpoints, macs, floating, ports = {}, {}, {}, {}, {}, {}
     for path, doc in docs:
         owner = (doc.get('name', '?'), path)
         if 'vni' in doc:
@@ -50,4 +51,25 @@ def cross_errors(docs):
                     % (macs[mac][1], _by(macs[mac][0]))))))
             if mac:
                 macs.setdefault(mac, (owner, ep['name']))
+            errors.extend((path, line) for line in _offered(ep, index, owner, floating, ports))
     return errors
+
+
+def _offered(ep, index, owner, floating, ports):
+    """Errors of what *ep* offers outside that another endpoint already has."""
+    out, where = [], 'endpoints[%d]' % index
+    addr = ep.get('floating_ip')
+    if addr:
+        if addr in floating and floating[addr][1] != ep['name']:
+            out.append(str(InputError(where + '.floating_ip', addr, 'is already the floating '
+                                      'address of %s of %s' % (floating[addr][1],
+                                                               _by(floating[addr][0])))))
+        floating.setdefault(addr, (owner, ep['name']))
+    for number, item in enumerate(ep.get('publish') or []):
+        key = (ep['host'], item.get('proto') or 'tcp', item['host_port'])
+        if key in ports and ports[key][1] != ep['name']:
+            out.append(str(InputError('%s.publish[%d].host_port' % (where, number),
+                                      item['host_port'], 'is already published on %s by %s of %s'
+                                      % (ep['host'], ports[key][1], _by(ports[key][0])))))
+        ports.setdefault(key, (owner, ep['name']))
+    return out

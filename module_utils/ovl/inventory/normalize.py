@@ -20,7 +20,7 @@ from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
-from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, Tenant
+from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, Published, Tenant
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
 
@@ -109,6 +109,58 @@ def _mac(ep, index, seen_mac, errors):
     return mac
 
 
+# ports a host needs for the product itself: the tunnels' UDP ports, and ssh
+# (Ansible reaches the hosts through it)
+RESERVED_PORTS = dict(udp=tuple(sorted(set(t.udp_port for t in tunnels.TYPES if t.udp_port))),
+                      tcp=(22,))
+
+
+def _floating(ep, where, net, facts, errors):
+    """The endpoint's floating address, checked; None when it has none."""
+    text = ep.get('floating_ip')
+    if text is None:
+        return None
+    try:
+        addr = ipaddress.IPv4Address(text)
+    except ValueError:
+        errors.append(_line(where + '.floating_ip', text, 'is not an IPv4 address'))
+        return None
+    refused = ((addr.is_unspecified, 'the unspecified address'), (addr.is_loopback, 'loopback'),
+               (addr.is_multicast, 'multicast'), (addr.is_reserved, 'reserved'),
+               (addr in TRANSIT, "in 169.254.0.0/16, the routers' transit range"),
+               (net is not None and addr in net, 'inside the tenant subnet %s' % net))
+    for test, what in refused:
+        if test:
+            errors.append(_line(where + '.floating_ip', text, 'is %s; a floating address is an '
+                                'address of the hosts\' network (e.g. 192.168.250.50)' % what))
+            return None
+    for name, host in sorted(facts.items()):
+        if host.underlay_ip == text:
+            errors.append(_line(where + '.floating_ip', text, 'is the underlay address of %s'
+                                % name))
+            return None
+    return text
+
+
+def _publish(ep, where, errors):
+    """The endpoint's published ports, checked."""
+    out, seen = [], {}
+    for index, item in enumerate(ep.get('publish') or []):
+        at = '%s.publish[%d]' % (where, index)
+        proto = item.get('proto') or 'tcp'
+        key = (proto, item['host_port'])
+        if item['host_port'] in RESERVED_PORTS[proto]:
+            errors.append(_line(at + '.host_port', item['host_port'], 'is a port the hosts need '
+                                'for the product (%s: %s)' % (proto, ', '.join(
+                                    str(p) for p in RESERVED_PORTS[proto]))))
+        elif key in seen:
+            errors.append(_line(at + '.host_port', item['host_port'], 'is already published by '
+                                'publish[%d] of this endpoint' % seen[key]))
+        seen.setdefault(key, index)
+        out.append(Published(proto, item['port'], item['host_port']))
+    return tuple(out)
+
+
 def _endpoints(data, net, gateway, facts, errors):
     seen_ip, seen_name, seen_mac, out = {}, {}, {}, []
     for index, ep in enumerate(data.get('endpoints') or []):
@@ -137,7 +189,9 @@ def _endpoints(data, net, gateway, facts, errors):
                                     ' of this tenant' % seen_ip[ep['ip']]))
             seen_ip.setdefault(ep['ip'], index)
             out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen,
-                                ep.get('kind') or DEFAULT_KIND, mac))
+                                ep.get('kind') or DEFAULT_KIND, mac,
+                                _floating(ep, where, net, facts, errors),
+                                _publish(ep, where, errors)))
     return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 

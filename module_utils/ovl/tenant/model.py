@@ -42,13 +42,28 @@ class _Record(object):
         return cls(**dict((k, data.get(k)) for k in cls._fields))
 
 
-class Endpoint(_Record, collections.namedtuple('Endpoint', 'name host ip prefixlen kind mac')):
-    """*kind*: how it is realised on its host (``ovl.tenant.endpoints``)."""
+class Published(_Record, collections.namedtuple('Published', 'proto port host_port')):
+    """A published port: *host_port* (*proto*) on the host reaches *port*."""
     __slots__ = ()
 
-    def __new__(cls, name, host, ip, prefixlen, kind='namespace', mac=None):
+
+class Endpoint(_Record, collections.namedtuple(
+        'Endpoint', 'name host ip prefixlen kind mac floating_ip publish')):
+    """*kind*: how it is realised on its host (``ovl.tenant.endpoints``);
+    *floating_ip*, *publish*: what is offered to the outside (issue 23)."""
+    __slots__ = ()
+
+    def __new__(cls, name, host, ip, prefixlen, kind='namespace', mac=None, floating_ip=None,
+                publish=()):
+        publish = tuple(p if isinstance(p, Published) else Published.from_dict(p)
+                        for p in publish or ())
         return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace',
-                                            mac or None)
+                                            mac or None, floating_ip or None, publish)
+
+    def as_dict(self):
+        out = dict(self._asdict())
+        out['publish'] = [p.as_dict() for p in self.publish]
+        return out
 
 
 class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range')):

@@ -63,7 +63,7 @@ ISSUE_20 = [
     # 3. a date-like key (or any key that is not a string) as written
     ('date-key', BASE + '2001-01-01: x\nendpoints:\n' + EP, '2001-01-01: unknown key' + ALLOWED),
     ('date-key-in-endpoint', BASE + 'endpoints:\n' + EP + '    2001-01-01: x\n',
-     'endpoints[0].2001-01-01: unknown key (allowed here: host, ip, kind, mac, name)'),
+     'endpoints[0].2001-01-01: unknown key (allowed here: floating_ip, host, ip, kind, mac, name, publish)'),
     ('float-key', BASE + '1.5: x\n', '1.5: unknown key' + ALLOWED),
     ('bool-key', BASE + 'true: x\n', 'true: unknown key' + ALLOWED),
     ('null-key', BASE + '~: x\n', 'null: unknown key' + ALLOWED),

@@ -23,9 +23,9 @@ def test_example_inventory_normalised():
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
         mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml', tunnel_type='vxlan',
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
-                        kind='namespace', mac=None),
+                        kind='namespace', mac=None, floating_ip=None, publish=[]),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
-                        kind='namespace', mac=None)], containers=[], dhcp=False)
+                        kind='namespace', mac=None, floating_ip=None, publish=[])], containers=[], dhcp=False)
 
 
 def write(directory, name, text):
@@ -44,8 +44,8 @@ def write(directory, name, text):
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\ngateway: 10.1.255.254\n', 'gateway', '10.1.255.254'),
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\nendpoints: [{name: b, host: host2, ip: 10.1.0.3},'
      ' {name: a, host: host1, ip: 10.1.0.2}]\n', 'endpoints',
-     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace', mac=None),
-      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace', mac=None)]),
+     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[]),
+      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[])]),
 ])
 def test_defaults_and_normalisation(tmp_path, text, field, value):
     write(tmp_path, 't.yml', text)
