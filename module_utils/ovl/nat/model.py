@@ -29,12 +29,13 @@ ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}\Z')
 HOST = '@host'                               # label of the host namespace in results
 
 # canonical order of terms inside a rule: matches first, verdict last
-_ORDER = {'saddr': 0, 'iifname': 1, 'oifname': 2, 'ctstate': 3, 'raw': 4}
+_ORDER = {'saddr': 0, 'daddr': 1, 'iifname': 2, 'oifname': 3, 'proto': 4, 'dport': 5,
+          'ctstate': 6, 'raw': 7}
 
 
 def canon(terms):
     """Sort terms into the canonical order (stable for unknown ones)."""
-    return tuple(sorted(terms, key=lambda t: _ORDER.get(t[0], 5)))
+    return tuple(sorted(terms, key=lambda t: _ORDER.get(t[0], 8)))
 
 
 def states(text):

@@ -33,6 +33,10 @@ VERDICTS = ('masquerade', 'return', 'drop', 'accept')
 _SAFE = re.compile(r'^[^\s"\'\\]+\Z')
 
 
+def _proto_of(terms):
+    return dict((t[0], t[1]) for t in terms if len(t) > 1).get('proto')
+
+
 def ipt_tokens(comment, terms):
     """(comment, terms) -> iptables rule spec tokens (iptables-save order)."""
     out, tail = [], []
@@ -40,6 +44,14 @@ def ipt_tokens(comment, terms):
         kind = term[0]
         if kind == 'saddr':
             out += ['-s', term[1]]
+        elif kind == 'daddr':
+            out += ['-d', term[1]]
+        elif kind == 'proto':
+            out += ['-p', term[1]]
+        elif kind == 'dport':
+            out += ['-m', _proto_of(terms), '--dport', str(term[1])]
+        elif kind == 'dnat':
+            tail = ['-j', 'DNAT', '--to-destination', term[1]]
         elif kind == 'iifname':
             out += ['-i', term[1]]
         elif kind == 'oifname':
@@ -81,6 +93,18 @@ def ipt_parse(tokens):
             break
         if tok == '-s':
             terms.append(('saddr', _net(arg)))
+        elif tok == '-d':
+            terms.append(('daddr', _net(arg)))
+        elif tok == '-p':
+            terms.append(('proto', arg))
+        elif tok == '-m' and arg in ('tcp', 'udp'):
+            pass
+        elif tok == '--dport' and arg.isdigit():
+            terms.append(('dport', int(arg)))
+        elif tok == '-j' and arg == 'DNAT':
+            pass
+        elif tok == '--to-destination':
+            terms.append(('dnat', arg))
         elif tok == '-i':
             terms.append(('iifname', arg))
         elif tok == '-o':
@@ -118,10 +142,20 @@ def _net(text):
 def nft_text(comment, terms):
     """(comment, terms) -> nft rule statement text."""
     out = []
+    dport = dict((t[0], t[1]) for t in terms if len(t) > 1).get('dport')
     for term in terms:
         kind = term[0]
         if kind == 'saddr':
             out.append('ip saddr %s' % term[1])
+        elif kind == 'daddr':
+            out.append('ip daddr %s' % term[1])
+        elif kind == 'proto':
+            out.append('%s dport %d' % (term[1], dport) if dport is not None
+                       else 'meta l4proto %s' % term[1])
+        elif kind == 'dport':
+            pass                     # with its protocol: "tcp dport N"
+        elif kind == 'dnat':
+            out.append('dnat to %s' % term[1])
         elif kind in ('iifname', 'oifname'):
             out.append('%s "%s"' % (kind, term[1]))
         elif kind == 'ctstate':
@@ -144,7 +178,10 @@ def nft_parse(expr):
     terms = []
     for stmt in expr or []:
         term = _nft_term(stmt)
-        terms.append(term if term else ('raw', json.dumps(stmt, sort_keys=True)))
+        if isinstance(term, list):           # "tcp dport N": the protocol and the port
+            terms.extend(term)
+        else:
+            terms.append(term if term else ('raw', json.dumps(stmt, sort_keys=True)))
     return canon(terms)
 
 
@@ -157,19 +194,31 @@ def _nft_term(stmt):
     if key == 'snat' and isinstance(val, dict) and set(val) <= {'addr', 'family'} \
             and isinstance(val.get('addr'), str):
         return ('snat', val['addr'])
+    if key == 'dnat' and isinstance(val, dict) and set(val) <= {'addr', 'port', 'family'} \
+            and isinstance(val.get('addr'), str):
+        return ('dnat', val['addr'] + (':%d' % val['port'] if isinstance(val.get('port'), int)
+                                       else ''))
     if key != 'match' or not isinstance(val, dict):
         return None
     left, right, op = val.get('left'), val.get('right'), val.get('op')
     if not isinstance(left, dict):
         return None
-    if left == {'payload': {'protocol': 'ip', 'field': 'saddr'}} and op == '==':
-        if isinstance(right, str):
-            return ('saddr', _net(right))
-        if isinstance(right, dict) and 'prefix' in right:
-            return ('saddr', _net('%s/%s' % (right['prefix'].get('addr'), right['prefix'].get('len'))))
+    for field in ('saddr', 'daddr'):
+        if left == {'payload': {'protocol': 'ip', 'field': field}} and op == '==':
+            if isinstance(right, str):
+                return (field, _net(right))
+            if isinstance(right, dict) and 'prefix' in right:
+                return (field, _net('%s/%s' % (right['prefix'].get('addr'),
+                                               right['prefix'].get('len'))))
+    payload = left.get('payload') if isinstance(left.get('payload'), dict) else {}
+    if payload.get('protocol') in ('tcp', 'udp') and payload.get('field') == 'dport' \
+            and op == '==' and isinstance(right, int) and not isinstance(right, bool):
+        return [('proto', payload['protocol']), ('dport', right)]
     meta = left.get('meta', {}).get('key') if isinstance(left.get('meta'), dict) else None
     if meta in ('iifname', 'oifname') and op == '==' and isinstance(right, str):
         return (meta, right)
+    if meta == 'l4proto' and op == '==' and right in ('tcp', 'udp'):
+        return ('proto', right)
     ct = left.get('ct', {}).get('key') if isinstance(left.get('ct'), dict) else None
     if ct == 'state' and op in ('in', '=='):
         if isinstance(right, str) or isinstance(right, list) and all(isinstance(s, str) for s in right):

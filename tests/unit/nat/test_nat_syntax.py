@@ -28,7 +28,8 @@ def test_iptables_render(rule, line):
       '--comment', 'ovl:in', '-j', 'RETURN'], RET),
     (['-o', 'qg0', '-s', '10.0.0.0/24', '-m', 'comment', '--comment', 'ovl:blue', '-j', 'MASQUERADE'], MASQ),
     (['-m', 'comment', '--comment', 'ovl', '-j', 'OVL-POSTROUTING'], ('ovl', (('jump', 'OVL-POSTROUTING'),))),
-    (['-p', 'tcp', '-j', 'MASQUERADE'], (None, (('raw', '-p tcp -j MASQUERADE'),))),
+    (['-p', 'tcp', '--sport', '80', '-j', 'MASQUERADE'],
+     (None, (('proto', 'tcp'), ('raw', '--sport 80 -j MASQUERADE')))),
 ])
 def test_iptables_parse(tokens, rule):
     assert ipt_parse(tokens) == rule
