@@ -15,9 +15,11 @@ description:
     chains. With the C(iptables) backend these are C(OVL-POSTROUTING) in the C(nat) table
     (jumped to from C(POSTROUTING) by one rule with comment C(ovl)), C(OVL-FORWARD) and
     C(OVL-INPUT) in the C(filter) table (jumped to from C(FORWARD) and C(INPUT) the same
-    way; C(OVL-INPUT) only once a I(block_inbound) entry has I(local=true)). With the
-    C(nft) backend they are the chains C(postrouting), C(forward) and C(input) of the table
-    C(ip ovl).
+    way; C(OVL-INPUT) only once a I(block_inbound) entry has I(local=true)), and for
+    I(dnat) C(OVL-PREROUTING) and C(OVL-OUTPUT) in the C(nat) table (jumped to from
+    C(PREROUTING) and C(OUTPUT)). With the C(nft) backend they are the chains
+    C(postrouting), C(forward), C(input), C(prerouting) and C(output) of the table C(ip ovl).
+  - A chain is made only when it holds a rule.
   - Every rule carries the comment C(<owner>:<id>).
   - Reads state once per namespace (C(iptables-save) or C(nft -j list ruleset)) and writes at
     most once per namespace, atomically (C(iptables-restore --noflush) or C(nft -f -)).
@@ -131,6 +133,74 @@ options:
             required: true
           id:
             description: Rule identity; default C(fwd-<in_interface>).
+            type: str
+      dnat:
+        description:
+          - Connections to I(destination) (and I(protocol), I(port), I(in_interface)) get I(to)
+            as their destination (C(OVL-PREROUTING), nft chain C(prerouting)); with I(local)
+            also the namespace's own connections (C(OVL-OUTPUT), nft chain C(output)).
+          - The host's half of a floating address or published port, and the router's.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          id:
+            description: Rule identity.
+            type: str
+            required: true
+          destination:
+            description: The IPv4 address the connections are made to.
+            type: str
+            required: true
+          protocol:
+            description: Only this protocol (required with I(port), and with a port in I(to)).
+            type: str
+            choices: [tcp, udp]
+          port:
+            description: Only this destination port.
+            type: int
+          in_interface:
+            description: Only connections arriving on this interface.
+            type: str
+          to:
+            description: The new destination, C(ADDRESS) or C(ADDRESS:PORT).
+            type: str
+            required: true
+          local:
+            description: Also the namespace's own connections (the C(OUTPUT) hook).
+            type: bool
+            default: false
+      forward_dnat:
+        description:
+          - A forwarded connection that a I(dnat) rule sent to I(destination) (and I(protocol),
+            I(port), I(in_interface), I(out_interface)) is accepted (conntrack state DNAT; nft
+            C(ct status dnat)).
+          - These rules come first in C(OVL-FORWARD), before the I(block_inbound) rules: only
+            what was published gets past them.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          id:
+            description: Rule identity.
+            type: str
+            required: true
+          destination:
+            description: The address the connection was translated to.
+            type: str
+            required: true
+          protocol:
+            description: Only this protocol (required with I(port)).
+            type: str
+            choices: [tcp, udp]
+          port:
+            description: Only this (translated) destination port.
+            type: int
+          in_interface:
+            description: Only connections arriving on this interface.
+            type: str
+          out_interface:
+            description: Only connections leaving by this interface.
             type: str
 attributes:
   check_mode:

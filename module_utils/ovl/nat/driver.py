@@ -32,11 +32,21 @@ BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='st
                   local=dict(type='bool', default=False))
 ACCEPT_SPEC = dict(in_interface=dict(type='str', required=True),
                    out_interface=dict(type='str', required=True), id=dict(type='str'))
+DNAT_SPEC = dict(id=dict(type='str', required=True), destination=dict(type='str', required=True),
+                 protocol=dict(type='str', choices=['tcp', 'udp']), port=dict(type='int'),
+                 to=dict(type='str', required=True), in_interface=dict(type='str'),
+                 local=dict(type='bool', default=False))
+FORWARD_DNAT_SPEC = dict(id=dict(type='str', required=True),
+                         destination=dict(type='str', required=True),
+                         protocol=dict(type='str', choices=['tcp', 'udp']), port=dict(type='int'),
+                         in_interface=dict(type='str'), out_interface=dict(type='str'))
 NS_SPEC = dict(
     netns=dict(type='str'),
     snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),
     block_inbound=dict(type='list', elements='dict', default=[], options=BLOCK_SPEC),
     forward_accept=dict(type='list', elements='dict', default=[], options=ACCEPT_SPEC),
+    dnat=dict(type='list', elements='dict', default=[], options=DNAT_SPEC),
+    forward_dnat=dict(type='list', elements='dict', default=[], options=FORWARD_DNAT_SPEC),
 )
 # nat_state's options (overlay_apply's nat layer takes the same)
 ARGUMENT_SPEC = dict(

@@ -21,9 +21,11 @@ from ansible.module_utils.ovl.core.validate import (
     InputError, cidr, ifname, ip_address, netns_name, owner_name)
 
 SNAT, FORWARD, INPUT = 'snat', 'forward', 'input'   # chain keys (OVL-POSTROUTING, OVL-FORWARD, OVL-INPUT)
+DNAT, DNAT_LOCAL = 'dnat', 'dnat_local'             # (OVL-PREROUTING, OVL-OUTPUT)
 # our chains, in the order they are planned and written: the one list (each
 # backend renders them: ovl.nat.syntax IPT_CHAINS, NFT_CHAINS)
-CHAINS = (SNAT, FORWARD, INPUT)
+CHAINS = (DNAT, DNAT_LOCAL, SNAT, FORWARD, INPUT)
+PROTOCOLS = ('tcp', 'udp')
 ACTIONS = ('masquerade', 'snat')
 ID_RE = re.compile(r'^[A-Za-z0-9_.:-]{1,200}\Z')
 HOST = '@host'                               # label of the host namespace in results
@@ -126,6 +128,68 @@ def accept_rules(item, field, owner='ovl'):
     ]
 
 
+def _match(item, field):
+    """The destination match of a dnat / forward_dnat entry: daddr, and
+    proto and dport when given (a port needs its protocol)."""
+    dest = ip_address(item.get('destination'), _at(field, 'destination'))
+    if ipaddress.ip_address(dest).version != 4:
+        raise InputError(_at(field, 'destination'), dest, 'is not an IPv4 address')
+    terms = [('daddr', host_net(dest))]
+    proto, port = item.get('protocol'), item.get('port')
+    if proto not in (None, '') and proto not in PROTOCOLS:
+        raise InputError(_at(field, 'protocol'), proto, 'is not one of %s' % ', '.join(PROTOCOLS))
+    if port is not None:
+        if proto in (None, ''):
+            raise InputError(_at(field, 'port'), port, 'needs a protocol (tcp or udp)')
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise InputError(_at(field, 'port'), port, 'is not a port (1-65535)')
+        terms.append(('dport', port))
+    if proto:
+        terms.append(('proto', proto))
+    for key, term in (('in_interface', 'iifname'), ('out_interface', 'oifname')):
+        if item.get(key):
+            terms.append((term, ifname(item[key], _at(field, key))))
+    return terms
+
+
+def dnat_rule(item, field, owner='ovl'):
+    """One dnat entry -> (comment, terms, local): connections to
+    *destination* (and *protocol*/*port*) get *to* (``ADDR`` or
+    ``ADDR:PORT``) as their destination; *local* also for the namespace's
+    own connections (the nat OUTPUT hook), not only arriving ones."""
+    rid = check_id(item.get('id'), _at(field, 'id'))
+    terms = _match(item, field)
+    if item.get('out_interface'):
+        raise InputError(_at(field, 'out_interface'), item['out_interface'],
+                         'is not a match of dnat (the route is chosen after it)')
+    to = item.get('to')
+    addr, _sep, port = (to or '').partition(':')
+    try:
+        ip_address(addr, _at(field, 'to'))
+        if ipaddress.ip_address(addr).version != 4 or (_sep and not (
+                port.isdigit() and 1 <= int(port) <= 65535)):
+            raise ValueError(to)
+    except ValueError:
+        raise InputError(_at(field, 'to'), to, 'is not ADDRESS or ADDRESS:PORT (IPv4)')
+    if port and not item.get('protocol'):
+        raise InputError(_at(field, 'to'), to, 'has a port: it needs a protocol (tcp or udp)')
+    local = item.get('local', False)
+    if not isinstance(local, bool):
+        raise InputError(_at(field, 'local'), local, 'is not a boolean')
+    return '%s:%s' % (owner, rid), canon(terms + [('dnat', to)]), local
+
+
+def forward_dnat_rule(item, field, owner='ovl'):
+    """One forward_dnat entry -> (comment, terms): a forwarded connection
+    whose destination a dnat rule rewrote to *destination* (and
+    *protocol*/*port*, *in_interface*, *out_interface*) is accepted. Our
+    FORWARD chain holds these before its blocks: only what was published
+    gets past them."""
+    rid = check_id(item.get('id'), _at(field, 'id'))
+    terms = _match(item, field) + [('ctstate', 'dnat'), ('accept',)]
+    return '%s:%s' % (owner, rid), canon(terms)
+
+
 def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
     """One namespaces[] item -> the planner's want for that namespace.
 
@@ -133,8 +197,20 @@ def namespace_want(spec, field, owner='ovl', prune=False, remove=None):
     ``remove[chain]`` lists comments to delete (per-rule state=absent).
     """
     netns = check_netns(spec.get('netns'), field + '.netns')
-    entries = {SNAT: [], FORWARD: [], INPUT: []}
+    entries = dict((key, []) for key in CHAINS)
     seen = {}
+    for i, item in enumerate(spec.get('dnat') or []):
+        path = '%s.dnat[%d]' % (field, i)
+        comment, terms, local = dnat_rule(item, path, owner)
+        _unique(seen, comment, path)
+        entries[DNAT].append((comment, [(comment, terms)]))
+        if local:
+            entries[DNAT_LOCAL].append((comment, [(comment, terms)]))
+    for i, item in enumerate(spec.get('forward_dnat') or []):
+        path = '%s.forward_dnat[%d]' % (field, i)
+        comment, terms = forward_dnat_rule(item, path, owner)
+        _unique(seen, comment, path)
+        entries[FORWARD].append((comment, [(comment, terms)]))     # before the blocks
     for i, item in enumerate(spec.get('snat') or []):
         path = '%s.snat[%d]' % (field, i)
         comment, terms = snat_rule(item, path, owner)

@@ -12,22 +12,30 @@ import json
 import re
 
 from ansible.module_utils.ovl.core.marks import (
-    IPT_CHAIN_FORWARD, IPT_CHAIN_INPUT, IPT_CHAIN_SNAT, IPT_JUMP_COMMENT)
-from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT, canon, host_net, states
+    IPT_CHAIN_DNAT, IPT_CHAIN_DNAT_LOCAL, IPT_CHAIN_FORWARD, IPT_CHAIN_INPUT, IPT_CHAIN_SNAT,
+    IPT_JUMP_COMMENT)
+from ansible.module_utils.ovl.nat.model import (
+    DNAT, DNAT_LOCAL, FORWARD, INPUT, SNAT, canon, host_net, states)
 
 
 # chain key -> (table, our chain, built-in chain that jumps to it)
-IPT_CHAINS = {SNAT: ('nat', IPT_CHAIN_SNAT, 'POSTROUTING'),
+IPT_CHAINS = {DNAT: ('nat', IPT_CHAIN_DNAT, 'PREROUTING'),
+              DNAT_LOCAL: ('nat', IPT_CHAIN_DNAT_LOCAL, 'OUTPUT'),
+              SNAT: ('nat', IPT_CHAIN_SNAT, 'POSTROUTING'),
               FORWARD: ('filter', IPT_CHAIN_FORWARD, 'FORWARD'),
               INPUT: ('filter', IPT_CHAIN_INPUT, 'INPUT')}
 JUMP_COMMENT = IPT_JUMP_COMMENT
 # nft: our own table (core.marks NFT_FAMILY, NFT_TABLE); chain key -> (chain, base chain definition)
-NFT_CHAINS = {SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
+NFT_CHAINS = {DNAT: ('prerouting', 'type nat hook prerouting priority dstnat; policy accept;'),
+              # 'priority dstnat' is refused for the output hook (nft 1.0.6): its value
+              DNAT_LOCAL: ('output', 'type nat hook output priority -100; policy accept;'),
+              SNAT: ('postrouting', 'type nat hook postrouting priority srcnat; policy accept;'),
               FORWARD: ('forward', 'type filter hook forward priority filter; policy accept;'),
               INPUT: ('input', 'type filter hook input priority filter; policy accept;')}
 
 # iptables ------------------------------------------------------------------
 
+CT_DNAT = 'dnat'    # a connection whose destination was rewritten (ctstate term value)
 _IPT_VERDICTS = {'MASQUERADE': 'masquerade', 'RETURN': 'return', 'DROP': 'drop', 'ACCEPT': 'accept'}
 VERDICTS = ('masquerade', 'return', 'drop', 'accept')
 _SAFE = re.compile(r'^[^\s"\'\\]+\Z')
@@ -158,6 +166,8 @@ def nft_text(comment, terms):
             out.append('dnat to %s' % term[1])
         elif kind in ('iifname', 'oifname'):
             out.append('%s "%s"' % (kind, term[1]))
+        elif kind == 'ctstate' and term[1] == CT_DNAT:
+            out.append('ct status dnat')    # iptables' --ctstate DNAT is a status in nft
         elif kind == 'ctstate':
             out.append('ct state %s' % term[1])
         elif kind == 'snat':
@@ -220,6 +230,8 @@ def _nft_term(stmt):
     if meta == 'l4proto' and op == '==' and right in ('tcp', 'udp'):
         return ('proto', right)
     ct = left.get('ct', {}).get('key') if isinstance(left.get('ct'), dict) else None
+    if ct == 'status' and op in ('in', '==') and right == CT_DNAT:
+        return ('ctstate', CT_DNAT)
     if ct == 'state' and op in ('in', '=='):
         if isinstance(right, str) or isinstance(right, list) and all(isinstance(s, str) for s in right):
             return ('ctstate', states(right))

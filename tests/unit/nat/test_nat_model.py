@@ -1,7 +1,8 @@
 """nat_model: input validation and normalisation (tables, no mocks)."""
 import pytest
 
-from ansible.module_utils.ovl.nat.model import FORWARD, INPUT, SNAT, snat_rule, state_want
+from ansible.module_utils.ovl.nat.model import (
+    FORWARD, INPUT, SNAT, namespace_want, snat_rule, state_want)
 from ansible.module_utils.ovl.core.validate import InputError
 
 GOOD = dict(id='blue', source='10.0.0.0/24', out_interface='qg0')
@@ -83,3 +84,32 @@ def test_state_want_rejects(namespaces, owner, field, text):
         state_want(namespaces, owner)
     assert err.value.field == field
     assert text in str(err.value)
+
+
+@pytest.mark.parametrize('item,field,words', [
+    (dict(id='a', destination='x', to='10.0.0.1'), 'dnat[0].destination', 'x'),
+    (dict(id='a', destination='10.0.0.1', port=80, to='10.0.0.2'), 'dnat[0].port', 'protocol'),
+    (dict(id='a', destination='10.0.0.1', protocol='sctp', to='10.0.0.2'), 'dnat[0].protocol', 'sctp'),
+    (dict(id='a', destination='10.0.0.1', to='10.0.0.2:99'), 'dnat[0].to', 'protocol'),
+    (dict(id='a', destination='10.0.0.1', protocol='tcp', to='10.0.0.2:0'), 'dnat[0].to', 'ADDRESS:PORT'),
+    (dict(id='a', destination='10.0.0.1', to='fe80::1'), 'dnat[0].to', 'IPv4'),
+    (dict(id='a', destination='10.0.0.1', to='10.0.0.2', out_interface='eth0'),
+     'dnat[0].out_interface', 'eth0'),
+])
+def test_dnat_entry_refusals_name_field_and_value(item, field, words):
+    with pytest.raises(InputError) as err:
+        namespace_want(dict(netns=None, dnat=[item]), 'ns')
+    assert field in str(err.value) and words in str(err.value)
+
+
+def test_forward_dnat_comes_before_the_blocks_and_local_dnat_in_output():
+    want = namespace_want(dict(
+        netns='r', block_inbound=[dict(in_interface='qg0')],
+        forward_dnat=[dict(id='p', destination='10.0.0.5', protocol='tcp', port=80)],
+        dnat=[dict(id='f', destination='192.0.2.5', to='169.254.128.5', local=True),
+              dict(id='g', destination='192.0.2.6', to='169.254.128.6')]), 'ns')
+    assert [c for c, _r in want['entries']['forward']] == ['ovl:p', 'ovl:in-qg0']
+    assert [c for c, _r in want['entries']['dnat']] == ['ovl:f', 'ovl:g']
+    assert [c for c, _r in want['entries']['dnat_local']] == ['ovl:f']
+    (_c, terms), = want['entries']['forward'][0][1]
+    assert ('ctstate', 'dnat') in terms and terms[-1] == ('accept',)
