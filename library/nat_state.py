@@ -175,7 +175,7 @@ options:
           - A forwarded connection that a I(dnat) rule sent to I(destination) (and I(protocol),
             I(port), I(in_interface), I(out_interface)) is accepted (conntrack state DNAT; nft
             C(ct status dnat)).
-          - These rules come first in C(OVL-FORWARD), before the I(block_inbound) rules: only
+          - These rules come first in C(OVL-FORWARD), before the I(block_inbound) rules, so only
             what was published gets past them.
         type: list
         elements: dict
