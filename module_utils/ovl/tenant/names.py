@@ -36,7 +36,11 @@ RESERVED_BRIDGES = (UPLINK_BRIDGE, TUNNEL_BRIDGE)
 PATCH_INT = 'ovp-tun'      # on br-int, leads to br-tun (flow mode)
 PATCH_TUN = 'ovp-int'      # on br-tun, leads to br-int
 TRANSIT_POOL = ipaddress.ip_network('169.254.0.0/16')
-SLOT_MAX = TRANSIT_POOL.num_addresses // 4 - 1
+# the transit /30s use the lower half (slot = tag <= 4094: up to 169.254.63.255),
+# the NAT addresses of floating addresses the upper half (``nat_address``)
+NAT_POOL = ipaddress.ip_network('169.254.128.0/17')
+SLOT_MAX = (int(NAT_POOL.network_address) - int(TRANSIT_POOL.network_address)) // 4 - 1
+NAT_BITS = NAT_POOL.num_addresses - 1
 
 
 def endpoint_port(endpoint):
@@ -102,6 +106,17 @@ def tag_of(tags, tenant):
         raise KeyError('tenant %s has no host-local VLAN tag (the preflight returns one for '
                        'every tenant with an endpoint on the host)' % tenant)
     return tags[tenant]
+
+
+def nat_address(floating_ip):
+    """The host-local NAT address of a floating address: the host maps the
+    floating address to it, the router maps it to the endpoint. Its low 15
+    bits are the floating address's, so it stays the same whatever else is
+    published, and two floating addresses of one host differ in it unless
+    their underlay network is larger than a /17 (the validation refuses
+    that pair: ``ovl.inventory.cross``)."""
+    low = int(ipaddress.IPv4Address(floating_ip)) & NAT_BITS
+    return str(NAT_POOL.network_address + low)
 
 
 def transit(slot):

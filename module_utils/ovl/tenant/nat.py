@@ -39,7 +39,8 @@ def uplink(facts):
 
 def build_nat(inventory, facts, tags, host_block_inbound=False):
     routers = [r for r in Router.on(inventory, facts, tags) if r.uplink]
-    host_ns = dict(netns=None, snat=[], block_inbound=[], forward_accept=[])
+    host_ns = dict(netns=None, snat=[], block_inbound=[], forward_accept=[], dnat=[],
+                   forward_dnat=[])
     out_dev = uplink(facts) if routers else None
     for router in routers:
         router.host_nat(out_dev, host_ns, host_block_inbound)

@@ -19,7 +19,11 @@ the uplink leg, forwarding and NAT only with SNAT (``uplink``):
   host: masquerade the transit /30 out the uplink (the double NAT that lets
   tenants with the same subnet share the host's address), and accept what
   the uplink leg sends out the uplink and its replies (a FORWARD policy of
-  DROP, which Docker sets, would drop it otherwise).
+  DROP, which Docker sets, would drop it otherwise);
+- what it offers outside (floating addresses, published ports): the two
+  NATs, the accepts before the blocks, the floating addresses on the
+  host's uplink and the routes to their NAT addresses
+  (``ovl.tenant.offered``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -27,6 +31,7 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.names import (
     ROUTER_GW_DEV, ROUTER_UP_DEV, gateway_leg, router_ns, tag_of, transit, uplink_leg)
+from ansible.module_utils.ovl.tenant import offered
 from ansible.module_utils.ovl.tenant.veth import veth
 
 
@@ -76,20 +81,35 @@ class Router(object):
         """Its ports on the integration bridge (ovs_state): the gateway leg."""
         return [self.gateway_leg]
 
+    def endpoints(self):
+        return self.tenant.endpoints_on(self.facts.name)
+
     def nat(self):
         """Its own namespace's rules (nat_state); None without an uplink."""
         if not self.uplink:
             return None
-        return dict(netns=self.ns,
-                    snat=[dict(source=self.tenant.subnet, out_interface=ROUTER_UP_DEV,
-                               action='masquerade', id=self.tenant.name)],
+        offers = offered.router_entries(self.endpoints(), self.router_end)
+        return dict(netns=self.ns, dnat=offers['dnat'], forward_dnat=offers['forward_dnat'],
+                    snat=offers['snat'] + [dict(source=self.tenant.subnet,
+                                                out_interface=ROUTER_UP_DEV,
+                                                action='masquerade', id=self.tenant.name)],
                     block_inbound=[dict(in_interface=ROUTER_UP_DEV, local=True)])
+
+    def floating(self, out_dev):
+        """(addresses, routes) of its floating addresses (the floating layer)."""
+        if not self.uplink:
+            return [], []
+        return offered.floating(self.endpoints(), out_dev, self.uplink_leg, self.router_end)
 
     def host_nat(self, out_dev, host_ns, block_inbound=False):
         """Add its rules in the host's namespace to *host_ns* (nat_state)."""
         if not self.uplink:
             return
         name = self.tenant.name
+        offers = offered.host_entries(name, self.endpoints(), self.facts.underlay_ip, out_dev,
+                                      self.uplink_leg, self.router_end)
+        for key in ('dnat', 'forward_dnat', 'snat'):
+            host_ns[key].extend(offers[key])
         host_ns['snat'].append(dict(source=self.transit, out_interface=out_dev,
                                     action='masquerade', id=name))
         # routed by the host: accepted there, whatever the FORWARD policy

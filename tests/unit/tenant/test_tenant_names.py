@@ -65,13 +65,23 @@ def test_names_collide_exactly_when_the_low_24_bits_agree():
     (1, ('169.254.0.4/30', '169.254.0.5', '169.254.0.6')),
     (2, ('169.254.0.8/30', '169.254.0.9', '169.254.0.10')),
     (4094, ('169.254.63.248/30', '169.254.63.249', '169.254.63.250')),
-    (16383, ('169.254.255.252/30', '169.254.255.253', '169.254.255.254')),
+    (8191, ('169.254.127.252/30', '169.254.127.253', '169.254.127.254')),
 ])
 def test_transit(slot, result):
     assert transit(slot) == result
 
 
-@pytest.mark.parametrize('slot', [0, 16384, True, '1', None])
+@pytest.mark.parametrize('slot', [0, 8192, True, '1', None])
 def test_transit_bad_slot(slot):
     with pytest.raises(InputError):
         transit(slot)
+
+
+def test_nat_addresses_are_above_every_transit_and_keep_the_low_bits():
+    from ansible.module_utils.ovl.tenant.names import nat_address
+    assert nat_address('192.168.250.50') == '169.254.250.50'
+    assert nat_address('10.1.2.3') == '169.254.130.3'       # 2.3 of a /17: 0x0203 | 0x8000
+    assert nat_address('10.1.130.3') == '169.254.130.3'     # the same low 15 bits
+    import ipaddress
+    top = ipaddress.IPv4Address(transit(8191)[2])
+    assert all(ipaddress.IPv4Address(nat_address(a)) > top for a in ('0.0.0.1', '10.0.0.0'))
