@@ -34,7 +34,8 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, docker, libvirt, dhcp, boot]
+    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, floating, docker, libvirt, dhcp,
+              boot]
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict
@@ -68,6 +69,18 @@ options:
         otherwise a detached process), and each tenant's Docker network, named as the tenant,
         is created. Networks of tenants that left the host are removed; one that still holds
         containers makes the run fail, naming them. Omitted skips the layer.
+    type: dict
+  floating:
+    description:
+      - The floating layer (C(ovl.floating.driver)) - C(addresses) (C(address), C(dev), C(owner);
+        each floating address of an endpoint of this host, a /32 on the host's uplink),
+        C(routes) (C(dst), C(via), C(dev); each one's NAT address in 169.254.128.0/17 routed to
+        its tenant's router), C(mark_dir), C(owner), C(prune).
+      - An address added gets a marker file (C(/run/ovl/floating/ADDRESS), its device) first,
+        then is announced by gratuitous ARP. An address the host holds without our marker is
+        refused, never taken over. With prune, a marked address no longer wanted is deleted,
+        and so is a route into the NAT range no longer wanted. The NAT rules that go with them
+        are the nat layer's. Omitted skips the layer.
     type: dict
   libvirt:
     description:

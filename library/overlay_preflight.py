@@ -121,6 +121,15 @@ options:
       - When set, libvirtd must answer, and a libvirt network of that name must be absent or
         one this project made (its definition kept in C(/var/lib/ovl/libvirt/NAME.xml)).
     type: str
+  floating:
+    description:
+      - The floating addresses of the host's endpoints, each with the endpoint that has it
+        (a mapping of address to C(tenant/endpoint)).
+      - Each must lie inside the host's underlay network (the prefix of I(underlay_ip) on its
+        interface), and not be that network's own or broadcast address; the host answers ARP
+        for it there.
+    type: dict
+    default: {}
   vm_interfaces:
     description:
       - The interface id of each VM endpoint of the host, with its tenant
@@ -185,6 +194,7 @@ systemd:
   type: bool
 '''
 
+import ipaddress
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -202,6 +212,23 @@ from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
 from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
 
 TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft')
+
+
+def floating_problems(floating, underlay_ip, prefixlen, host):
+    """A floating address must be one the host can answer ARP for on its
+    underlay network."""
+    if not floating or prefixlen is None:
+        return []
+    net = ipaddress.ip_interface('%s/%d' % (underlay_ip, prefixlen)).network
+    out = []
+    for addr, owner in sorted(floating.items()):
+        ip = ipaddress.ip_address(addr)
+        if ip not in net or (net.prefixlen < 31 and ip in (net.network_address,
+                                                           net.broadcast_address)):
+            out.append('%s: floating_ip of %s: %r is not an address of the underlay network %s '
+                       'of %s (%s): a floating address is answered for on that network'
+                       % (host, owner, addr, net, host, underlay_ip))
+    return out
 
 
 def read_ovs(module, installed):
@@ -238,6 +265,7 @@ def main():
             routers=dict(type='bool', default=False),
             libvirt_network=dict(type='str'),
             vm_interfaces=dict(type='dict', default={}),
+            floating=dict(type='dict', default={}),
         ),
         supports_check_mode=True,
     )
@@ -257,6 +285,8 @@ def main():
     state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
+    problems += floating_problems(args['floating'], args['underlay_ip'],
+                                  facts.get('underlay_prefixlen'), args['host'] or os.uname()[1])
     problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
                                 args['host'] or os.uname()[1],
                                 tools.get('docker') or module.get_bin_path('docker'))

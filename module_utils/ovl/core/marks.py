@@ -50,6 +50,11 @@ DEFAULT_INTEGRATION_BRIDGE = 'br-int'
 # DHCP (ovl.dhcp): one directory per tenant's server on a host, holding its
 # hosts file, pid file, lease file and log; a directory here is ours
 DHCP_DIR = '/run/ovl/dhcp'
+# floating addresses: a marker file per address we added (content: its device)
+FLOATING_DIR = '/run/ovl/floating'
+# routes: every route into this range is ours (the NAT addresses of floating
+# addresses; the host variables refuse link-local underlay addresses)
+NAT_POOL = '169.254.128.0/17'
 # libvirt (ovl.libvirt): the definition of each libvirt network we made is
 # kept here as <name>.xml; a network without that file is not ours
 LIBVIRT_DIR = '/var/lib/ovl/libvirt'

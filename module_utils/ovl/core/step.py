@@ -29,7 +29,7 @@ OPS = frozenset((
     'netns.add', 'netns.del', 'mark.dir', 'mark.add', 'mark.del',
     'sysctl', 'offload',
     'link.add', 'link.del', 'link.set',
-    'addr.add', 'addr.del', 'route.replace', 'route.del',
+    'addr.add', 'addr.del', 'addr.announce', 'route.replace', 'route.del',
     'fdb.append', 'fdb.del',
     'file.write',
     'service.start', 'service.stop', 'network.add', 'network.del',

@@ -22,7 +22,7 @@ import time
 from ansible.module_utils.ovl.core.runner import Binaries
 from ansible.module_utils.ovl.host.apply import LayerInputError, apply_layers
 
-AT_BOOT = ('ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'forward', 'nat', 'dhcp')
+AT_BOOT = ('ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'forward', 'nat', 'floating', 'dhcp')
 
 
 class BootModule(Binaries):

@@ -31,6 +31,7 @@ from ansible.module_utils.ovl.core.marks import NAT_READS
 from ansible.module_utils.ovl.dhcp import drift as dhcp_drift
 from ansible.module_utils.ovl.docker import drift as docker_drift
 from ansible.module_utils.ovl.flows import drift as flows_drift
+from ansible.module_utils.ovl.floating import drift as floating_drift
 from ansible.module_utils.ovl.ip import drift as ip_drift
 from ansible.module_utils.ovl.libvirt import drift as libvirt_drift
 from ansible.module_utils.ovl.nat import drift as nat_drift
@@ -125,6 +126,16 @@ def _nat_driver(module, p):
     return NatDriver(module, p, make_want=lambda: want_of(p))
 
 
+def _floating_spec():
+    from ansible.module_utils.ovl.floating.driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _floating_driver(module, p):
+    from ansible.module_utils.ovl.floating.driver import FloatingDriver
+    return FloatingDriver(module, p)
+
+
 def _docker_spec():
     from ansible.module_utils.ovl.docker.driver import ARGUMENT_SPEC
     return ARGUMENT_SPEC
@@ -205,6 +216,9 @@ LAYERS = (
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},
           lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',)),
+    Layer('floating', ('snat', 'publish'), _floating_spec, _floating_driver,  # floating addresses
+          lambda state, params: dict(state['floating'], **_owned(state)),
+          {}, lambda facts: ['ip'], floating_drift.drift, ('changes', 'floating')),
     Layer('docker', ('endpoints', 'containers'), _docker_spec, _docker_driver,  # the plugin, networks
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),
@@ -215,7 +229,8 @@ LAYERS = (
     Layer('dhcp', ('endpoints', 'vms', 'dhcp'), _dhcp_spec, _dhcp_driver,  # dnsmasq per tenant
           lambda state, params: dict(servers=state['dhcp'], **_owned(state)),
           {}, lambda facts: [], dhcp_drift.drift, ('changes', 'servers')),
-    Layer('boot', ('endpoints', 'containers', 'vms', 'dhcp', 'ovs', 'tunnels', 'snat'), _boot_spec,
+    Layer('boot', ('endpoints', 'containers', 'vms', 'dhcp', 'ovs', 'tunnels', 'snat', 'publish'),
+          _boot_spec,
           _boot_driver,                                           # systemd: converged at boot
           _boot_build, {}, lambda facts: [], _boot_drift, ('changes',)),
 )

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.tenant.names import nat_address
 
 
 def _by(owner):
@@ -23,6 +24,7 @@ def _by(owner):
 def cross_errors(docs):
     errors = []
     vnis, names, endpoints, macs, floating, ports = {}, {}, {}, {}, {}, {}
+    slots = {}
     for path, doc in docs:
         owner = (doc.get('name', '?'), path)
         if 'vni' in doc:
@@ -52,7 +54,27 @@ def cross_errors(docs):
             if mac:
                 macs.setdefault(mac, (owner, ep['name']))
             errors.extend((path, line) for line in _offered(ep, index, owner, floating, ports))
+            errors.extend((path, line) for line in _nat_slot(ep, index, owner, slots))
     return errors
+
+
+def _nat_slot(ep, index, owner, slots):
+    """Two floating addresses of one host whose NAT addresses would be the
+    same (they agree in their low 15 bits: ``ovl.tenant.names.nat_address``;
+    only possible in an underlay network larger than a /17)."""
+    addr = ep.get('floating_ip')
+    try:
+        nat = nat_address(addr) if addr else None
+    except ValueError:
+        return []
+    key = (ep['host'], nat)
+    if nat is None or slots.setdefault(key, (owner, ep['name'], addr))[2] == addr:
+        return []
+    other = slots[key]
+    why = 'has the same NAT address %s on %s as %s of %s (%s)' % (
+        nat, ep['host'], other[1], _by(other[0]), other[2])
+    why += ': floating addresses of one host must differ in their low 15 bits'
+    return [str(InputError('endpoints[%d].floating_ip' % index, addr, why))]
 
 
 def _offered(ep, index, owner, floating, ports):

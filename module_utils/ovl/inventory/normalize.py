@@ -251,6 +251,13 @@ def normalise(data, stem, facts, path=None):
             errors.extend(bad)
             gateway = None if bad else ipaddress.ip_address(data['gateway'])
     endpoints = _endpoints(data, net, gateway, facts, errors)
+    if not data.get('snat', False):
+        for index, ep in enumerate(data.get('endpoints') or []):
+            for key in ('floating_ip', 'publish'):
+                if ep.get(key):
+                    errors.append(_line('endpoints[%d].%s' % (index, key), ep[key], 'needs '
+                                        'snat: true in the tenant (what is offered outside '
+                                        "comes in through the router's uplink)"))
     containers = _containers(data, net, gateway, endpoints, facts, errors)
     hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or [])
                    | set(c['host'] for c in data.get('containers') or []

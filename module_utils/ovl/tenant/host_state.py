@@ -44,7 +44,7 @@ from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
 from ansible.module_utils.ovl.tenant.ip import announcements, build_ip
 from ansible.module_utils.ovl.tenant.libvirt import build_libvirt, has_vms
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
-from ansible.module_utils.ovl.tenant.nat import build_nat
+from ansible.module_utils.ovl.tenant.nat import build_floating, build_nat
 from ansible.module_utils.ovl.tenant.ovs import build_ovs
 
 
@@ -73,7 +73,10 @@ def preflight_args(inventory, host):
                 docker_networks=docker_nets,
                 routers=any(t.has_uplink(host) for t in tenants),
                 libvirt_network=facts.libvirt_network if has_vms(inventory, host) else None,
-                vm_interfaces=vm_interfaces(tenants, host))
+                vm_interfaces=vm_interfaces(tenants, host),
+                floating=dict((ep.floating_ip, '%s/%s' % (t.name, ep.name)) for t in tenants
+                              if t.has_uplink(host) for ep in t.endpoints_on(host)
+                              if ep.floating_ip))
 
 
 def host_state(inventory, host, tags, discovered=None):
@@ -92,6 +95,7 @@ def host_state(inventory, host, tags, discovered=None):
         tun_flows=build_flows(inventory, facts, tags) if facts.tunnel_mode == 'flow' else None,
         underlay=underlay,
         nat=build_nat(inventory, facts, tags),
+        floating=build_floating(inventory, facts, tags),
         forward=any(t.has_uplink(host) for t in inventory.tenants_on(host)),
         docker=build_docker(inventory, facts, tags),
         libvirt=build_libvirt(inventory, facts, tags),

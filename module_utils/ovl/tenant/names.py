@@ -26,7 +26,7 @@ import hashlib
 import ipaddress
 
 from ansible.module_utils.ovl.core import tunnels
-from ansible.module_utils.ovl.core.marks import TUNNEL_BRIDGE, UPLINK_BRIDGE
+from ansible.module_utils.ovl.core.marks import NAT_POOL as NAT_RANGE, TUNNEL_BRIDGE, UPLINK_BRIDGE
 from ansible.module_utils.ovl.core.validate import InputError
 
 ENDPOINT_DEV = 'eth0'
@@ -38,7 +38,7 @@ PATCH_TUN = 'ovp-int'      # on br-tun, leads to br-int
 TRANSIT_POOL = ipaddress.ip_network('169.254.0.0/16')
 # the transit /30s use the lower half (slot = tag <= 4094: up to 169.254.63.255),
 # the NAT addresses of floating addresses the upper half (``nat_address``)
-NAT_POOL = ipaddress.ip_network('169.254.128.0/17')
+NAT_POOL = ipaddress.ip_network(NAT_RANGE)
 SLOT_MAX = (int(NAT_POOL.network_address) - int(TRANSIT_POOL.network_address)) // 4 - 1
 NAT_BITS = NAT_POOL.num_addresses - 1
 

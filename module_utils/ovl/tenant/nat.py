@@ -45,3 +45,15 @@ def build_nat(inventory, facts, tags, host_block_inbound=False):
     for router in routers:
         router.host_nat(out_dev, host_ns, host_block_inbound)
     return dict(namespaces=[host_ns] + [router.nat() for router in routers])
+
+
+def build_floating(inventory, facts, tags):
+    """The ``floating`` layer's input of one host: its routers' floating
+    addresses on the uplink and the routes of their NAT addresses."""
+    addresses, routes = [], []
+    routers = [r for r in Router.on(inventory, facts, tags) if r.uplink]
+    for router in routers:
+        more, via = router.floating(uplink(facts))
+        addresses += more
+        routes += via
+    return dict(addresses=addresses, routes=routes)

@@ -143,6 +143,7 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         underlay=state['underlay'], forward=True,
         nat=dict(state['nat'], owner=owner, prune=True, backend='iptables',
                  keep_reads='/run/ovl/nat-reads.json'),
+        floating=dict(state['floating'], owner=owner, prune=True),
         docker=dict(config=None, owner=owner, host='host1'),
         libvirt=dict(state['libvirt'], host='host1'),
         dhcp=dict(servers=[], owner=owner, prune=True),

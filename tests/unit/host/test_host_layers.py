@@ -11,7 +11,8 @@ from ansible.module_utils.ovl.host.layers import NAMES, selected
     (['tagged'], [], list(NAMES)),
     # boot (last) carries every tag: a run of any part saves the boot state,
     # a run that skips a part does not (the state would not be this run's)
-    (['snat'], [], ['ip', 'int_flows', 'forward', 'nat', 'boot']),
+    (['snat'], [], ['ip', 'int_flows', 'forward', 'nat', 'floating', 'boot']),
+    (['publish'], [], ['floating', 'boot']),
     (['ovs'], [], ['ovs', 'int_flows', 'tun_flows', 'underlay', 'boot']),
     (['endpoints'], [], ['ip', 'ovs', 'docker', 'libvirt', 'dhcp', 'boot']),
     (['vms'], [], ['libvirt', 'dhcp', 'boot']),

@@ -56,7 +56,7 @@ def test_bad_offers_are_refused_naming_file_field_and_value(tmp_path, edit, erro
 
 def test_a_floating_address_and_a_host_port_are_taken_once_across_tenants(tmp_path):
     write(tmp_path, 'blue.yml', BLUE)
-    write(tmp_path, 'red.yml', 'name: red\nvni: 200\nsubnet: 10.0.0.0/24\nendpoints:\n'
+    write(tmp_path, 'red.yml', 'name: red\nvni: 200\nsubnet: 10.0.0.0/24\nsnat: true\nendpoints:\n'
           '  - {name: red-web1, host: host1, ip: 10.0.0.11, floating_ip: 192.168.250.50}\n'
           '  - {name: red-web2, host: host2, ip: 10.0.0.12, publish: [{port: 80, '
           'host_port: 8080}]}\n'
@@ -69,3 +69,25 @@ def test_a_floating_address_and_a_host_port_are_taken_once_across_tenants(tmp_pa
         'blue-web2 of tenant blue (blue.yml)' in errors
     # another host may publish the same port
     assert not [e for e in errors if e.startswith('red.yml: endpoints[2]')]
+
+
+def test_offering_needs_the_routers_uplink(tmp_path):
+    write(tmp_path, 'blue.yml', BLUE.replace('snat: true', 'snat: false'))
+    _tenants, errors = load(str(tmp_path))
+    assert "blue.yml: endpoints[0].floating_ip: '192.168.250.50' needs snat: true" in \
+        '\n'.join(errors)
+    assert 'blue.yml: endpoints[1].publish: ' in '\n'.join(errors)
+
+
+def test_two_floating_addresses_of_one_host_with_the_same_nat_address(tmp_path):
+    # 10.1.2.3 and 10.1.130.3 agree in their low 15 bits (a /16 underlay)
+    write(tmp_path, 'blue.yml', BLUE.replace('192.168.250.50', '10.1.2.3'))
+    write(tmp_path, 'red.yml', 'name: red\nvni: 200\nsubnet: 10.0.0.0/24\nsnat: true\n'
+          'endpoints:\n  - {name: red-web1, host: host1, ip: 10.0.0.11, '
+          'floating_ip: 10.1.130.3}\n  - {name: red-web2, host: host2, ip: 10.0.0.12, '
+          'floating_ip: 10.2.2.3}\n')
+    _tenants, errors = load(str(tmp_path))
+    assert "red.yml: endpoints[0].floating_ip: '10.1.130.3' has the same NAT address " \
+        '169.254.130.3 on host1 as blue-web1 of tenant blue (blue.yml) (10.1.2.3)' in \
+        '\n'.join(errors), errors
+    assert not [e for e in errors if 'endpoints[1]' in e and e.startswith('red.yml')]

@@ -5,6 +5,7 @@
     report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
     inventory (controller side: load and validate) -> tenant, core
     docker (the Docker network plugin, a daemon on the host, and its layer) -> ip, ovs, core
+    floating (floating addresses on the host, its layer) -> ip, core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
 another concern, tenant or host; core imports only core; tenant never
@@ -22,12 +23,14 @@ PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
 ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core', 'tenant', 'docker', 'libvirt', 'dhcp'} | set(CONCERNS),
+                'host': {'host', 'core', 'tenant', 'docker', 'libvirt', 'dhcp', 'floating'}
+                | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
                 'inventory': {'inventory', 'tenant', 'core'},
                 'docker': {'docker', 'core', 'ip', 'ovs'},
                 'libvirt': {'libvirt', 'core', 'ovs'},
-                'dhcp': {'dhcp', 'core'}},
+                'dhcp': {'dhcp', 'core'},
+                'floating': {'floating', 'core', 'ip'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 
