@@ -30,6 +30,8 @@ import os
 import re
 import sys
 
+from offered import offered_rows  # noqa: E402 (next to this file)
+
 ROWS = []
 STORM_BOUND = 200     # packets through one bridge's flows at rest, in the window
 
@@ -128,8 +130,8 @@ def main():
     for ep, r in sorted(d.get("snat", {}).items()):
         e = eps[ep]
         srcs = sorted({x["src"] for x in recs if x.get("hello") == r.get("hello")})
-        if e["snat"]:
-            want = hosts.get(e["host"])
+        if e["snat"]:      # as its floating address when it has one
+            want = e.get("floating_ip") or hosts.get(e["host"])
             ok = r.get("result") == "connected" and srcs == [want]
             row("snat", e["tenant"], ep, "reach outside as " + str(want),
                 "%s, outside saw %s" % (r.get("result"), srcs or "nothing"), ok)
@@ -137,6 +139,7 @@ def main():
             ok = r.get("result") != "connected" and not srcs
             row("snat", e["tenant"], ep, "no reach outside",
                 "%s, outside saw %s" % (r.get("result"), srcs or "nothing"), ok)
+    offered_rows(d, eps, row)
     for host, r in sorted(d.get("inbound", {}).items()):
         hop = "via %s from %s" % (r.get("via"), r["source"]) if r.get("source") else "on-link"
         if "control" in r:

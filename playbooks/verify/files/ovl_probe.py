@@ -29,8 +29,10 @@ Every sub-command is bounded (timeouts) and prints one JSON document.
 """
 import argparse
 import errno
+import glob
 import json
 import os
+import re
 import signal
 import socket
 import struct
@@ -75,14 +77,15 @@ def cmd_info(args):
 
 
 # --------------------------------------------------------------- serve/stop
-def serve_forever(sock, token, nbytes, lifetime):
+def serve_forever(sock, token, nbytes, lifetime, peer=False):
     deadline = time.time() + lifetime
     payload = b"\0" * 65536
 
-    def handle(conn):
+    def handle(conn, addr):
         try:
             conn.settimeout(10)
-            conn.sendall((token + "\n").encode())
+            line = "%s from %s" % (token, addr[0]) if peer else token
+            conn.sendall((line + "\n").encode())
             left = nbytes
             while left > 0:
                 n = min(left, len(payload))
@@ -96,10 +99,10 @@ def serve_forever(sock, token, nbytes, lifetime):
     sock.settimeout(1.0)
     while time.time() < deadline:
         try:
-            conn, _ = sock.accept()
+            conn, addr = sock.accept()
         except socket.timeout:
             continue
-        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+        threading.Thread(target=handle, args=(conn, addr), daemon=True).start()
 
 
 def cmd_serve(args):
@@ -126,7 +129,7 @@ def cmd_serve(args):
         with open(args.pidfile, "w", encoding="utf-8") as fh:
             fh.write(str(os.getpid()))
     try:
-        serve_forever(sock, args.token, args.bytes, args.lifetime)
+        serve_forever(sock, args.token, args.bytes, args.lifetime, args.peer)
     finally:
         if args.pidfile:
             try:
@@ -137,7 +140,7 @@ def cmd_serve(args):
 
 def cmd_stop(args, quiet=False):
     res = {}
-    for pf in args.pidfile:
+    for pf in [f for p in args.pidfile for f in (sorted(glob.glob(p)) or [p])]:
         try:
             with open(pf, encoding="utf-8") as fh:
                 pid = int(fh.read().strip())
@@ -537,6 +540,60 @@ def tcp_try(ip, port, timeout, hello=None, source=None):
         s.close()
 
 
+def cmd_fetch(args):
+    """The first line each target (IP:PORT) answers, all at once:
+    {target: {result, line}} (the server's token, and with --peer the
+    address it saw the connection come from)."""
+    res, lock = {}, threading.Lock()
+
+    def one(target):
+        ip, port = target.rsplit(":", 1)
+        r = tcp_try(ip, int(port), args.timeout, source=args.source)
+        if "reply" in r:
+            r["line"] = r.pop("reply").split("\n")[0].strip("\0").strip()
+        with lock:
+            res[target] = r
+
+    threads = [threading.Thread(target=one, args=(t,)) for t in args.target]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(args.timeout + 5)
+    out(res)
+
+
+OFFER_RE = re.compile(r"ovl:((?:fip|pub):[A-Za-z0-9_.:-]*[A-Za-z0-9_])")
+
+
+def cmd_offers(args):
+    """What holds the host's published services: its /32 IPv4 addresses,
+    the marker files of the floating layer, and the offer rules (comments
+    ovl:fip:... / ovl:pub:...) of our NAT chains in the host namespace and
+    in every router namespace, with either backend."""
+    rc, so, _ = run(["ip", "-j", "-4", "addr"])
+    addrs = {}
+    for link in json.loads(so or "[]") if rc == 0 else []:
+        for a in link.get("addr_info", []):
+            if a.get("prefixlen") == 32:
+                addrs[a["local"]] = link.get("ifname")
+    try:
+        marks = sorted(n for n in os.listdir(args.mark_dir) if not n.startswith("."))
+    except OSError:
+        marks = []
+    rc, so, _ = run(["ip", "-j", "netns", "list"])
+    names = [n["name"] for n in json.loads(so or "[]")] if rc == 0 else []
+    rules = {}
+    for ns in [None] + sorted(n for n in names if n.startswith("ovr-")):
+        pre = ["ip", "netns", "exec", ns] if ns else []
+        text = ""
+        for argv in (["iptables-save", "-t", "nat"], ["iptables-save", "-t", "filter"],
+                     ["nft", "list", "table", "ip", "ovl"]):
+            rc, so, _ = run(pre + argv)
+            text += so if rc == 0 else ""
+        rules[ns or "@host"] = sorted(set(OFFER_RE.findall(text)))
+    out({"addrs": addrs, "marks": marks, "rules": rules})
+
+
 def cmd_connect(args):
     out(tcp_try(args.host, args.port, args.timeout, args.hello))
 
@@ -587,7 +644,17 @@ def main():
     p.add_argument("--lifetime", type=int, default=900)
     p.add_argument("--pidfile")
     p.add_argument("--daemon", action="store_true")
+    p.add_argument("--peer", action="store_true",
+                   help="answer '<token> from <client address>' (what the server saw)")
     p.set_defaults(fn=cmd_serve)
+    p = sub.add_parser("offers")
+    p.add_argument("--mark-dir", default="/run/ovl/floating")
+    p.set_defaults(fn=cmd_offers)
+    p = sub.add_parser("fetch")
+    p.add_argument("--target", nargs="+", required=True, help="IP:PORT ...")
+    p.add_argument("--source")
+    p.add_argument("--timeout", type=float, default=3.0)
+    p.set_defaults(fn=cmd_fetch)
     p = sub.add_parser("stop")
     p.add_argument("pidfile", nargs="*")
     p.set_defaults(fn=cmd_stop)
