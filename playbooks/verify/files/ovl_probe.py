@@ -59,6 +59,8 @@ def run(argv, timeout=10):
         return p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired as exc:
         return 124, exc.stdout or "", "timeout after %ss" % timeout
+    except FileNotFoundError as exc:     # a tool the host does not have (nft on a stock host)
+        return 127, "", str(exc)
 
 
 # --------------------------------------------------------------- info
