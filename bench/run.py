@@ -12,7 +12,7 @@ Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state run
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
      N/variants in out/ovs.json, and the data-plane rows of other modes)
      BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
-     BENCH_PARTS="ovs site floor fleet dataplane docker vm"  BENCH_MODES (default: every mode
+     BENCH_PARTS="ovs site floor fleet dataplane docker vm fip"  BENCH_MODES (default: every mode
      site.yml supports of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
      BENCH_FLOOR_T (default: the largest of BENCH_TENANTS): T of the floor part
      BENCH_FLEET_H="2 3 6" (lab sizes of the fleet part)  BENCH_FORKS=50 (projection)
@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dataplane  # noqa: E402
 import dockerbench  # noqa: E402
 import vmbench  # noqa: E402
+import fipbench  # noqa: E402
 import fleet  # noqa: E402
 import floor  # noqa: E402
 import lab  # noqa: E402
@@ -45,7 +46,7 @@ REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
 LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', '1'))
 LOOP_N = [int(x) for x in ENV.get('BENCH_LOOP_N', '50').split()]
 FIRST_REPEAT = int(ENV.get('BENCH_FIRST_REPEAT', '1'))
-PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker vm').split()
+PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker vm fip').split()
 FLOOR_T = [int(x) for x in ENV.get('BENCH_FLOOR_T', str(max(T))).split()]
 FLEET_H = [int(x) for x in ENV.get('BENCH_FLEET_H', '2 3 6').split()]
 FORKS = int(ENV.get('BENCH_FORKS', '50'))
@@ -163,6 +164,8 @@ def main():
             save('docker', dict(dockerbench.bench(REPEAT, log), config={'repeat': REPEAT}))
         if 'vm' in PARTS:
             save('vm', dict(vmbench.bench(REPEAT, log), config={'repeat': REPEAT}))
+        if 'fip' in PARTS:
+            save('fip', dict(fipbench.bench(REPEAT, log), config={'repeat': REPEAT}))
         save('machine', {'lines': machine()})
     finally:
         if ENV.get('BENCH_KEEP_LAB') != '1':
@@ -224,6 +227,11 @@ def write(available):
         md += ['', '## libvirt VMs (issue 22)', '', vmbench.__doc__.split('\n\n')[0].replace('\n', ' '),
                'Part run %s.' % vmr['when'], '']
         md += report.vm_table(vmr)
+    fp = load('fip')
+    if fp:
+        md += ['', '## Floating addresses (issue 23)', '',
+               fipbench.__doc__.split('\n\n')[0].replace('\n', ' '), 'Part run %s.' % fp['when'], '']
+        md += report.fip_table(fp)
     md += ['', '## Targets of issue 13', '']
     md += report.targets13(v_ovs, site, fl, fq)
     md += ['', '## Targets of issue 5', '']

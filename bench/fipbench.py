@@ -1,0 +1,111 @@
+"""Floating addresses (issue 23), on the two-host lab with its edge router and
+outside (scripts/lab.sh): an endpoint's floating address moved with its
+endpoint from one host to the other by one site.yml run, pinged every 20 ms
+from outside through the edge router (whose ARP entry for the address has
+to follow: the new host's gratuitous ARP); the longest gap in the replies
+and the time from the run's end to the first reply after it; against the
+anchor, the same address moved between the hosts by hand with no
+announcement (`ip addr del` on one, `ip addr add` on the other, the same
+instant), which the edge finds only when its ARP entry times out.
+"""
+import os
+import re
+import statistics
+import time
+
+from lab import BASE, OUT, ROOT, ansible_env, container, dexec, lab, part_inventory, playbook, run
+
+FIP = BASE + '.50'
+LOG = '/tmp/ovl-bench-fip-ping.log'
+UPLINK = 'br-phy'
+
+
+def write_inventory(host):
+    tenant = {'name': 'blue', 'vni': 100, 'subnet': '10.0.0.0/24', 'snat': True,
+              'endpoints': [{'name': 'web', 'host': host, 'ip': '10.0.0.11', 'floating_ip': FIP},
+                            {'name': 'other', 'host': 'host2' if host == 'host1' else 'host1',
+                             'ip': '10.0.0.12'}]}
+    return part_inventory('fip', {'blue': tenant})
+
+
+def outside(argv, check=True):
+    return run(['docker', 'exec', container('outside')] + argv, check=check)
+
+
+def start_ping():
+    outside(['sh', '-c', ': > %s; ping -D -n -i 0.02 -W 1 -w 300 %s > %s 2>&1 &' % (LOG, FIP, LOG)])
+    time.sleep(1.0)
+
+
+def stop_ping(after=3.0):
+    time.sleep(after)
+    outside(['pkill', '-INT', '-f', '^ping -D -n -i 0.02'], check=False)
+    time.sleep(0.3)
+    text = outside(['cat', LOG]).stdout
+    return [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] \d+ bytes from', text, re.M)]
+
+
+def gaps(stamps, start, end):
+    """(longest gap between replies, seconds from *end* to the first reply
+    after the longest gap; 0 when it came back before the end)."""
+    if len(stamps) < 2:
+        raise RuntimeError('outside saw %d replies from %s' % (len(stamps), FIP))
+    pairs = [(b - a, b) for a, b in zip(stamps, stamps[1:]) if b >= start]
+    longest, back = max(pairs)
+    return longest, max(0.0, back - end)
+
+
+def moved_by_site(host, env, log):
+    """Move the endpoint (and its floating address) to *host* with site.yml."""
+    inventory, hosts = write_inventory(host)
+    start_ping()
+    t0 = time.time()
+    secs, _ = playbook(os.path.join(ROOT, 'site.yml'), inventory, hosts, env,
+                       os.path.join(OUT, 'fip', 'move-%s.log' % host))
+    end = time.time()
+    longest, after = gaps(stop_ping(), t0, end)
+    log('fip: moved to %s by site.yml (%.1f s): longest gap %.2f s, %.2f s after the run'
+        % (host, secs, longest, after))
+    return longest, after
+
+
+def moved_by_hand(src, dst, log):
+    """The anchor: the address leaves *src* and appears on *dst* with no
+    announcement; *dst* answers the ping itself."""
+    start_ping()
+    t0 = time.time()
+    dexec(src, ['ip', 'addr', 'del', FIP + '/32', 'dev', UPLINK])
+    dexec(dst, ['ip', 'addr', 'add', FIP + '/32', 'dev', UPLINK])
+    end = time.time()
+    for _ in range(600):           # until it answers from dst (at most 60 s)
+        text = outside(['cat', LOG]).stdout
+        last = [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] \d+ bytes', text, re.M)]
+        if last and last[-1] > end + 0.05:
+            break
+        time.sleep(0.1)
+    longest, after = gaps(stop_ping(), t0, end)
+    dexec(dst, ['ip', 'addr', 'del', FIP + '/32', 'dev', UPLINK])
+    dexec(src, ['ip', 'addr', 'add', FIP + '/32', 'dev', UPLINK])   # the product's, as it was
+    log('fip: moved %s -> %s by hand (no announcement): longest gap %.2f s' % (src, dst, longest))
+    return longest, after
+
+
+def bench(repeat, log):
+    lab('down')
+    lab('up')
+    env = ansible_env()
+    inventory, hosts = write_inventory('host1')
+    secs, _ = playbook(os.path.join(ROOT, 'site.yml'), inventory, hosts, env,
+                       os.path.join(OUT, 'fip', 'site.log'))
+    log('fip: site.yml (floating address on host1) in %.1f s' % secs)
+    ours, anchor, where = [], [], 'host1'
+    for _ in range(repeat):
+        where = 'host2' if where == 'host1' else 'host1'
+        ours.append(moved_by_site(where, env, log))
+        other = 'host2' if where == 'host1' else 'host1'
+        anchor.append(moved_by_hand(where, other, log))
+    return {'move': {'ovl_gap': [g for g, _a in ours], 'ovl_after': [a for _g, a in ours],
+                     'anchor_gap': [g for g, _a in anchor],
+                     'ratio': statistics.median(g for g, _a in ours)
+                     / statistics.median(g for g, _a in anchor)},
+            'site_secs': secs}
