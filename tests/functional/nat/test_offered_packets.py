@@ -9,7 +9,7 @@ namespaces made here:
 
 Proves: outside reaches the floating address on any port and the endpoint
 sees outside's own address; the published port reaches the other endpoint's
-port; the endpoint's own connections leave as the floating address; both
+port (TCP and UDP); the endpoint's own connections leave as the floating address; both
 endpoints reach both offers (hairpin); the host's own server is never
 reached through the floating address, the unpublished port of web2 not
 through the host's; and without the product's rules none of it works (the
@@ -29,7 +29,20 @@ from ansible.module_utils.ovl.tenant.names import nat_address
 
 FIP, HOST, OUT = '192.0.2.50', '192.0.2.11', '192.0.2.100'
 WEB = Endpoint('web', 'h', '10.0.0.11', 24, floating_ip=FIP)
-WEB2 = Endpoint('web2', 'h', '10.0.0.12', 24, publish=(Published('tcp', 80, 8080),))
+WEB2 = Endpoint('web2', 'h', '10.0.0.12', 24, publish=(Published('tcp', 80, 8080),
+                                                      Published('udp', 53, 5353)))
+UDP_SERVER = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(sys.argv[1])))
+print('ready', flush=True)
+while True:
+    data, peer = s.recvfrom(100); s.sendto(peer[0].encode(), peer)
+'''
+UDP_CLIENT = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(float(sys.argv[3]))
+s.sendto(b'hi', (sys.argv[1], int(sys.argv[2]))); print(s.recvfrom(100)[0].decode())
+'''
 
 
 def _veth(a_ns, a, b_ns, b):
@@ -67,9 +80,10 @@ def lab(make_netns):
         sh('sysctl', '-qw', 'net.ipv4.ip_forward=1', ns=ns)
     procs = []
 
-    def serve(ns, port):
-        proc = subprocess.Popen(['ip', 'netns', 'exec', ns, sys.executable, '-c', SERVER,
-                                 '0.0.0.0', str(port)], stdout=subprocess.PIPE, text=True)
+    def serve(ns, port, udp=False):
+        args = [UDP_SERVER, str(port)] if udp else [SERVER, '0.0.0.0', str(port)]
+        proc = subprocess.Popen(['ip', 'netns', 'exec', ns, sys.executable, '-c'] + args,
+                                stdout=subprocess.PIPE, text=True)
         procs.append(proc)
         assert proc.stdout.readline().strip() == 'ready'
 
@@ -79,8 +93,9 @@ def lab(make_netns):
         proc.wait()
 
 
-def connect(ns, addr, port, timeout=2.0):
-    proc = subprocess.run(['ip', 'netns', 'exec', ns, sys.executable, '-c', CLIENT, addr,
+def connect(ns, addr, port, timeout=2.0, udp=False):
+    proc = subprocess.run(['ip', 'netns', 'exec', ns, sys.executable, '-c',
+                           UDP_CLIENT if udp else CLIENT, addr,
                            str(port), str(timeout)], capture_output=True, text=True)
     return proc.stdout.strip() if proc.returncode == 0 else None
 
@@ -124,6 +139,9 @@ def test_floating_address_and_published_port_with_real_packets(lab, backend):
     # outside -> published port: web2's port 80; its port 81 not through the host
     assert connect(t['out'], HOST, 8080) == OUT
     assert connect(t['out'], HOST, 81, timeout=1) is None
+    # a published UDP port the same way
+    t['serve'](t['web2'], 53, udp=True)
+    assert connect(t['out'], HOST, 5353, udp=True) == OUT
     # nothing else of the tenant from outside, even with a route to it
     sh('ip', 'route', 'add', '10.0.0.0/24', 'via', HOST, ns=t['out'])
     sh('ip', 'route', 'add', '169.254.0.0/16', 'via', HOST, ns=t['out'])
