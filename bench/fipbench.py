@@ -3,21 +3,20 @@ outside (scripts/lab.sh): an endpoint's floating address moved with its
 endpoint from one host to the other by one site.yml run, pinged every 20 ms
 from outside through the edge router (whose ARP entry for the address has
 to follow: the new host's gratuitous ARP); the longest gap in the replies
-and the time from the run's end to the first reply after it; against the
-anchor, the same address moved between the hosts by hand with no
-announcement (`ip addr del` on one, `ip addr add` on the other, the same
-instant), which the edge finds only when its ARP entry times out.
+and the time from the run's end to the first reply after it. No anchor: an address
+moved by hand with no announcement (`ip addr del` on one host, `ip addr
+add` on the other) came back after anything from 0.03 s to not within 90 s
+in three tries on this lab, by the state the edge's ARP entry happened to
+be in; that spread is what the announcement takes away.
 """
 import os
 import re
-import statistics
 import time
 
-from lab import BASE, OUT, ROOT, ansible_env, container, dexec, lab, part_inventory, playbook, run
+from lab import BASE, OUT, ROOT, ansible_env, container, lab, part_inventory, playbook, run
 
 FIP = BASE + '.50'
 LOG = '/tmp/ovl-bench-fip-ping.log'
-UPLINK = 'br-phy'
 
 
 def write_inventory(host):
@@ -49,7 +48,7 @@ def gaps(stamps, start, end):
     """(longest gap between replies, seconds from *end* to the first reply
     after the longest gap; 0 when it came back before the end)."""
     if len(stamps) < 2:
-        raise RuntimeError('outside saw %d replies from %s' % (len(stamps), FIP))
+        raise RuntimeError('outside saw %d replies' % len(stamps))
     pairs = [(b - a, b) for a, b in zip(stamps, stamps[1:]) if b >= start]
     longest, back = max(pairs)
     return longest, max(0.0, back - end)
@@ -69,27 +68,6 @@ def moved_by_site(host, env, log):
     return longest, after
 
 
-def moved_by_hand(src, dst, log):
-    """The anchor: the address leaves *src* and appears on *dst* with no
-    announcement; *dst* answers the ping itself."""
-    start_ping()
-    t0 = time.time()
-    dexec(src, ['ip', 'addr', 'del', FIP + '/32', 'dev', UPLINK])
-    dexec(dst, ['ip', 'addr', 'add', FIP + '/32', 'dev', UPLINK])
-    end = time.time()
-    for _ in range(600):           # until it answers from dst (at most 60 s)
-        text = outside(['cat', LOG]).stdout
-        last = [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] \d+ bytes', text, re.M)]
-        if last and last[-1] > end + 0.05:
-            break
-        time.sleep(0.1)
-    longest, after = gaps(stop_ping(), t0, end)
-    dexec(dst, ['ip', 'addr', 'del', FIP + '/32', 'dev', UPLINK])
-    dexec(src, ['ip', 'addr', 'add', FIP + '/32', 'dev', UPLINK])   # the product's, as it was
-    log('fip: moved %s -> %s by hand (no announcement): longest gap %.2f s' % (src, dst, longest))
-    return longest, after
-
-
 def bench(repeat, log):
     lab('down')
     lab('up')
@@ -98,14 +76,9 @@ def bench(repeat, log):
     secs, _ = playbook(os.path.join(ROOT, 'site.yml'), inventory, hosts, env,
                        os.path.join(OUT, 'fip', 'site.log'))
     log('fip: site.yml (floating address on host1) in %.1f s' % secs)
-    ours, anchor, where = [], [], 'host1'
+    ours, where = [], 'host1'
     for _ in range(repeat):
         where = 'host2' if where == 'host1' else 'host1'
         ours.append(moved_by_site(where, env, log))
-        other = 'host2' if where == 'host1' else 'host1'
-        anchor.append(moved_by_hand(where, other, log))
-    return {'move': {'ovl_gap': [g for g, _a in ours], 'ovl_after': [a for _g, a in ours],
-                     'anchor_gap': [g for g, _a in anchor],
-                     'ratio': statistics.median(g for g, _a in ours)
-                     / statistics.median(g for g, _a in anchor)},
+    return {'move': {'ovl_gap': [g for g, _a in ours], 'ovl_after': [a for _g, a in ours]},
             'site_secs': secs}
