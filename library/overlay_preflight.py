@@ -128,6 +128,9 @@ options:
       - Each must lie inside the host's underlay network (the prefix of I(underlay_ip) on its
         interface), and not be that network's own or broadcast address; the host answers ARP
         for it there.
+      - The host must not already hold it without the project's marker
+        (C(/run/ovl/floating/ADDRESS)); an address someone else gave the host is refused here,
+        before any write, never taken over.
     type: dict
     default: {}
   vm_interfaces:
@@ -194,7 +197,6 @@ systemd:
   type: bool
 '''
 
-import ipaddress
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -207,28 +209,14 @@ from ansible.module_utils.ovl.host.preflight import (
 from ansible.module_utils.ovl.host.underlay import find_underlay
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
+from ansible.module_utils.ovl.core.marks import FLOATING_DIR
+from ansible.module_utils.ovl.floating.preflight import problems as floating_problems
+from ansible.module_utils.ovl.floating.read import markers
 from ansible.module_utils.ovl.ovs.db import OVSDB
 from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
 from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
 
 TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft')
-
-
-def floating_problems(floating, underlay_ip, prefixlen, host):
-    """A floating address must be one the host can answer ARP for on its
-    underlay network."""
-    if not floating or prefixlen is None:
-        return []
-    net = ipaddress.ip_interface('%s/%d' % (underlay_ip, prefixlen)).network
-    out = []
-    for addr, owner in sorted(floating.items()):
-        ip = ipaddress.ip_address(addr)
-        if ip not in net or (net.prefixlen < 31 and ip in (net.network_address,
-                                                           net.broadcast_address)):
-            out.append('%s: floating_ip of %s: %r is not an address of the underlay network %s '
-                       'of %s (%s): a floating address is answered for on that network'
-                       % (host, owner, addr, net, host, underlay_ip))
-    return out
 
 
 def read_ovs(module, installed):
@@ -286,7 +274,8 @@ def main():
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
     problems += floating_problems(args['floating'], args['underlay_ip'],
-                                  facts.get('underlay_prefixlen'), args['host'] or os.uname()[1])
+                                  facts.get('underlay_prefixlen'), args['host'] or os.uname()[1],
+                                  addrs, markers(FLOATING_DIR))
     problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
                                 args['host'] or os.uname()[1],
                                 tools.get('docker') or module.get_bin_path('docker'))
