@@ -274,7 +274,7 @@ def main():
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
     problems += floating_problems(args['floating'], args['underlay_ip'],
-                                  facts.get('underlay_prefixlen'), args['host'] or os.uname()[1],
+                                  (facts or {}).get('underlay_prefixlen'), args['host'] or os.uname()[1],
                                   addrs, markers(FLOATING_DIR))
     problems += docker_problems(Runner(module), args['docker_networks'], args['owner'],
                                 args['host'] or os.uname()[1],
