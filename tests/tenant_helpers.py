@@ -36,6 +36,11 @@ def load(directory, hosts=None, base_dir=None, play=None):
                         base_dir=base_dir or directory, play=play)
 
 
+def write(tmp_path, name, text):
+    """A tenant file *name* with *text* in the directory *tmp_path*."""
+    (tmp_path / name).write_text(text)
+
+
 def tenant(name, vni, subnet='10.0.0.0/24', snat=False, endpoints=(), mtu=1450, gateway=None,
            tunnel_type='vxlan'):
     """A normalised tenant record as overlay_tenants makes it."""

@@ -10,7 +10,7 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.ovl.nat import generation
-from ansible.module_utils.ovl.nat.model import HOST, state_want
+from ansible.module_utils.ovl.nat.model import HOST, PROTOCOLS, state_want
 from ansible.module_utils.ovl.nat.plan import plan_iptables, plan_nft
 from ansible.module_utils.ovl.nat.read import IPT_READ, NFT_READ, iptables_have, nft_have
 from ansible.module_utils.ovl.core.result import Driver, Plan, drive
@@ -32,14 +32,13 @@ BLOCK_SPEC = dict(in_interface=dict(type='str', required=True), id=dict(type='st
                   local=dict(type='bool', default=False))
 ACCEPT_SPEC = dict(in_interface=dict(type='str', required=True),
                    out_interface=dict(type='str', required=True), id=dict(type='str'))
-DNAT_SPEC = dict(id=dict(type='str', required=True), destination=dict(type='str', required=True),
-                 protocol=dict(type='str', choices=['tcp', 'udp']), port=dict(type='int'),
-                 to=dict(type='str', required=True), in_interface=dict(type='str'),
+# what a dnat and a forward_dnat entry match (ovl.nat.model._match)
+MATCH_SPEC = dict(id=dict(type='str', required=True), destination=dict(type='str', required=True),
+                  protocol=dict(type='str', choices=list(PROTOCOLS)), port=dict(type='int'),
+                  in_interface=dict(type='str'))
+DNAT_SPEC = dict(MATCH_SPEC, to=dict(type='str', required=True),
                  local=dict(type='bool', default=False))
-FORWARD_DNAT_SPEC = dict(id=dict(type='str', required=True),
-                         destination=dict(type='str', required=True),
-                         protocol=dict(type='str', choices=['tcp', 'udp']), port=dict(type='int'),
-                         in_interface=dict(type='str'), out_interface=dict(type='str'))
+FORWARD_DNAT_SPEC = dict(MATCH_SPEC, out_interface=dict(type='str'))
 NS_SPEC = dict(
     netns=dict(type='str'),
     snat=dict(type='list', elements='dict', default=[], options=SNAT_SPEC),

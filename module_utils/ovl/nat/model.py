@@ -66,6 +66,22 @@ def _at(field, name):
     return '%s.%s' % (field, name) if field else name
 
 
+def _ipv4(value, field):
+    """An IPv4 address (NAT is IPv4 only), canonical; the error names the
+    value as given."""
+    addr = ip_address(value, field)
+    if ipaddress.ip_address(addr).version != 4:
+        raise InputError(field, value, 'is not an IPv4 address')
+    return addr
+
+
+def _flag(item, field, key):
+    value = item.get(key, False)
+    if not isinstance(value, bool):
+        raise InputError(_at(field, key), value, 'is not a boolean')
+    return value
+
+
 def snat_rule(item, field='', owner='ovl'):
     """Validate one snat entry; return (comment, terms).
 
@@ -85,10 +101,7 @@ def snat_rule(item, field='', owner='ovl'):
     if action == 'snat':
         if to_source in (None, ''):
             raise InputError(_at(field, 'to_source'), to_source, 'is required with action: snat')
-        to_source = ip_address(to_source, _at(field, 'to_source'))
-        if ipaddress.ip_address(to_source).version != 4:
-            raise InputError(_at(field, 'to_source'), item.get('to_source'), 'is not an IPv4 address')
-        verdict = ('snat', to_source)
+        verdict = ('snat', _ipv4(to_source, _at(field, 'to_source')))
     else:
         verdict = ('masquerade',)
     return ('%s:%s' % (owner, rid), (('saddr', source), ('oifname', out), verdict))
@@ -101,9 +114,7 @@ def block_rules(item, field, owner='ovl'):
     what it forwards."""
     dev = ifname(item.get('in_interface'), field + '.in_interface')
     rid = check_id(item.get('id') or 'in-%s' % dev, field + '.id')
-    local = item.get('local', False)
-    if not isinstance(local, bool):
-        raise InputError(field + '.local', local, 'is not a boolean')
+    local = _flag(item, field, 'local')
     comment = '%s:%s' % (owner, rid)
     return comment, [
         (comment, (('iifname', dev), ('ctstate', 'established,related'), ('return',))),
@@ -131,9 +142,7 @@ def accept_rules(item, field, owner='ovl'):
 def _match(item, field):
     """The destination match of a dnat / forward_dnat entry: daddr, and
     proto and dport when given (a port needs its protocol)."""
-    dest = ip_address(item.get('destination'), _at(field, 'destination'))
-    if ipaddress.ip_address(dest).version != 4:
-        raise InputError(_at(field, 'destination'), dest, 'is not an IPv4 address')
+    dest = _ipv4(item.get('destination'), _at(field, 'destination'))
     terms = [('daddr', host_net(dest))]
     proto, port = item.get('protocol'), item.get('port')
     if proto not in (None, '') and proto not in PROTOCOLS:
@@ -173,10 +182,7 @@ def dnat_rule(item, field, owner='ovl'):
         raise InputError(_at(field, 'to'), to, 'is not ADDRESS or ADDRESS:PORT (IPv4)')
     if port and not item.get('protocol'):
         raise InputError(_at(field, 'to'), to, 'has a port: it needs a protocol (tcp or udp)')
-    local = item.get('local', False)
-    if not isinstance(local, bool):
-        raise InputError(_at(field, 'local'), local, 'is not a boolean')
-    return '%s:%s' % (owner, rid), canon(terms + [('dnat', to)]), local
+    return '%s:%s' % (owner, rid), canon(terms + [('dnat', to)]), _flag(item, field, 'local')
 
 
 def forward_dnat_rule(item, field, owner='ovl'):

@@ -5,16 +5,12 @@ import pytest
 
 from ansible.module_utils.ovl.tenant.model import Published
 
-from tenant_helpers import load
+from tenant_helpers import load, write
 
 BLUE = ('name: blue\nvni: 100\nsubnet: 10.0.0.0/24\nsnat: true\nendpoints:\n'
         '  - {name: blue-web1, host: host1, ip: 10.0.0.11, floating_ip: 192.168.250.50}\n'
         '  - {name: blue-web2, host: host2, ip: 10.0.0.12,\n'
         '     publish: [{port: 80, host_port: 8080}, {proto: udp, port: 53, host_port: 5353}]}\n')
-
-
-def write(tmp_path, name, text):
-    (tmp_path / name).write_text(text)
 
 
 def test_floating_address_and_published_ports_are_read(tmp_path):

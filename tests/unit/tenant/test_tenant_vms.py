@@ -9,16 +9,12 @@ from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
 from ansible.module_utils.ovl.tenant.host_state import host_state, preflight_args
 from ansible.module_utils.ovl.tenant.model import Endpoint, Inventory
 
-from tenant_helpers import H3, inventory, load, tenant
+from tenant_helpers import H3, inventory, load, tenant, write
 
 BLUE = ('name: blue\nvni: 100\nsubnet: 10.0.0.0/24\nsnat: true\ndhcp: true\nendpoints:\n'
         '  - {name: blue-web1, host: host1, ip: 10.0.0.11}\n'
         '  - {name: blue-vm1, host: host1, ip: 10.0.0.31, kind: vm, mac: "52:54:00:0B:00:31"}\n'
         '  - {name: blue-vm2, host: host2, ip: 10.0.0.32, kind: vm, mac: "52:54:00:0b:00:32"}\n')
-
-
-def write(tmp_path, name, text):
-    (tmp_path / name).write_text(text)
 
 
 def test_a_vm_endpoint_is_read_with_its_mac_in_lower_case_and_dhcp(tmp_path):
