@@ -22,6 +22,7 @@ import os
 
 from ansible.module_utils.ovl.core.step import Step, ip_step
 from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.floating.read import foreign
 
 
 def _addr(verb, addr, dev, why):
@@ -47,11 +48,11 @@ def _address(addr, dev, owner, have, mark_dir):
     mine = have['marked'].get(addr)
     if (dev, 32) in held and mine == dev:
         return []
-    foreign = [h for h, _plen in held if h != mine]
-    if foreign:
+    others = foreign(addr, have['holders'], have['marked'])
+    if others:
         raise InputError('floating_ip', addr, 'is already an address of %s on this host, and '
                          'not one the product added (no marker in %s): remove it there, or '
-                         'choose another floating address' % (foreign[0], mark_dir))
+                         'choose another floating address' % (others[0], mark_dir))
     steps = []
     if mine and mine != dev and held:
         steps.append(_addr('del', addr, mine, 'moved to ' + dev))

@@ -12,28 +12,28 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.module_utils.ovl.core.marks import FLOATING_DIR
+from ansible.module_utils.ovl.floating.read import foreign, holders_of
 
 
-def problems(floating, underlay_ip, prefixlen, host, addrs=None, marked=()):
+def problems(floating, underlay_ip, prefixlen, host, addrs=None, marked=None):
     """*floating*: {address: 'tenant/endpoint'}; *addrs*: {device: [addr/len]}
-    of the host; *marked*: the addresses with our marker. One line each."""
+    of the host; *marked*: {address: device} of our markers. One line each.
+    The same test as the floating layer's plan (``read.foreign``), before
+    any layer wrote."""
     if not floating or prefixlen is None:
         return []
     net = ipaddress.ip_interface('%s/%d' % (underlay_ip, prefixlen)).network
-    held = {}
-    for dev, items in (addrs or {}).items():
-        for text in items:
-            held.setdefault(str(ipaddress.ip_interface(text).ip), dev)
+    holders = holders_of(addrs or {})
     out = []
     for addr, owner in sorted(floating.items()):
-        ip = ipaddress.ip_address(addr)
+        ip, others = ipaddress.ip_address(addr), foreign(addr, holders, marked or {})
         where = '%s: floating_ip of %s: %r' % (host, owner, addr)
         if ip not in net or (net.prefixlen < 31 and ip in (net.network_address,
                                                            net.broadcast_address)):
             out.append('%s is not an address of the underlay network %s of %s (%s): a floating '
                        'address is answered for on that network' % (where, net, host, underlay_ip))
-        elif addr in held and addr not in marked:
+        elif others:
             out.append('%s is already an address of %s on %s, and not one the product added (no '
                        'marker in %s): remove it there, or choose another floating address'
-                       % (where, held[addr], host, FLOATING_DIR))
+                       % (where, others[0], host, FLOATING_DIR))
     return out

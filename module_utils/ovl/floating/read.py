@@ -32,14 +32,26 @@ def markers(mark_dir):
     return out
 
 
-def have_of(addrs, routes, marked):
-    """The planner's *have* from parsed addresses and routes (pure)."""
+def holders_of(addrs):
+    """{address: [(device, prefix length)]} of the host's IPv4 addresses."""
     holders = {}
     for dev, items in addrs.items():
         for text in items:
             iface = ipaddress.ip_interface(text)
             if iface.version == 4:
                 holders.setdefault(str(iface.ip), []).append((dev, iface.network.prefixlen))
+    return holders
+
+
+def foreign(addr, holders, marked):
+    """The devices holding *addr* that our marker does not name (*marked*:
+    {address: device}): someone else's address, never to be taken over."""
+    return [dev for dev, _plen in holders.get(addr, []) if dev != marked.get(addr)]
+
+
+def have_of(addrs, routes, marked):
+    """The planner's *have* from parsed addresses and routes (pure)."""
+    holders = holders_of(addrs)
     ours = dict((r['dst'], (r['via'], r['dev'])) for r in routes
                 if r['family'] == 4 and r['dst'] != 'default'
                 and ipaddress.ip_network(r['dst']).subnet_of(POOL))

@@ -27,10 +27,10 @@ def test_nothing_to_check_without_floating_addresses_or_a_prefix():
 def test_an_address_the_host_already_has_without_our_marker_is_refused_before_any_write():
     addrs = {'br-phy': ['192.168.250.11/24', '192.168.250.50/32']}
     problems = floating_problems({'192.168.250.50': 'blue/blue-web1'}, '192.168.250.11', 24,
-                                 'host1', addrs, marked=())
+                                 'host1', addrs, marked={})
     assert problems == ["host1: floating_ip of blue/blue-web1: '192.168.250.50' is already an "
                         "address of br-phy on host1, and not one the product added (no marker in "
                         "/run/ovl/floating): remove it there, or choose another floating address"]
     # ours (marked): fine, the floating layer keeps it
     assert floating_problems({'192.168.250.50': 'blue/blue-web1'}, '192.168.250.11', 24,
-                             'host1', addrs, marked=('192.168.250.50',)) == []
+                             'host1', addrs, marked={'192.168.250.50': 'br-phy'}) == []
