@@ -40,9 +40,7 @@ class FloatingDriver(Driver):
         return Plan(planner.plan(want, have, self.params.get('prune', True)))
 
     def diff(self, want, have, plan):
-        before = dict((a, d) for a, d in sorted(have['marked'].items()))
-        after = dict((a, d) for a, (d, _o) in sorted(want['addresses'].items()))
-        return before, after
+        return dict(have['marked']), dict((a, d) for a, (d, _o) in want['addresses'].items())
 
     def extra(self, want, have, plan):
         return dict(changes=changes(plan.steps), floating=sorted(want['addresses']))

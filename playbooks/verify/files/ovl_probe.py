@@ -588,8 +588,8 @@ def cmd_offers(args):
     for ns in [None] + sorted(n for n in names if n.startswith("ovr-")):
         pre = ["ip", "netns", "exec", ns] if ns else []
         text = ""
-        for argv in (["iptables-save", "-t", "nat"], ["iptables-save", "-t", "filter"],
-                     ["nft", "list", "table", "ip", "ovl"]):
+        # the offer rules of ours are DNATs (ovl:fip:..., ovl:pub:...): the nat table
+        for argv in (["iptables-save", "-t", "nat"], ["nft", "list", "table", "ip", "ovl"]):
             rc, so, _ = run(pre + argv)
             text += so if rc == 0 else ""
         rules[ns or "@host"] = sorted(set(OFFER_RE.findall(text)))
