@@ -133,6 +133,19 @@ options:
         before any write, never taken over.
     type: dict
     default: {}
+  backend:
+    description:
+      - Who carries the tenants (C(overlay_backend)). With C(ovn) the host also needs
+        C(ovn-controller) (package C(ovn-host)), and RV(ovn) tells whether it runs; the NAT
+        backend's tools and C(ovs-ofctl) are not needed (OVN routes and NATs).
+    type: str
+    choices: [ovs, ovn]
+    default: ovs
+  ovn_central:
+    description: With O(backend=ovn), this host is the OVN central (C(overlay_ovn_central)) and
+      also needs C(ovn-northd) and C(ovn-nbctl) (package C(ovn-central)).
+    type: bool
+    default: false
   vm_interfaces:
     description:
       - The interface id of each VM endpoint of the host, with its tenant
@@ -195,6 +208,13 @@ systemd:
   description: Whether the host runs systemd (how Open vSwitch is started).
   returned: success
   type: bool
+ovn:
+  description: With O(backend=ovn), whether each OVN daemon the host runs is up (by its pid
+    file): C(ovn-controller) on every host, also C(ovnnb_db), C(ovnsb_db) and C(ovn-northd)
+    with O(ovn_central=true). Empty with O(backend=ovs).
+  returned: success
+  type: dict
+  sample: {ovn-controller: true}
 '''
 
 import os
@@ -205,7 +225,8 @@ from ansible.module_utils.ovl.core.validate import InputError, ip_address
 from ansible.module_utils.ovl.docker.preflight import docker_problems
 from ansible.module_utils.ovl.nat.policy import READ_ARGV, dropping_forward_chains, forward_problems
 from ansible.module_utils.ovl.host.preflight import (
-    KERNEL_MODULES, judge, missing_line, probe_daemon, probe_module, rundir_of)
+    KERNEL_MODULES, OVN_RUNDIR, judge, missing_line, ovn_daemons, probe_daemon, probe_module,
+    rundir_of)
 from ansible.module_utils.ovl.host.underlay import find_underlay
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
@@ -216,7 +237,8 @@ from ansible.module_utils.ovl.ovs.db import OVSDB
 from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
 from ansible.module_utils.ovl.ovs.tags import TagError, allocate_tags
 
-TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft')
+TOOLS = ('ip', 'bridge', 'ovs-vsctl', 'ovs-ofctl', 'iptables-save', 'iptables-restore', 'nft',
+         'ovn-controller', 'ovn-northd', 'ovn-nbctl')
 
 
 def read_ovs(module, installed):
@@ -254,6 +276,8 @@ def main():
             libvirt_network=dict(type='str'),
             vm_interfaces=dict(type='dict', default={}),
             floating=dict(type='dict', default={}),
+            backend=dict(type='str', default='ovs', choices=['ovs', 'ovn']),
+            ovn_central=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -311,7 +335,8 @@ def main():
         changed=False, facts=facts, tenant_tags=tags, missing=missing,
         packages=sorted(set(m['package'] for m in missing)),
         ovs=dict(installed=bool(tools['ovs-vsctl']), running=running, vswitchd=vswitchd),
-        systemd=os.path.isdir('/run/systemd/system'))
+        systemd=os.path.isdir('/run/systemd/system'),
+        ovn=dict((name, probe_daemon(OVN_RUNDIR, name)) for name in ovn_daemons(args)))
 
 
 if __name__ == '__main__':

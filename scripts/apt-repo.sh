@@ -18,7 +18,7 @@
 set -euo pipefail
 
 IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
-PACKAGES=${OVL_APT_PACKAGES:-iproute2 iptables nftables ethtool iputils-ping tcpdump}
+PACKAGES=${OVL_APT_PACKAGES:-iproute2 iptables nftables ethtool iputils-ping tcpdump ovn-host ovn-central}
 SUITE=${OVL_SUITE:-bookworm}
 MIRROR=${OVL_MIRROR:-http://deb.debian.org/debian}
 CACHE=${OVL_CACHE_DIR:-/var/cache/ovl-lab}

@@ -44,7 +44,22 @@ install_venv() {
     echo "$want" > "$stamp"
 }
 
-[ "${1:-}" = "--no-apt" ] || install_apt
+# OVN's ovn-nbctl and NB schema for the functional tests of the NB planner
+# (tests/functional/ovn), unpacked from the Debian packages into .cache/ovn:
+# installing ovn-central here would start OVN's daemons on this machine.
+install_ovn_tools() {
+    local dest="$ROOT/.cache/ovn" work
+    [ -x "$dest/usr/bin/ovn-nbctl" ] && { log "OVN tools present ($dest)"; return; }
+    work=$(mktemp -d)
+    log "unpacking ovn-common and ovn-central into $dest"
+    ( cd "$work" && { apt-get download -qq ovn-common ovn-central 2>/dev/null \
+                      || { apt-get update -qq && apt-get download -qq ovn-common ovn-central; }; } )
+    mkdir -p "$dest"
+    for deb in "$work"/*.deb; do dpkg -x "$deb" "$dest"; done
+    rm -rf "$work"
+}
+
+[ "${1:-}" = "--no-apt" ] || { install_apt; install_ovn_tools; }
 install_venv
 VENV="$VENV" "$ROOT/scripts/collections.sh"
 log "done"

@@ -36,7 +36,7 @@ case "$FLAVOR" in
         # dbus-user-session only because debootstrap does not resolve virtual
         # packages: virtinst -> libosinfo -> libsoup -> glib-networking ->
         # dconf-service needs a dbus-session-bus (what apt would pick).
-        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates,docker.io,busybox-static,libvirt-daemon,libvirt-clients,qemu-system-x86,virtinst,dnsmasq-base,dbus,dbus-user-session ;;
+        PACKAGES=python3,python3-minimal,iproute2,openvswitch-switch,ovn-central,ovn-host,iptables,nftables,iputils-ping,iputils-arping,tcpdump,procps,ethtool,iperf3,kmod,ca-certificates,docker.io,busybox-static,libvirt-daemon,libvirt-clients,qemu-system-x86,virtinst,dnsmasq-base,dbus,dbus-user-session ;;
     stock)
         IMAGE=${OVL_STOCK_IMAGE:-ovl-host-stock:bookworm}
         # python3: Ansible modules; the docker connection needs only /bin/sh and

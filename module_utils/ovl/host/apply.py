@@ -83,7 +83,9 @@ def model_layers(p):
     except (KeyError, TypeError, ValueError) as exc:
         raise LayerInputError('model: cannot build the state of host %s from it: %s'
                               % (p['host'], exc))
-    out = dict((layer.name, layer.build(state, p)) for layer in LAYERS)
+    backend = state['facts']['backend']
+    out = dict((layer.name, layer.build(state, p) if backend in layer.backends else None)
+               for layer in LAYERS)
     out['announce'] = state['announce']
     return out
 

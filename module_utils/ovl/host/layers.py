@@ -19,7 +19,10 @@ A record:
   after that layer ran, never by editing another layer's options;
 - ``tools(facts)``: the binaries it runs on a host with these facts;
 - ``drift(result)``: its check-mode result as drift rows (``ovl.report``);
-- ``keys``: the result keys ``drift`` reads.
+- ``keys``: the result keys ``drift`` reads;
+- ``backends``: the backends (``overlay_backend``) it serves: with ``ovn``,
+  OVN routes, NATs and tunnels, so the ovs backend's flows, NAT and
+  floating layers have nothing to do, and the chassis and NB layers join.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -36,8 +39,10 @@ from ansible.module_utils.ovl.ip import drift as ip_drift
 from ansible.module_utils.ovl.libvirt import drift as libvirt_drift
 from ansible.module_utils.ovl.nat import drift as nat_drift
 from ansible.module_utils.ovl.ovs import drift as ovs_drift
+from ansible.module_utils.ovl.ovn import drift as ovn_drift
 
-Layer = collections.namedtuple('Layer', 'name tags spec driver build takes tools drift keys')
+Layer = collections.namedtuple('Layer', 'name tags spec driver build takes tools drift keys backends')
+BOTH, OVS, OVN = ('ovs', 'ovn'), ('ovs',), ('ovn',)
 
 NAT_TOOLS = {'iptables': ('iptables-save', 'iptables-restore'), 'nft': ('nft',)}
 
@@ -136,6 +141,26 @@ def _floating_driver(module, p):
     return FloatingDriver(module, p)
 
 
+def _chassis_spec():
+    from ansible.module_utils.ovl.ovn.chassis import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _chassis_driver(module, p):
+    from ansible.module_utils.ovl.ovn.chassis import ChassisDriver
+    return ChassisDriver(module, p)
+
+
+def _nb_spec():
+    from ansible.module_utils.ovl.ovn.nb_driver import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _nb_driver(module, p):
+    from ansible.module_utils.ovl.ovn.nb_driver import OvnNbDriver
+    return OvnNbDriver(module, p)
+
+
 def _docker_spec():
     from ansible.module_utils.ovl.docker.driver import ARGUMENT_SPEC
     return ARGUMENT_SPEC
@@ -192,47 +217,56 @@ LAYERS = (
     Layer('ip', ('endpoints', 'snat', 'tunnels'), _ip_spec, _ip_driver,  # namespaces, veths, addresses, routes
           lambda state, params: dict(state['ip'], **_owned(state)),
           {}, lambda facts: ['ip'] + (['bridge'] if facts['tunnel_mode'] == 'kernel' else []),
-          ip_drift.drift, ('changes',)),
+          ip_drift.drift, ('changes',), BOTH),
     Layer('ovs', ('ovs', 'tunnels', 'endpoints'), _ovs_spec, _ovs_driver,  # one OVSDB transaction
           lambda state, params: dict(state['ovs'], plan_if_down=params['plan_if_down'],
                                      timeout=ovs_timeout(params, state), **_owned(state)),
           {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl'],
-          ovs_drift.drift, ('diff',)),
+          ovs_drift.drift, ('diff',), BOTH),
     Layer('int_flows', ('ovs', 'tunnels', 'snat'), _flows_spec, _flows_driver,  # gateway ARP stays local
           lambda state, params: dict(state['int_flows'], prune=True),
-          {}, lambda facts: ['ovs-ofctl'], flows_drift.drift, ('diff',)),
+          {}, lambda facts: ['ovs-ofctl'], flows_drift.drift, ('diff',), OVS),
     Layer('tun_flows', ('ovs', 'tunnels'), _flows_spec, _flows_driver,  # flow mode: br-tun's pipeline
           lambda state, params: dict(state['tun_flows'], prune=True) if state['tun_flows'] else None,
           {}, lambda facts: ['ovs-ofctl'] if facts['tunnel_mode'] == 'flow' else [],
-          flows_drift.drift, ('diff',)),
+          flows_drift.drift, ('diff',), OVS),
     Layer('underlay', ('ovs', 'tunnels'), _move_spec, _move_driver,  # netdev: VTEP address onto br-phy
           lambda state, params: state['underlay'],
-          {}, lambda facts: ['ip'], ip_drift.underlay_drift, ('changes',)),
+          {}, lambda facts: ['ip'], ip_drift.underlay_drift, ('changes',), BOTH),
+    Layer('chassis', ('ovs', 'tunnels'), _chassis_spec, _chassis_driver,  # OVN: join the central
+          lambda state, params: state['chassis'],
+          {}, lambda facts: ['ovs-vsctl', 'ovn-controller'], ovn_drift.chassis_drift, ('diff',),
+          OVN),
+    Layer('ovn_nb', ('ovs', 'tunnels', 'endpoints', 'snat'), _nb_spec, _nb_driver,  # OVN: one NB txn
+          lambda state, params: state['ovn_nb'],
+          {'gateway_chassis': ('chassis', 'system_ids')},
+          lambda facts: ['ovn-northd', 'ovn-nbctl'] if facts.get('ovn_central') else [],
+          ovn_drift.nb_drift, ('nb_commands',), OVN),
     Layer('forward', ('snat',), lambda: None, _forward_driver,    # the host routes IPv4
           lambda state, params: state['forward'],
-          {}, lambda facts: [], _forward_drift, ()),
+          {}, lambda facts: [], _forward_drift, (), OVS),
     Layer('nat', ('snat',), _nat_spec, _nat_driver,               # SNAT and inbound block per router
           lambda state, params: dict(state['nat'], backend=state['facts']['nat_backend'],
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},
-          lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',)),
+          lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',), OVS),
     Layer('floating', ('snat', 'publish'), _floating_spec, _floating_driver,  # floating addresses
           lambda state, params: dict(state['floating'], **_owned(state)),
-          {}, lambda facts: ['ip'], floating_drift.drift, ('changes', 'floating')),
+          {}, lambda facts: ['ip'], floating_drift.drift, ('changes', 'floating'), OVS),
     Layer('docker', ('endpoints', 'containers'), _docker_spec, _docker_driver,  # the plugin, networks
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),
-          {}, lambda facts: [], docker_drift.drift, ('changes', 'workloads')),
+          {}, lambda facts: [], docker_drift.drift, ('changes', 'workloads'), BOTH),
     Layer('libvirt', ('endpoints', 'vms'), _libvirt_spec, _libvirt_driver,  # network, VM ports
           lambda state, params: dict(state['libvirt'], host=state['facts']['name']),
-          {}, lambda facts: [], libvirt_drift.drift, ('changes', 'vm_ports')),
+          {}, lambda facts: [], libvirt_drift.drift, ('changes', 'vm_ports'), BOTH),
     Layer('dhcp', ('endpoints', 'vms', 'dhcp'), _dhcp_spec, _dhcp_driver,  # dnsmasq per tenant
           lambda state, params: dict(servers=state['dhcp'], **_owned(state)),
-          {}, lambda facts: [], dhcp_drift.drift, ('changes', 'servers')),
+          {}, lambda facts: [], dhcp_drift.drift, ('changes', 'servers'), BOTH),
     Layer('boot', ('endpoints', 'containers', 'vms', 'dhcp', 'ovs', 'tunnels', 'snat', 'publish'),
           _boot_spec,
           _boot_driver,                                           # systemd: converged at boot
-          _boot_build, {}, lambda facts: [], _boot_drift, ('changes',)),
+          _boot_build, {}, lambda facts: [], _boot_drift, ('changes',), BOTH),
 )
 BY_NAME = dict((layer.name, layer) for layer in LAYERS)
 NAMES = tuple(layer.name for layer in LAYERS)
@@ -250,7 +284,8 @@ def tools(facts):
     table order, each once."""
     out = []
     for layer in LAYERS:
-        out.extend(t for t in layer.tools(facts) if t not in out)
+        if facts.get('backend', 'ovs') in layer.backends:
+            out.extend(t for t in layer.tools(facts) if t not in out)
     return out
 
 

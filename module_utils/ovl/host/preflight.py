@@ -28,7 +28,10 @@ PACKAGE = {
     'ovs-vsctl': 'openvswitch-switch', 'ovs-ofctl': 'openvswitch-switch',
     'iptables-save': 'iptables', 'iptables-restore': 'iptables',
     'nft': 'nftables',
+    # OVN (overlay_backend ovn): every host a chassis, the central host more
+    'ovn-controller': 'ovn-host', 'ovn-northd': 'ovn-central', 'ovn-nbctl': 'ovn-central',
 }
+OVN_RUNDIR = '/var/run/ovn'
 KERNEL_MODULES = {'vxlan': 'vxlan', 'openvswitch': 'openvswitch'}
 
 
@@ -103,6 +106,16 @@ def probe_module(name, root='/'):
         except (IOError, OSError):
             continue
     return False
+
+
+def ovn_daemons(args):
+    """The OVN daemons this host runs (their pid file names): none with
+    the ovs backend; ovn-controller on every chassis; the central also
+    ovn-northd and the two database servers."""
+    if args.get('backend') != 'ovn':
+        return []
+    central = ['ovnnb_db', 'ovnsb_db', 'ovn-northd'] if args.get('ovn_central') else []
+    return central + ['ovn-controller']
 
 
 def probe_daemon(rundir, name):

@@ -53,7 +53,8 @@ def find_underlay(want, links, addrs, ovs_ports):
         return None, ['overlay_underlay_ip: %s is on several interfaces (%s); keep it on one'
                       % (address, ', '.join(sorted(found)))]
     holder, prefixlen = list(found.items())[0]
-    if holder == UPLINK_BRIDGE and want.get('datapath_type') == 'netdev':
+    if holder == UPLINK_BRIDGE and (want.get('datapath_type') == 'netdev'
+                                    or want.get('backend') == 'ovn'):
         uplinks = _uplinks(ovs_ports)
         if given:
             if given not in uplinks:

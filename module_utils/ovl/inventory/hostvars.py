@@ -33,6 +33,8 @@ from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDG
 DATAPATH_TYPES = ('system', 'netdev')
 TUNNEL_MODES = ('port', 'kernel', 'flow')
 NAT_BACKENDS = ('iptables', 'nft')
+BACKENDS = ('ovs', 'ovn')
+OVN_ENCAPS = ('geneve', 'vxlan')
 DEFAULTS = dict(
     overlay_underlay_mtu=1500,
     overlay_datapath_type='system',
@@ -42,11 +44,19 @@ DEFAULTS = dict(
     overlay_nat_backend='iptables',
     overlay_owner='ovl',
     overlay_libvirt_network='ovl',
+    overlay_backend='ovs',
+    overlay_ovn_encap='geneve',
 )
 HOST_VARS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
              'overlay_datapath_type', 'overlay_integration_bridge')
 PLAY_VARS = ('overlay_tunnel_mode', 'overlay_tunnel_type', 'overlay_nat_backend', 'overlay_owner',
-             'overlay_libvirt_network')
+             'overlay_libvirt_network', 'overlay_backend', 'overlay_ovn_central',
+             'overlay_ovn_encap', 'overlay_ovn_external_range', 'overlay_ovn_external_gateway')
+# one value for the whole fleet (checked across hosts), with what they are called
+FLEET_VARS = (('tunnel_mode', 'tunnel modes'), ('tunnel_type', 'default tunnel types'),
+              ('backend', 'backends'), ('ovn_central', 'OVN central hosts'),
+              ('ovn_encap', 'OVN encapsulations'), ('ovn_external_range', 'OVN external ranges'),
+              ('ovn_external_gateway', 'OVN external gateways'))
 # a tenant MTU (the underlay's minus the tunnel overhead) below 68 cannot carry IPv4
 UNDERLAY_MTU_MIN = 68 + tunnels.MAX_OVERHEAD
 
@@ -120,6 +130,24 @@ def _libvirt_name(value, field):
     return value
 
 
+def _host_name(value, field):
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise InputError(field, value, 'is not an inventory host name')
+    return value
+
+
+def _range(value, field):
+    """``FIRST-LAST``: IPv4 addresses, FIRST <= LAST, at most 4096 of them."""
+    parts = value.split('-') if isinstance(value, str) else []
+    if len(parts) != 2:
+        raise InputError(field, value, 'is not a range FIRST-LAST of IPv4 addresses '
+                         '(e.g. 192.168.1.200-192.168.1.239)')
+    first, last = (underlay_ip(p.strip(), field) for p in parts)
+    if int(ipaddress.IPv4Address(first)) > int(ipaddress.IPv4Address(last)):
+        raise InputError(field, value, 'ends before it starts')
+    return '%s-%s' % (first, last)
+
+
 def _uplink(value, field):
     name = ifname(value, field)
     if name == UPLINK_BRIDGE:
@@ -139,6 +167,11 @@ CHECKS = (
     ('overlay_nat_backend', 'nat_backend', lambda v, f: _choice(v, f, NAT_BACKENDS)),
     ('overlay_owner', 'owner', owner_name),
     ('overlay_libvirt_network', 'libvirt_network', _libvirt_name),
+    ('overlay_backend', 'backend', lambda v, f: _choice(v, f, BACKENDS)),
+    ('overlay_ovn_central', 'ovn_central', _host_name),
+    ('overlay_ovn_encap', 'ovn_encap', lambda v, f: _choice(v, f, OVN_ENCAPS)),
+    ('overlay_ovn_external_range', 'ovn_external_range', _range),
+    ('overlay_ovn_external_gateway', 'ovn_external_gateway', underlay_ip),
 )
 
 
@@ -191,21 +224,36 @@ def _across(facts):
                           '(%s): underlay addresses must differ in their last 24 bits'
                           % (name, addr, by_suffix[suffix], facts[by_suffix[suffix]].underlay_ip))
         by_suffix.setdefault(suffix, name)
-    for var, what in (('tunnel_mode', 'tunnel modes'), ('tunnel_type', 'default tunnel types')):
+    for var, what in FLEET_VARS:
         values = sorted(set(getattr(f, var) for f in facts.values() if getattr(f, var)))
         if len(values) > 1:
             first = dict((getattr(f, var), n) for n, f in sorted(facts.items(), reverse=True))
             errors.append('overlay_%s: hosts use different %s (%s); set one for all of '
                           'overlay_hosts' % (var, what, ', '.join('%s on %s' % (m, first[m])
                                                                   for m in values)))
-    return errors
+    return errors + _ovn_errors(facts)
+
+
+def _ovn_errors(facts):
+    """With ``overlay_backend: ovn``: the central is a host of overlay_hosts."""
+    ovn = [f for f in facts.values() if f.backend == 'ovn']
+    if not ovn:
+        return []
+    central = ovn[0].ovn_central
+    if central is None:
+        return ['overlay_ovn_central: is required with overlay_backend ovn (the host of '
+                'overlay_hosts that runs ovn-northd and the OVN databases)']
+    if central not in facts:
+        return ['overlay_ovn_central: %r is not a host of overlay_hosts (%s)'
+                % (central, ', '.join(sorted(facts)))]
+    return []
 
 
 def common(facts, var):
     """The one value of play variable *var* the hosts agree on (the default
     when they do not: that is reported by ``host_facts``)."""
     values = set(getattr(f, var) for f in facts.values() if getattr(f, var))
-    return values.pop() if len(values) == 1 else DEFAULTS['overlay_' + var]
+    return values.pop() if len(values) == 1 else DEFAULTS.get('overlay_' + var)
 
 
 def host_facts(hostvars, play=None):

@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.ovl.inventory.backend import backend_errors
 from ansible.module_utils.ovl.inventory.cross import cross_errors
 from ansible.module_utils.ovl.inventory.hostvars import host_facts
 from ansible.module_utils.ovl.tenant.model import Inventory
@@ -93,6 +94,7 @@ def load_inventory(tenants_dir, hostvars, schema, base_dir=None, play=None):
         stem = os.path.splitext(os.path.basename(path))[0]
         tenant, found = normalise(data, stem, facts, shown)
         errors.extend((shown, line) for line in found)
+        errors.extend((shown, line) for line in backend_errors(data, facts))
         if tenant is not None:
             tenants.append(tenant)
     errors.extend(cross_errors(docs))

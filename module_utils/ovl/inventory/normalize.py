@@ -19,6 +19,7 @@ import ipaddress
 from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
+from ansible.module_utils.ovl.inventory.backend import default_type, tunnel_overhead
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
 from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, Published, Tenant
 
@@ -262,19 +263,20 @@ def normalise(data, stem, facts, path=None):
     hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or [])
                    | set(c['host'] for c in data.get('containers') or []
                          if c['host'] in facts))
-    kind = tunnels.get(data.get('tunnel_type') or common(facts, 'tunnel_type'))
+    kind = tunnels.get(data.get('tunnel_type') or default_type(facts))
     mode = common(facts, 'tunnel_mode')
-    if mode == 'kernel' and not kind.kernel_kind:
+    if mode == 'kernel' and not kind.kernel_kind and common(facts, 'backend') == 'ovs':
         errors.append(_line('tunnel_type', kind.name, 'cannot be used with overlay_tunnel_mode '
                             'kernel (one kernel device per tenant with a flood list exists for '
                             '%s only); use tunnel mode port or flow'
                             % ', '.join(t.name for t in tunnels.TYPES if t.kernel_kind)))
-    limit, by = mtu_limit(facts, hosts, kind.overhead)
+    overhead = tunnel_overhead(kind, facts)
+    limit, by = mtu_limit(facts, hosts, overhead)
     tenant_mtu = data.get('mtu', limit)
     if tenant_mtu > limit:
         errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus %d '
-                            'for %s' % (limit, limit + kind.overhead, by or 'the hosts',
-                                        kind.overhead, kind.name.upper())))
+                            'for %s' % (limit, limit + overhead, by or 'the hosts',
+                                        overhead, kind.name.upper())))
     if errors or net is None or not all(key in data for key in ('name', 'vni')):
         return None, errors       # a missing required field was reported by the schema
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),

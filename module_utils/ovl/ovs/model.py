@@ -108,6 +108,9 @@ def normalize_port(params, prefix=''):
             raise v.InputError(f('peer'), peer, 'is the port itself; a patch peer is another port')
     port['options'] = dict((k, val) for k, val in options.items() if val is not None)
     port['external_ids'] = string_map(params.get('external_ids'), f('external_ids'))
+    # the Interface's own (OVN binds a logical port by external_ids:iface-id)
+    port['iface_external_ids'] = string_map(params.get('iface_external_ids'),
+                                            f('iface_external_ids'))
     tenant = params.get('tenant')
     if tenant is not None:
         port['tenant'] = v.label(tenant, f('tenant'))

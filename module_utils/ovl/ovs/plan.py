@@ -140,6 +140,9 @@ def _iface_cols(want):
         cols.append(set_map('options', want['options']))
     if want.get('mtu'):
         cols.append(set_col('mtu_request', want['mtu']))
+    for key, value in sorted((want.get('iface_external_ids') or {}).items()):
+        if value is not None:
+            cols.append(set_key('external_ids', key, value))
     return cols
 
 
@@ -204,6 +207,8 @@ def plan_port(want, have, owner=None):
     cmds += clears
     cmds += _map_changes('Port', name, 'external_ids', have['external_ids'],
                          want.get('external_ids'))
+    cmds += _map_changes('Interface', name, 'external_ids', have.get('interface_external_ids'),
+                         want.get('iface_external_ids'))
     return cmds
 
 

@@ -31,6 +31,7 @@ PORT_KEYS = dict(
     dst_port=dict(type='int'),
     mtu=dict(type='int'),
     external_ids=dict(type='dict'),
+    iface_external_ids=dict(type='dict'),
 )
 BRIDGE_KEYS = dict(
     name=dict(type='str', required=True),

@@ -26,6 +26,9 @@ every layer of ``overlay_apply`` (computed by the module on the host from
 - ``libvirt``: the host's libvirt network (``ovl.tenant.libvirt``; no
   portgroups on a host without VM endpoints);
 - ``dhcp``: the DHCP servers of its DHCP tenants (``ovl.tenant.dhcp``);
+- ``chassis``: OVN backend: the host's chassis keys (``ovl.ovn.chassis``);
+- ``ovn_nb``: OVN backend, on the central host: the whole model for the NB
+  transaction (``ovl.ovn.nb_driver``), else None;
 - ``facts``: the host's facts as used (underlay interface filled in).
 
 *tags*: {tenant: host-local VLAN} and *discovered*: {underlay_interface,
@@ -46,13 +49,16 @@ from ansible.module_utils.ovl.tenant.libvirt import build_libvirt, has_vms
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
 from ansible.module_utils.ovl.tenant.nat import build_floating, build_nat
 from ansible.module_utils.ovl.tenant.ovs import build_ovs
+from ansible.module_utils.ovl.tenant.ovn import build_chassis, build_nb
 
 
 def host_model(inventory, host):
     """The inventory as *host* sees it: its tenants, every host's facts (the
     peers' underlay addresses). ``host_state`` of it equals ``host_state`` of
     the whole inventory for that host (tests/unit/tenant)."""
-    inventory.host(host)            # KeyError for a host that is not in the inventory
+    facts = inventory.host(host)    # KeyError for a host that is not in the inventory
+    if facts.ovn and facts.ovn_central == host:    # it writes the whole NB model
+        return inventory.as_result()
     return Inventory(inventory.tenants_on(host), inventory.hosts).as_result()
 
 
@@ -71,9 +77,10 @@ def preflight_args(inventory, host):
                                     **dict(DOCKER_TOOLS if docker_nets else {},
                                            **(DHCP_TOOLS if build_dhcp(inventory, facts) else {}))),
                 docker_networks=docker_nets,
-                routers=any(t.has_uplink(host) for t in tenants),
+                routers=any(t.has_uplink(host) for t in tenants) and not facts.ovn,
                 libvirt_network=facts.libvirt_network if has_vms(inventory, host) else None,
                 vm_interfaces=vm_interfaces(tenants, host),
+                backend=facts.backend, ovn_central=facts.ovn and facts.ovn_central == host,
                 floating=dict((ep.floating_ip, '%s/%s' % (t.name, ep.name)) for t in tenants
                               if t.has_uplink(host) for ep in t.endpoints_on(host)
                               if ep.floating_ip))
@@ -83,7 +90,7 @@ def host_state(inventory, host, tags, discovered=None):
     facts = inventory.host(host).discovered(discovered)
     tags = dict(tags or {})
     underlay = None
-    if facts.netdev:
+    if facts.uplink_bridged:
         underlay = dict(address=facts.underlay_ip, dev=UPLINK_BRIDGE,
                         from_dev=facts.underlay_interface,
                         prefixlen=(discovered or {}).get('underlay_prefixlen'))
@@ -101,4 +108,6 @@ def host_state(inventory, host, tags, discovered=None):
         libvirt=build_libvirt(inventory, facts, tags),
         dhcp=build_dhcp(inventory, facts),
         announce=announcements(inventory, facts),
+        chassis=build_chassis(inventory, facts),
+        ovn_nb=build_nb(inventory, facts, discovered),
     )

@@ -16,6 +16,7 @@ each list sorted.
 - Tunnel mode ``kernel``: one VXLAN device per tenant with peers
   (``vx<vni hex>``, learning on) whose flood list is exactly the tenant's
   other hosts: head-end replication, one port per tenant on br-int.
+- OVN backend: the endpoints only (OVN routes, and makes its tunnels).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -41,7 +42,7 @@ def build_ip(inventory, facts, tags):
             kind_of(ep).ip(facts, tenant, ep, out)
     for router in Router.on(inventory, facts, tags):
         router.ip(out)
-    if facts.tunnel_mode == 'kernel':
+    if facts.tunnel_mode == 'kernel' and not facts.ovn:
         out['links'] += _kernel_devices(inventory, facts)
     return dict(
         namespaces=sorted(out['namespaces'], key=lambda n: n['name']),

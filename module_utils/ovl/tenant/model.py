@@ -17,8 +17,10 @@ input that ``ovl.inventory.load`` has checked.
   is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
   datapath_type, integration_bridge, tunnel_mode, tunnel_type, nat_backend,
-  owner, libvirt_network)``; ``tunnel_type`` is the default of the tenants
-  that name none; ``underlay_interface`` is None until the host's preflight
+  owner, libvirt_network, backend, ovn_central, ovn_encap, ovn_external_range,
+  ovn_external_gateway)``; ``tunnel_type`` is the default of the tenants
+  that name none; ``backend`` ``ovs`` (the project's own tunnels, routers
+  and NAT) or ``ovn`` (OVN's, ``ovl.ovn``); ``underlay_interface`` is None until the host's preflight
   found it
 - ``Inventory(tenants, hosts)``: tenants sorted by name, hosts by name
 """
@@ -128,20 +130,36 @@ class Tenant(_Record, collections.namedtuple(
 
 class HostFacts(_Record, collections.namedtuple(
         'HostFacts', 'name underlay_ip underlay_mtu underlay_interface datapath_type '
-                     'integration_bridge tunnel_mode tunnel_type nat_backend owner libvirt_network')):
+                     'integration_bridge tunnel_mode tunnel_type nat_backend owner libvirt_network '
+                     'backend ovn_central ovn_encap ovn_external_range ovn_external_gateway')):
     __slots__ = ()
 
     def __new__(cls, name, underlay_ip, underlay_mtu, underlay_interface, datapath_type,
                 integration_bridge, tunnel_mode, tunnel_type, nat_backend, owner,
-                libvirt_network=None):
+                libvirt_network=None, backend=None, ovn_central=None, ovn_encap=None,
+                ovn_external_range=None, ovn_external_gateway=None):
         return super(HostFacts, cls).__new__(cls, name, underlay_ip, underlay_mtu,
                                              underlay_interface, datapath_type,
                                              integration_bridge, tunnel_mode, tunnel_type,
-                                             nat_backend, owner, libvirt_network or 'ovl')
+                                             nat_backend, owner, libvirt_network or 'ovl',
+                                             backend or 'ovs', ovn_central, ovn_encap or 'geneve',
+                                             ovn_external_range, ovn_external_gateway)
 
     @property
     def netdev(self):
         return self.datapath_type == 'netdev'
+
+    @property
+    def ovn(self):
+        """OVN carries the tenants (``overlay_backend: ovn``)."""
+        return self.backend == 'ovn'
+
+    @property
+    def uplink_bridged(self):
+        """The uplink sits in br-phy with the VTEP address: OVS sends the
+        tunnels itself (netdev datapath), or OVN's external network (the
+        routers' localnet port) reaches the underlay through it."""
+        return self.netdev or self.ovn
 
     def discovered(self, found):
         """These facts with what the host's preflight found (``underlay_interface``)."""

@@ -19,12 +19,17 @@ tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
   the port they came in, so one port per tenant is loop-free by itself;
   mode ``flow``: ``br-tun`` patched to br-int, one ``key=flow`` port per
   peer host, forwarding by OpenFlow rules (``ovl.tenant.flows``).
+- OVN backend: br-int is ovn-controller's (secure), the endpoint ports are
+  untagged with ``external_ids:iface-id`` on their interface, no routers and
+  no tunnels (OVN makes its own), br-phy with the uplink (the external
+  network of the routers, ``ovn-bridge-mappings``).
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible.module_utils.ovl.tenant.endpoints import kind_of
+from ansible.module_utils.ovl.tenant.endpoints.vm import iface_id
 from ansible.module_utils.ovl.tenant.names import (
     PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, tag_of)
 from ansible.module_utils.ovl.tenant.router import Router
@@ -32,10 +37,11 @@ from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
 def _bridges(facts):
-    # standalone: with no controller the bridge is a normal (VLAN-aware) switch
+    # standalone: with no controller the bridge is a normal (VLAN-aware) switch;
+    # OVN: secure, ovn-controller's flows are the switch
     bridges = [dict(name=facts.integration_bridge, datapath_type=facts.datapath_type,
-                    fail_mode='standalone')]
-    if facts.netdev:
+                    fail_mode='secure' if facts.ovn else 'standalone')]
+    if facts.uplink_bridged:
         bridges.append(dict(name=UPLINK_BRIDGE, datapath_type=facts.datapath_type,
                             fail_mode='standalone'))
     if facts.tunnel_mode == 'flow':
@@ -76,11 +82,23 @@ def _tunnel_ports(inventory, facts, tags):
     return ports
 
 
+def _ovn_ports(inventory, facts):
+    """OVN: each endpoint port untagged, bound to its logical port by
+    ``external_ids:iface-id`` (ovn-controller does the rest)."""
+    return [dict(name=name, bridge=facts.integration_bridge, type='system', tenant=tenant.name,
+                 untagged=True, iface_external_ids={'iface-id': iface_id(tenant.name, ep.name)})
+            for tenant in inventory.tenants_on(facts.name)
+            for ep in tenant.endpoints_on(facts.name) for name in kind_of(ep).ports(ep)]
+
+
 def build_ovs(inventory, facts, tags):
     bridge = facts.integration_bridge
     ports = []
-    if facts.netdev:
+    if facts.uplink_bridged:
         ports.append(dict(name=facts.underlay_interface, bridge=UPLINK_BRIDGE, type='system'))
+    if facts.ovn:
+        return dict(bridges=_bridges(facts), ports=sorted(
+            ports + _ovn_ports(inventory, facts), key=lambda p: (p['bridge'], p['name'])))
     for tenant in inventory.tenants_on(facts.name):
         for ep in tenant.endpoints_on(facts.name):
             ports += [_tenant_port(name, bridge, tenant.name, tags) for name in kind_of(ep).ports(ep)]

@@ -54,7 +54,10 @@ class Router(object):
 
     @classmethod
     def on(cls, inventory, facts, tags):
-        """The routers of the host of *facts*, by tenant name."""
+        """The routers of the host of *facts*, by tenant name (none with the
+        OVN backend: OVN's logical routers route)."""
+        if facts.ovn:
+            return []
         return [cls(facts, t, tags) for t in inventory.tenants_on(facts.name)
                 if t.has_router(facts.name)]
 

@@ -147,6 +147,7 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
         docker=dict(config=None, owner=owner, host='host1'),
         libvirt=dict(state['libvirt'], host='host1'),
         dhcp=dict(servers=[], owner=owner, prune=True),
+        chassis=None, ovn_nb=None,          # the ovs backend: no OVN layer
         # what the boot unit converges from: this run's model parameters
         boot=dict(saved=dict((k, params[k]) for k in ('model', 'host', 'tenant_tags',
                                                       'discovered', 'owner', 'prune',

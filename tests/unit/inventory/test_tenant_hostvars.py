@@ -21,7 +21,8 @@ def test_defaults_documented_in_the_readme():
     assert facts['h1'].as_dict() == dict(
         name='h1', underlay_ip='10.0.0.1', underlay_mtu=1500, underlay_interface=None,
         datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
-        nat_backend='iptables', owner='ovl', libvirt_network='ovl')
+        nat_backend='iptables', owner='ovl', libvirt_network='ovl', backend='ovs', ovn_central=None,
+        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None)
     assert DEFAULTS['overlay_underlay_mtu'] == 1500
 
 

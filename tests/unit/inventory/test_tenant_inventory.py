@@ -131,7 +131,8 @@ def test_module_returns_tenants():
     assert result['hosts']['host2'] == dict(
         name='host2', underlay_ip='192.168.250.12', underlay_mtu=1500, underlay_interface='ens3',
         datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
-        nat_backend='iptables', owner='ovl', libvirt_network='ovl')
+        nat_backend='iptables', owner='ovl', libvirt_network='ovl', backend='ovs', ovn_central=None,
+        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None)
     assert result['_argv'] == []
 
 

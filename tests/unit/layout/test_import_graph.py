@@ -5,6 +5,7 @@
     report (controller side: drift, topology) -> host, tenant, ovs, ip, nat, flows -> core
     inventory (controller side: load and validate) -> tenant, core
     docker (the Docker network plugin, a daemon on the host, and its layer) -> ip, ovs, core
+    ovn (the OVN backend: NB model, planner, chassis) -> ovs, core
     floating (floating addresses on the host, its layer) -> ip, core
 
 A concern package (ovs, ip, nat, flows) imports only itself and core, never
@@ -22,15 +23,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 PKG = os.path.join(ROOT, 'module_utils', 'ovl')
 PREFIX = 'ansible.module_utils.ovl'
 CONCERNS = ('ovs', 'ip', 'nat', 'flows')
-ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core'} | set(CONCERNS),
-                'host': {'host', 'core', 'tenant', 'docker', 'libvirt', 'dhcp', 'floating'}
+ALLOWED = dict({'core': {'core'}, 'tenant': {'tenant', 'core', 'ovn'} | set(CONCERNS),
+                'host': {'host', 'core', 'tenant', 'docker', 'libvirt', 'dhcp', 'floating', 'ovn'}
                 | set(CONCERNS),
                 'report': {'report', 'host', 'core', 'tenant'} | set(CONCERNS),
                 'inventory': {'inventory', 'tenant', 'core'},
                 'docker': {'docker', 'core', 'ip', 'ovs'},
                 'libvirt': {'libvirt', 'core', 'ovs'},
                 'dhcp': {'dhcp', 'core'},
-                'floating': {'floating', 'core', 'ip'}},
+                'floating': {'floating', 'core', 'ip'},
+                'ovn': {'ovn', 'core', 'ovs'}},
                **dict((c, {c, 'core'}) for c in CONCERNS))
 
 

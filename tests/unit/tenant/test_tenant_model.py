@@ -39,7 +39,8 @@ def test_preflight_args_and_host_state_from_the_module_result():
     state = overlay_host_state(result, 'host1', {'blue': 1, 'green': 2, 'red': 3},
                                {'underlay_interface': 'eth0', 'underlay_prefixlen': 24})
     assert set(state) == {'facts', 'ip', 'ovs', 'int_flows', 'tun_flows', 'underlay', 'nat',
-                          'forward', 'announce', 'docker', 'libvirt', 'dhcp', 'floating'}
+                          'forward', 'announce', 'docker', 'libvirt', 'dhcp', 'floating',
+                          'chassis', 'ovn_nb'}
     assert state['underlay'] == dict(address='192.168.250.11', dev='br-phy', from_dev='eth0',
                                      prefixlen=24)
     assert state['forward'] is True and state['tun_flows'] is None

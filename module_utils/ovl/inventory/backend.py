@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""What a tenant file asks of the backend that carries it (``overlay_backend``).
+
+``backend_errors(data, facts) -> [line]``: the fields of one (schema-valid)
+tenant document that the fleet's backend cannot carry, each line naming the
+field and the value (the caller prefixes the file). The ``ovs`` backend
+carries every field; with ``ovn``:
+
+- the VNI is the logical switch's tunnel key: OVN's VXLAN encapsulation
+  has 12 bits for it (at most 4095), Geneve 24;
+- OVN's Geneve adds an 8-byte option: the default tenant MTU is 8 bytes
+  lower than with the ovs backend's Geneve (``tunnel_overhead``);
+- ``tunnel_type`` is the chassis' encapsulation for every tenant: a tenant
+  that names another one is refused, not silently carried otherwise;
+- SNAT needs ``overlay_ovn_external_range`` and ``overlay_ovn_external_gateway``
+  (the routers' addresses on the underlay network and their next hop);
+- the fields OVN does not carry yet (VM and Docker endpoints, DHCP,
+  floating addresses, published ports) are refused by name.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.inventory.hostvars import common
+
+VXLAN_VNI_MAX = 4095
+# OVN's Geneve header carries one 8-byte option (class 0x0102: the logical
+# ingress and egress ports) on top of the 8-byte base header
+OVN_GENEVE_OPTION = 8
+NOT_YET = 'is not carried by overlay_backend ovn yet (the ovs backend carries it)'
+
+
+def _line(field, value, reason):
+    return str(InputError(field, value, reason))
+
+
+def default_type(facts):
+    """The tunnel type of a tenant that names none: OVN's encapsulation with
+    the ovn backend, else ``overlay_tunnel_type``."""
+    if common(facts, 'backend') == 'ovn':
+        return common(facts, 'ovn_encap')
+    return common(facts, 'tunnel_type')
+
+
+def tunnel_overhead(kind, facts):
+    """Bytes a frame of a tenant of tunnel type *kind* gains on the underlay."""
+    if common(facts, 'backend') == 'ovn' and kind.name == 'geneve':
+        return kind.overhead + OVN_GENEVE_OPTION
+    return kind.overhead
+
+
+def backend_errors(data, facts):
+    if common(facts, 'backend') != 'ovn':
+        return []
+    errors = []
+    encap = common(facts, 'ovn_encap')
+    vni = data.get('vni')
+    if encap == 'vxlan' and isinstance(vni, int) and vni > VXLAN_VNI_MAX:
+        errors.append(_line('vni', vni, 'is above %d: with overlay_ovn_encap vxlan OVN has 12 '
+                            'bits for a logical switch\'s tunnel key (use geneve, or a VNI of '
+                            'at most %d)' % (VXLAN_VNI_MAX, VXLAN_VNI_MAX)))
+    if data.get('tunnel_type') not in (None, encap):
+        errors.append(_line('tunnel_type', data['tunnel_type'], 'differs from '
+                            'overlay_ovn_encap %s: OVN carries every tenant in the chassis\' '
+                            'encapsulation (remove tunnel_type, or set it to %s)' % (encap, encap)))
+    if data.get('snat'):
+        for var in ('ovn_external_range', 'ovn_external_gateway'):
+            if common(facts, var) is None:
+                errors.append(_line('snat', True, 'needs overlay_%s with overlay_backend ovn '
+                                    '(the tenant routers\' addresses on the underlay network '
+                                    'and their next hop)' % var))
+    for key in ('dhcp', 'containers'):
+        if data.get(key):
+            errors.append(_line(key, data[key], NOT_YET))
+    for index, ep in enumerate(data.get('endpoints') or []):
+        if not isinstance(ep, dict):
+            continue
+        for key in ('floating_ip', 'publish'):
+            if ep.get(key):
+                errors.append(_line('endpoints[%d].%s' % (index, key), ep[key], NOT_YET))
+        if ep.get('kind') not in (None, 'namespace'):
+            errors.append(_line('endpoints[%d].kind' % index, ep['kind'], NOT_YET))
+    return errors

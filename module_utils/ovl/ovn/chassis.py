@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The ``chassis`` layer of ``overlay_apply`` (OVN backend): the keys of the
+Open_vSwitch table's ``external_ids`` that make ovn-controller on this host
+a chassis of the central's southbound database.
+
+- ``ovn-remote`` (tcp:CENTRAL:6642), ``ovn-encap-type``, ``ovn-encap-ip``
+  (the host's VTEP), ``ovn-bridge`` (the integration bridge) and
+  ``ovn-bridge-datapath-type`` are set as the model says;
+- ``ovn-bridge-mappings`` gets ``ovl-ext:br-phy`` (the routers' external
+  network) added to the mappings the host already has, never replacing one;
+- ``system-id`` (the chassis name) is set to the inventory host name only
+  when the host has none: ovs-ctl and the Debian package give every host
+  one, and the project does not rename a chassis it did not name;
+- ``ovl-chassis`` = the owner marks the keys as the project's.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils.ovl.core.result import Driver, Plan
+from ansible.module_utils.ovl.core.runner import CommandError, first_line
+from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.ovs.read import datum
+from ansible.module_utils.ovl.ovs.syntax import set_key
+from ansible.module_utils.ovl.ovn.model import EXT_NETWORK
+
+ARGUMENT_SPEC = dict(
+    keys=dict(type='dict', required=True),
+    system_id=dict(type='str', required=True),
+    mapping=dict(type='str'),
+    owner=dict(type='str', default='ovl'),
+)
+MARK = 'ovl-chassis'
+SB_PORT = 6642
+
+
+def chassis_keys(facts, central_ip, bridge_mapping):
+    """The keys of a chassis with *facts* (HostFacts) whose central is at
+    *central_ip*; *bridge_mapping*: the bridge of the external network."""
+    return {'ovn-remote': 'tcp:%s:%d' % (central_ip, SB_PORT),
+            'ovn-encap-type': facts.ovn_encap,
+            'ovn-encap-ip': facts.underlay_ip,
+            'ovn-bridge': facts.integration_bridge,
+            'ovn-bridge-datapath-type': facts.datapath_type}, '%s:%s' % (EXT_NETWORK, bridge_mapping)
+
+
+def merged_mappings(have, mapping):
+    """*have* (``net:br,net:br``) with *mapping* for its network, others kept."""
+    net = mapping.split(':')[0]
+    pairs = [p for p in (have or '').split(',') if p and p.split(':')[0] != net]
+    return ','.join(pairs + [mapping])
+
+
+def plan(params, have):
+    want = dict(params['keys'], **{MARK: params['owner']})
+    if params.get('mapping'):
+        want['ovn-bridge-mappings'] = merged_mappings(have.get('ovn-bridge-mappings'),
+                                                      params['mapping'])
+    if not have.get('system-id'):
+        want['system-id'] = params['system_id']
+    cols = [set_key('external_ids', k, v) for k, v in sorted(want.items()) if have.get(k) != v]
+    if not cols:
+        return []
+    return [Step('run', 'ovs-vsctl', ['set', 'Open_vSwitch', '.'] + cols, obj='Open_vSwitch')]
+
+
+class ChassisDriver(Driver):
+
+    def normalize(self):
+        return dict(self.params)
+
+    def read(self, runner, want):
+        rc, out, err = runner.run(['ovs-vsctl', '--format=json', '--columns=external_ids',
+                                   'list', 'Open_vSwitch'])
+        if rc != 0:
+            raise CommandError('ovs-vsctl could not read the Open_vSwitch table (rc=%s): %s'
+                               % (rc, first_line(err) or 'no output'))
+        rows = json.loads(out)['data']
+        return datum(rows[0][0]) if rows else {}
+
+    def plan(self, want, have):
+        return Plan(plan(want, have))
+
+    def diff(self, want, have, plan):
+        return have, dict(have, **dict(want['keys']))
+
+    def extra(self, want, have, plan):
+        return dict(system_ids=[have.get('system-id') or want['system_id']])

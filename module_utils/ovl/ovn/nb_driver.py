@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: Apache-2.0
+"""The ``ovn_nb`` layer of ``overlay_apply``, on the OVN central host only:
+the NB rows of the whole tenant model (``ovl.ovn.model``), read with one
+``ovn-nbctl`` process and written with one more, as ONE transaction
+(``ovl.ovn.plan``). Check mode and diff list the sub-commands; the diff
+shows our rows before and after, by table."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.ovl.core.result import Driver, Plan
+from ansible.module_utils.ovl.core.runner import CommandError, first_line
+from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.ovn import model, read
+from ansible.module_utils.ovl.ovn import plan as planner
+
+ARGUMENT_SPEC = dict(
+    tenants=dict(type='list', elements='dict', required=True),
+    pool=dict(type='str'),
+    next_hop=dict(type='str'),
+    prefixlen=dict(type='int'),
+    db=dict(type='str'),
+    owner=dict(type='str', default='ovl'),
+    timeout=dict(type='int', default=30),
+    # the chassis name of this host (the chassis layer's system-id): the
+    # routers' external ports are bound here
+    gateway_chassis=dict(type='list', elements='str', default=[]),
+)
+
+
+def held_addresses(have):
+    """{tenant: the external address its router's SNAT has in NB now}."""
+    return dict((k.split('/')[0], row['external_ip']) for k, row in have['NAT'].items()
+                if k.endswith('/snat'))
+
+
+class OvnNbDriver(Driver):
+    """Params: ``tenants`` (``ovl.tenant.ovn.build_nb``), ``pool`` and
+    ``next_hop`` of the routers, ``prefixlen`` (the underlay network's, for
+    the routers' external ports), ``gateway_chassis``, ``db``, ``owner``,
+    ``timeout``."""
+
+    def normalize(self):
+        nb = dict(self.params)
+        if any(t['snat'] for t in nb['tenants']) and not nb.get('prefixlen'):
+            raise ValueError('prefixlen: the underlay network\'s prefix length was not found '
+                             '(the routers\' external ports need it)')
+        return nb
+
+    def read(self, runner, nb):
+        rc, out, err = runner.run(read.read_argv(self.params.get('db')))
+        if rc != 0:
+            raise CommandError('ovn-nbctl could not read the OVN northbound database (rc=%s): %s; '
+                               'is ovn-northd with its NB database running on this host?'
+                               % (rc, first_line(err) or 'no output'))
+        return read.parse(out, self.params['owner'])
+
+    def plan(self, nb, state):
+        snat = [t['name'] for t in nb['tenants'] if t['snat']]
+        external = model.addresses(snat, nb.get('pool'), held_addresses(state['have']))
+        gateway = (nb.get('gateway_chassis') or [None])[0]
+        want = model.desired(nb, external, nb.get('prefixlen'), gateway)
+        commands = planner.plan(want, state)
+        steps = []
+        if commands:
+            steps.append(Step('run', 'ovn-nbctl',
+                              planner.argv(commands, self.params.get('db'),
+                                           self.params['timeout'])[1:], obj='OVN_Northbound'))
+        return Plan(steps, want=want, commands=commands)
+
+    def diff(self, nb, state, plan):
+        return state['have'], plan.want
+
+    def extra(self, nb, state, plan):
+        return dict(nb_commands=plan.commands)
