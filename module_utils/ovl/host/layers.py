@@ -241,7 +241,7 @@ LAYERS = (
           lambda state, params: state['ovn_nb'],
           {'gateway_chassis': ('chassis', 'system_ids')},
           lambda facts: ['ovn-northd', 'ovn-nbctl'] if facts.get('ovn_central') else [],
-          ovn_drift.nb_drift, ('nb_commands',), OVN),
+          ovn_drift.nb_drift, ('diff',), OVN),
     Layer('forward', ('snat',), lambda: None, _forward_driver,    # the host routes IPv4
           lambda state, params: state['forward'],
           {}, lambda facts: [], _forward_drift, (), OVS),

@@ -5,7 +5,7 @@
 
 - ``chassis_drift``: each Open_vSwitch key that differs (kind ``chassis``);
 - ``nb_drift``: each NB row of ours missing, extra or different (kind the
-  table, owner the tenant).
+  table; ``tenant`` from its ``ovl-tenant`` mark).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -45,5 +45,5 @@ def nb_drift(result):
             rows.append(dict(kind=table, object=key, state=state_of(have, want),
                              detail='' if have is None or want is None else
                              '%s -> %s' % (shown(have), shown(want)),
-                             owner=row['external_ids'].get(TENANT_KEY)))
+                             owner=None, tenant=row['external_ids'].get(TENANT_KEY)))
     return rows

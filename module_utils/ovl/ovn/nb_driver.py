@@ -59,7 +59,8 @@ class OvnNbDriver(Driver):
     def plan(self, nb, state):
         snat = [t['name'] for t in nb['tenants'] if t['snat']]
         external = model.addresses(snat, nb.get('pool'), held_addresses(state['have']))
-        gateway = (nb.get('gateway_chassis') or [None])[0]
+        # set after the chassis layer ran (``Layer.takes``), after normalize
+        gateway = (self.params.get('gateway_chassis') or [None])[0]
         want = model.desired(nb, external, nb.get('prefixlen'), gateway)
         commands = planner.plan(want, state)
         steps = []

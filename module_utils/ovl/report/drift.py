@@ -67,7 +67,10 @@ class Owners(object):
     def tenant_of(self, row):
         """The tenant of a layer's drift row: by the VNI it names (flows),
         else by its owner name: the namespace of ``ns/dev`` first, then the
-        object itself; '-' when shared."""
+        object itself; '-' when shared. A row that names its ``tenant``
+        (OVN's NB rows carry it) is that tenant's."""
+        if 'tenant' in row:
+            return row['tenant'] or '-'
         if 'vni' in row:
             vni = row['vni']
             return '-' if vni is None else self.vnis.get(vni, '?')

@@ -12,6 +12,8 @@ Input (stdin): JSON with keys
   arp       {sender_endpoint: seen_on: {endpoint: [frames]}} -> see below
   arpcap    {endpoint: [frames]}              (ovl_probe.py arpwatch, all hosts merged)
   snat      {endpoint: {result, reply}}       (ovl_probe.py connect)
+  ovn_range the OVN routers' address range (overlay_backend ovn), else absent
+  inbound_ovn {tenant: ovl_probe.py inbound through its OVN router}; ovn_snat_tenants
   seen      [listener records]                (outside log)
   inbound   {host: {targets: {ip: {result}}}} (ovl_probe.py inbound, from outside)
   mtu       {endpoint: {dst, at_rc, over_rc, over_err}}
@@ -25,6 +27,7 @@ ok} for the Ansible asserts. `--full PATH` writes every check as a table,
 `--page PATH` the page (make demo prints it).
 """
 import hashlib
+import ipaddress
 import json
 import os
 import re
@@ -35,6 +38,15 @@ from offered import offered_rows  # noqa: E402 (next to this file)
 ROWS = []
 STORM_BOUND = 200     # packets through one bridge's flows at rest, in the window
 
+
+
+def in_range(addr, span):
+    """*addr* lies in ``FIRST-LAST``."""
+    first, last = (ipaddress.IPv4Address(a) for a in span.split("-"))
+    try:
+        return first <= ipaddress.IPv4Address(addr) <= last
+    except ValueError:
+        return False
 
 def row(check, tenant, subject, expected, seen, ok):
     ROWS.append({"check": check, "tenant": tenant, "subject": subject,
@@ -127,10 +139,23 @@ def main():
     if isinstance(recs, str):
         recs = [json.loads(x) for x in recs.splitlines() if x.strip().startswith("{")]
     hosts = d.get("hosts", {})
+    seen_by = {}
+    for ep, r in d.get("snat", {}).items():
+        seen_by[ep] = sorted({x["src"] for x in recs if x.get("hello") == r.get("hello")})
     for ep, r in sorted(d.get("snat", {}).items()):
         e = eps[ep]
-        srcs = sorted({x["src"] for x in recs if x.get("hello") == r.get("hello")})
-        if e["snat"]:      # as its floating address when it has one
+        srcs = seen_by[ep]
+        if e["snat"] and d.get("ovn_range"):
+            # OVN: the tenant router's address, from the range, the same for
+            # every endpoint of the tenant, no other tenant's
+            want = "one address of %s, its tenant's own" % d["ovn_range"]
+            mine = {s for p, ss in seen_by.items() if eps[p]["tenant"] == e["tenant"] for s in ss}
+            others = {s for p, ss in seen_by.items() if eps[p]["tenant"] != e["tenant"] for s in ss}
+            ok = (r.get("result") == "connected" and len(srcs) == 1 and len(mine) == 1
+                  and in_range(srcs[0], d["ovn_range"]) and not mine & others)
+            row("snat", e["tenant"], ep, "reach outside as " + want,
+                "%s, outside saw %s" % (r.get("result"), srcs or "nothing"), ok)
+        elif e["snat"]:      # as its floating address when it has one
             want = e.get("floating_ip") or hosts.get(e["host"])
             ok = r.get("result") == "connected" and srcs == [want]
             row("snat", e["tenant"], ep, "reach outside as " + str(want),
@@ -151,6 +176,21 @@ def main():
             blocked = t.get("result") in ("timeout", "unreachable")
             row("inbound", "-", "outside -> %s via %s" % (ip, host), "blocked",
                 t.get("result") + (" " + t["error"] if t.get("error") else ""), blocked)
+
+    # OVN: through each SNAT tenant's router address from the underlay
+    for tenant in d.get("ovn_snat_tenants", []):
+        r = d.get("inbound_ovn", {}).get(tenant)
+        if r is None:
+            row("inbound", tenant, "underlay -> %s's endpoints via its router" % tenant,
+                "probed", "not probed: its router address was not seen outside", False)
+            continue
+        c = r.get("control", {})
+        row("inbound-path", tenant, "underlay -> %s (control)" % c.get("ip"), "reached (refused)",
+            str(c.get("result")), c.get("result") in ("refused", "connected"))
+        for ip, t in sorted(r.get("targets", {}).items()):
+            row("inbound", tenant, "underlay -> %s via router %s" % (ip, r.get("via")), "blocked",
+                t.get("result") + (" " + t["error"] if t.get("error") else ""),
+                t.get("result") in ("timeout", "unreachable"))
 
     # (d2) the host's own routes, kept across the underlay move
     for host, r in sorted(d.get("routes", {}).items()):
