@@ -76,6 +76,10 @@ class ChassisDriver(Driver):
         rc, out, err = runner.run(['ovs-vsctl', '--format=json', '--columns=external_ids',
                                    'list', 'Open_vSwitch'])
         if rc != 0:
+            if self.module.check_mode:    # a new host: OVS is started by the real run
+                self.module.warn('chassis: Open vSwitch does not answer (%s); check mode plans '
+                                 'against an empty Open_vSwitch table' % first_line(err))
+                return {}
             raise CommandError('ovs-vsctl could not read the Open_vSwitch table (rc=%s): %s'
                                % (rc, first_line(err) or 'no output'))
         rows = json.loads(out)['data']

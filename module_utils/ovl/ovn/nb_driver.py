@@ -29,6 +29,9 @@ ARGUMENT_SPEC = dict(
 )
 
 
+EMPTY_TABLE = '{"data":[],"headings":[]}'
+
+
 def held_addresses(have):
     """{tenant: the external address its router's SNAT has in NB now}."""
     return dict((k.split('/')[0], row['external_ip']) for k, row in have['NAT'].items()
@@ -51,6 +54,11 @@ class OvnNbDriver(Driver):
     def read(self, runner, nb):
         rc, out, err = runner.run(read.read_argv(self.params.get('db')))
         if rc != 0:
+            if self.module.check_mode:    # a new central: the real run starts OVN first
+                self.module.warn('ovn_nb: the OVN northbound database does not answer (%s); '
+                                 'check mode plans against an empty one' % first_line(err))
+                return read.parse('\n'.join([EMPTY_TABLE] * len(read.COLUMNS)),
+                                  self.params['owner'])
             raise CommandError('ovn-nbctl could not read the OVN northbound database (rc=%s): %s; '
                                'is ovn-northd with its NB database running on this host?'
                                % (rc, first_line(err) or 'no output'))

@@ -258,6 +258,9 @@ def main():
             for line in st.get("docker_networks", []):     # "NAME DRIVER"
                 if line.split()[:2] == [t["name"], "ovl"]:
                     left.append("docker network " + t["name"])
+            for ids in st.get("nb", []):                  # OVN NB rows: [[key, value], ...]
+                if dict(ids).get("ovl-tenant") == t["name"]:
+                    left.append("NB row " + dict(ids).get("ovl-key", t["name"]))
             row("pruned", t["name"], host, "nothing left", ", ".join(left) or "nothing left",
                 not left)
 
