@@ -9,7 +9,7 @@ MODULES := $(basename $(notdir $(wildcard library/*.py)))
 PYTEST  := $(BIN)/pytest -q -p no:cacheprovider
 
 .PHONY: deps lab-deps lint docs-check sanity unit functional molecule molecule-port molecule-kernel \
-        molecule-flow test test-faults demo demo-down bench clean test-kvm bench-kvm collection topology \
+        molecule-flow molecule-ovn test test-faults demo demo-down bench clean test-kvm bench-kvm collection topology \
         reference
 
 deps:
@@ -46,10 +46,14 @@ functional: deps
 	$(PYTEST) tests/functional
 
 # The three-host fleet scenario (molecule/default), once per tunnel mode.
-molecule: molecule-port molecule-kernel molecule-flow
+# The OVN backend on the same lab (molecule/ovn).
+molecule: molecule-port molecule-kernel molecule-flow molecule-ovn
 
 molecule-port molecule-kernel molecule-flow: molecule-%: lab-deps
 	cd $(CURDIR) && OVL_TUNNEL_MODE=$* $(BIN)/molecule test -s default
+
+molecule-ovn: lab-deps
+	cd $(CURDIR) && $(BIN)/molecule test -s ovn
 
 # Each phase timed (scripts/phase.sh); the table is printed at the end.
 test:
@@ -63,6 +67,7 @@ test:
 	@scripts/phase.sh molecule-port $(MAKE) -s molecule-port
 	@scripts/phase.sh molecule-kernel $(MAKE) -s molecule-kernel
 	@scripts/phase.sh molecule-flow $(MAKE) -s molecule-flow
+	@scripts/phase.sh molecule-ovn $(MAKE) -s molecule-ovn
 	@echo "make test phases:"; cat .cache/phases.txt
 
 # Reliability (issue 12): generated bad input (hypothesis, no hosts), then the

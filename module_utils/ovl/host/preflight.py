@@ -118,6 +118,30 @@ def ovn_daemons(args):
     return central + ['ovn-controller']
 
 
+def backend_problems(backend, ports, owner, host):
+    """A host whose tenant ports were made by the other backend: switching a
+    running host is not supported yet, so it is refused before any write.
+    Our tenant ports carry a VLAN tag with ``ovs`` and an ``iface-id`` and no
+    tag with ``ovn`` (``ovl.tenant.ovs``)."""
+    other = []
+    for name, port in sorted((ports or {}).items()):
+        ids = port.get('external_ids') or {}
+        if ids.get('ovl-owner') != owner or not ids.get('ovl-tenant'):
+            continue
+        made_by_ovn = port.get('tag') is None and 'iface-id' in (
+            port.get('interface_external_ids') or {})
+        if made_by_ovn != (backend == 'ovn'):
+            other.append(name)
+    if not other:
+        return []
+    was = 'ovs' if backend == 'ovn' else 'ovn'
+    return ['%s: overlay_backend: %r, but its tenant ports (%s) were made by the %s backend; '
+            'switching a running host between backends is not supported yet: remove the '
+            'tenants with the %s backend first (move their files away and run site.yml), then '
+            'switch and add them again' % (host, backend, ', '.join(other[:3]) + (
+                ', ...' if len(other) > 3 else ''), was, was)]
+
+
 def probe_daemon(rundir, name):
     """True when ``<rundir>/<name>.pid`` names a live process."""
     try:

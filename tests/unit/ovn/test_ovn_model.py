@@ -1,0 +1,110 @@
+"""The NB rows of the tenant model and the routers' addresses (pure)."""
+import pytest
+
+from ansible.module_utils.ovl.ovn import model
+from ansible.module_utils.ovl.ovn.plan import plan
+
+NB = dict(owner='ovl', next_hop='192.168.1.254', tenants=[
+    dict(name='blue', vni=100, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
+         ports=[dict(name='id-a', address='02:00:00:00:00:0a 10.0.0.11', endpoint='blue-a')]),
+    dict(name='green', vni=70000, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1',
+         snat=False, ports=[dict(name='id-g', address='02:00:00:00:00:0b 10.0.0.11',
+                                 endpoint='green-a')])])
+
+
+def desired(nb=NB):
+    return model.desired(nb, {'blue': '192.168.1.200'}, 24, 'chassis-1')
+
+
+def test_a_switch_per_tenant_keyed_by_its_vni_and_a_port_per_endpoint():
+    want = desired()
+    assert want['Logical_Switch']['ovl-green']['other_config'] == {'requested-tnl-key': '70000'}
+    port = want['Logical_Switch_Port']['id-a']
+    assert port['switch'] == 'ovl-blue' and port['addresses'] == port['port_security'] == [
+        '02:00:00:00:00:0a 10.0.0.11']
+    assert want['Port_Group']['ovl_100']['ports'] == ['id-a']
+    assert all(r['external_ids']['ovl-owner'] == 'ovl' for t in model.TABLES
+               for r in want[t].values())
+
+
+def test_acls_let_out_and_in_from_the_tenant_only():
+    acls = desired()['ACL']
+    assert sorted(acls) == ['blue/drop', 'blue/out', 'blue/own', 'green/drop', 'green/out',
+                            'green/own']
+    assert acls['blue/drop'] == dict(acls['blue/drop'], direction='to-lport', action='drop',
+                                     match='outport == @ovl_100 && ip4')
+    assert acls['blue/own']['priority'] > acls['blue/drop']['priority']
+    assert '$ovl_100_ip4' in acls['blue/own']['match']
+
+
+def test_a_router_only_for_the_snat_tenant_on_the_shared_external_switch():
+    want = desired()
+    assert list(want['Logical_Router']) == ['ovl-r-blue']
+    ext = want['Logical_Router_Port']['ovl-r-blue-ext']
+    assert ext['networks'] == ['192.168.1.200/24'] and ext['gateway_chassis'] == 'chassis-1'
+    assert want['NAT']['blue/snat'] == dict(want['NAT']['blue/snat'], type='snat',
+                                            external_ip='192.168.1.200', logical_ip='10.0.0.0/24')
+    assert want['Logical_Router_Static_Route']['blue/default']['nexthop'] == '192.168.1.254'
+    assert want['Logical_Switch_Port']['ovl-ext-localnet']['options'] == {'network_name': 'ovl-ext'}
+    quiet = dict(NB, tenants=NB['tenants'][1:])
+    assert 'ovl-ext' not in model.desired(quiet, {}, 24, 'c')['Logical_Switch']
+
+
+def test_routers_keep_their_address_and_new_ones_take_the_lowest_free():
+    pool = '192.168.1.200-192.168.1.202'
+    assert model.addresses(['a', 'b'], pool, {}) == {'a': '192.168.1.200', 'b': '192.168.1.201'}
+    # a goes: b keeps .201, c takes .200
+    assert model.addresses(['b', 'c'], pool, {'b': '192.168.1.201'}) == {
+        'b': '192.168.1.201', 'c': '192.168.1.200'}
+    # an address outside the pool (the pool changed) is given up
+    assert model.addresses(['b'], pool, {'b': '10.9.9.9'}) == {'b': '192.168.1.200'}
+
+
+def test_a_pool_too_small_names_the_tenants_left_out():
+    with pytest.raises(ValueError, match=r"'192.168.1.200-192.168.1.200' has no address left for "
+                                         r"the router of c \(2 SNAT tenants\)"):
+        model.addresses(['b', 'c'], '192.168.1.200-192.168.1.200', {})
+
+
+def read_back(want):
+    """*want* as ``read.parse`` would give it after it was written."""
+    have = {}
+    for table, rows in want.items():
+        have[table] = dict((k, dict((c, sorted(v) if isinstance(v, list) else v)
+                                    for c, v in r.items())) for k, r in rows.items())
+    uuids = dict(((t, k), 'uuid-%s-%s' % (t, k)) for t in have for k in have[t])
+    return dict(have=have, foreign={}, uuids=uuids)
+
+
+def test_plan_in_order_then_nothing_then_a_removed_tenant_goes_by_its_parents():
+    want = desired()
+    empty = dict(have=dict((t, {}) for t in model.TABLES), foreign={}, uuids={})
+    cmds = plan(want, empty)
+    verbs = [c[0] for c in cmds]
+    assert verbs.index('ls-add') < verbs.index('lsp-add') < verbs.index('pg-add')
+    assert verbs.index('lr-add') < verbs.index('lrp-add')
+    assert ['lrp-set-gateway-chassis', 'ovl-r-blue-ext', 'chassis-1', '1'] in cmds
+    assert plan(want, read_back(want)) == []
+    gone = plan(model.desired(dict(NB, tenants=NB['tenants'][:1]), {'blue': '192.168.1.200'}, 24,
+                              'chassis-1'), read_back(want))
+    # the switch and the port group go; their ports and ACLs go with them
+    assert gone == [['pg-del', 'ovl_70000'], ['ls-del', 'ovl-green']]
+
+
+def test_a_port_moved_to_another_switch_is_made_again_and_an_acl_changed_is_replaced():
+    want = desired()
+    have = read_back(want)
+    have['have']['Logical_Switch_Port']['id-a']['switch'] = 'ovl-green'
+    have['have']['ACL']['blue/drop']['priority'] = 900
+    cmds = plan(want, have)
+    assert ['lsp-del', 'id-a'] in cmds and ['lsp-add', 'ovl-blue', 'id-a'] in cmds
+    assert ['remove', 'Port_Group', 'ovl_100', 'acls', 'uuid-ACL-blue/drop'] in cmds
+    assert any(c[:3] == ['--id=@ACL_blue_drop', 'create', 'ACL'] for c in cmds)
+    assert cmds.index(['lsp-del', 'id-a']) < cmds.index(['lsp-add', 'ovl-blue', 'id-a'])
+
+
+def test_a_name_held_by_a_row_not_ours_is_refused():
+    empty = dict(have=dict((t, {}) for t in model.TABLES),
+                 foreign={'Logical_Switch': ['ovl-blue']}, uuids={})
+    with pytest.raises(ValueError, match='Logical_Switch ovl-blue exists and is not ours'):
+        plan(desired(), empty)
