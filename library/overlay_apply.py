@@ -34,8 +34,8 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, forward, nat, floating, docker, libvirt, dhcp,
-              boot]
+    choices: [ip, ovs, int_flows, tun_flows, underlay, chassis, ovn_nb, forward, nat, floating,
+              docker, libvirt, dhcp, boot]
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict
@@ -69,6 +69,26 @@ options:
         otherwise a detached process), and each tenant's Docker network, named as the tenant,
         is created. Networks of tenants that left the host are removed; one that still holds
         containers makes the run fail, naming them. Omitted skips the layer.
+    type: dict
+  chassis:
+    description:
+      - The OVN backend's chassis layer (C(ovl.ovn.chassis)) - C(keys) (C(ovn-remote),
+        C(ovn-encap-type), C(ovn-encap-ip), C(ovn-bridge), C(ovn-bridge-datapath-type)),
+        C(mapping) (C(ovl-ext:br-phy), added to the host's C(ovn-bridge-mappings), others kept),
+        C(system_id) (set only when the host has none), C(owner).
+      - The keys are set in the C(Open_vSwitch) table's C(external_ids) with one C(ovs-vsctl);
+        ovn-controller then joins the central's southbound database. Omitted skips the layer.
+    type: dict
+  ovn_nb:
+    description:
+      - The OVN backend's northbound layer (C(ovl.ovn.nb_driver)), on the central host only -
+        C(tenants) (each with its C(name), C(vni), C(subnet), C(prefixlen), C(gateway), C(snat)
+        and C(ports) - C(name), C(address), C(endpoint)), C(pool) and C(next_hop) of the SNAT
+        routers, C(prefixlen) of the underlay network, C(gateway_chassis), C(db), C(owner),
+        C(timeout).
+      - Our NB rows are read with one C(ovn-nbctl) and brought to the model with one more, as
+        ONE transaction; rows not marked C(external_ids:ovl-owner=OWNER) are never changed, and
+        a name of ours that such a row holds is refused. Omitted skips the layer.
     type: dict
   floating:
     description:

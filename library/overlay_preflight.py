@@ -210,7 +210,7 @@ systemd:
   type: bool
 ovn:
   description: With O(backend=ovn), whether each OVN daemon the host runs is up (by its pid
-    file): C(ovn-controller) on every host, also C(ovnnb_db), C(ovnsb_db) and C(ovn-northd)
+    file), C(ovn-controller) on every host, also C(ovnnb_db), C(ovnsb_db) and C(ovn-northd)
     with O(ovn_central=true). Empty with O(backend=ovs).
   returned: success
   type: dict

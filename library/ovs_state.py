@@ -60,6 +60,10 @@ options:
       dst_port: {description: VXLAN UDP port (default 4789)., type: int}
       mtu: {description: Requested interface MTU., type: int}
       external_ids: {description: Keys to set (null removes)., type: dict}
+      iface_external_ids:
+        description: Keys of the port's C(Interface) C(external_ids) to set (null removes), e.g.
+          C(iface-id) that binds it to an OVN logical port.
+        type: dict
   prune:
     description: Delete ports and bridges marked with I(owner) that are not listed.
     type: bool

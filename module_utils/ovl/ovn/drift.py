@@ -18,8 +18,8 @@ from ansible.module_utils.ovl.ovs.drift import shown, state_of
 def chassis_drift(result):
     diff = result.get('diff') or {}
     before, after = diff.get('before') or {}, diff.get('after') or {}
-    return [dict(kind='chassis', object='external_ids:%s' % key, state=state_of(before.get(key),
-                                                                              after.get(key)),
+    return [dict(kind='chassis', object='external_ids:%s' % key,
+                 state=state_of(before.get(key), after.get(key)),
                  detail='%s -> %s' % (shown(before.get(key)), shown(after.get(key))), owner=None)
             for key in sorted(after) if before.get(key) != after.get(key)]
 

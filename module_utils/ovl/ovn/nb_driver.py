@@ -51,7 +51,7 @@ class OvnNbDriver(Driver):
                              '(the routers\' external ports need it)')
         return nb
 
-    def read(self, runner, nb):
+    def read(self, runner, want):
         rc, out, err = runner.run(read.read_argv(self.params.get('db')))
         if rc != 0:
             if self.module.check_mode:    # a new central: the real run starts OVN first
@@ -64,22 +64,23 @@ class OvnNbDriver(Driver):
                                % (rc, first_line(err) or 'no output'))
         return read.parse(out, self.params['owner'])
 
-    def plan(self, nb, state):
-        snat = [t['name'] for t in nb['tenants'] if t['snat']]
-        external = model.addresses(snat, nb.get('pool'), held_addresses(state['have']))
+    def plan(self, want, have):
+        """*want*: the normalized options; *have*: ``read.parse``."""
+        snat = [t['name'] for t in want['tenants'] if t['snat']]
+        external = model.addresses(snat, want.get('pool'), held_addresses(have['have']))
         # set after the chassis layer ran (``Layer.takes``), after normalize
         gateway = (self.params.get('gateway_chassis') or [None])[0]
-        want = model.desired(nb, external, nb.get('prefixlen'), gateway)
-        commands = planner.plan(want, state)
+        rows = model.desired(want, external, want.get('prefixlen'), gateway)
+        commands = planner.plan(rows, have)
         steps = []
         if commands:
             steps.append(Step('run', 'ovn-nbctl',
                               planner.argv(commands, self.params.get('db'),
                                            self.params['timeout'])[1:], obj='OVN_Northbound'))
-        return Plan(steps, want=want, commands=commands)
+        return Plan(steps, want=rows, commands=commands)
 
-    def diff(self, nb, state, plan):
-        return state['have'], plan.want
+    def diff(self, want, have, plan):
+        return have['have'], plan.want
 
-    def extra(self, nb, state, plan):
+    def extra(self, want, have, plan):
         return dict(nb_commands=plan.commands)
