@@ -12,7 +12,8 @@ BENCH = os.path.join(ROOT, 'bench')
 OUT = os.path.join(BENCH, 'out')
 VENV_BIN = os.path.join(ROOT, '.venv', 'bin')
 PREFIX = os.environ.get('BENCH_LAB_PREFIX', 'ovl-bench')
-SUBNET = os.environ.get('BENCH_LAB_SUBNET', '192.168.254.0/24')
+# a /22: the ovn part's routers take T+1 addresses of it (ovnbench.ovn_range)
+SUBNET = os.environ.get('BENCH_LAB_SUBNET', '192.168.252.0/22')
 BASE = SUBNET.split('/')[0].rsplit('.', 1)[0]
 HOSTS = {'host1': BASE + '.11', 'host2': BASE + '.12'}
 COUNT_LOG = '/var/log/ovs-vsctl-count.log'
@@ -36,10 +37,11 @@ def hosts_of(count):
     return dict(('host%d' % i, '%s.%d' % (BASE, 10 + i)) for i in range(1, count + 1))
 
 
-def part_inventory(part, tenants, count=2):
+def part_inventory(part, tenants, count=2, extra=None):
     """Write *tenants* ({name: tenant file}) to out/PART/tenants (nothing
     else stays there) and an inventory of a lab of *count* hosts (netdev,
-    docker connection) to out/PART/hosts.yml; return (its path, the hosts)."""
+    docker connection; *extra*: more group variables) to out/PART/hosts.yml;
+    return (its path, the hosts)."""
     d = os.path.join(OUT, part)
     tdir = os.path.join(d, 'tenants')
     os.makedirs(tdir, exist_ok=True)
@@ -56,6 +58,7 @@ def part_inventory(part, tenants, count=2):
                  'ansible_python_interpreter': '/usr/bin/python3',
                  'overlay_underlay_interface': 'eth0', 'overlay_datapath_type': 'netdev',
                  'overlay_tenants_dir': tdir}}}}}
+    inv['all']['children']['overlay_hosts']['vars'].update(extra or {})
     path = os.path.join(d, 'hosts.yml')
     with open(path, 'w') as f:
         yaml.safe_dump(inv, f, sort_keys=False)

@@ -276,3 +276,51 @@ def fip_table(fp):
             % (len(mv['ovl_gap']), med(mv['ovl_gap'])),
             '| the longest of them | %.2f s | |' % max(mv['ovl_gap']),
             '| the first reply after the run\'s end (median) | %.2f s | |' % med(mv['ovl_after'])]
+
+
+def ovn_table(ob):
+    """The ovn part: the same tenants on both backends, per T."""
+    rows = ob['rows']
+    out = ['| figure | T | ovs backend (port mode) | ovn backend |', '|---|---|---|---|']
+
+    def pick(backend, t, run):
+        return [r for r in rows if r['backend'] == backend and r['t'] == t and r['run'] == run]
+
+    for t in sorted({r['t'] for r in rows}):
+        def both(run, key, spec='%.2f s', agg=statistics.median):
+            vals = []
+            for backend in ('ovs', 'ovn'):
+                got = [r[key] for r in pick(backend, t, run) if r.get(key) is not None]
+                vals.append(spec % agg(got) if got else '-')
+            return vals
+        first = both('first', 'secs')
+        out.append('| site.yml first run | %d | %s | %s |' % (t, first[0], first[1]))
+        nochange = both('nochange', 'secs')
+        out.append('| site.yml no-change run (median) | %d | %s | %s |' % (t, nochange[0], nochange[1]))
+        cpu = both('nochange', 'controller_cpu')
+        out.append('| controller CPU of a no-change run, all hosts (median) | %d | %s | %s |'
+                   % (t, cpu[0], cpu[1]))
+        per = [v if v == '-' else '%.2f s' % (float(v.split()[0]) / 2) for v in cpu]
+        out.append('| the same per host (2 hosts) | %d | %s | %s |' % (t, per[0], per[1]))
+        cpu1 = both('first', 'controller_cpu')
+        out.append('| controller CPU of the first run | %d | %s | %s |' % (t, cpu1[0], cpu1[1]))
+        new = both('new-tenant', 'first_packet')
+        out.append('| a new tenant file: from its site.yml run\'s start to the first ping between '
+                   'its endpoints | %d | %s | %s |' % (t, new[0], new[1]))
+        nb = [r['layers'].get('host1', {}).get('ovn_nb') for r in pick('ovn', t, 'first')]
+        nbn = [r['layers'].get('host1', {}).get('ovn_nb') for r in pick('ovn', t, 'nochange')]
+        ovs1 = [r['layers'].get('host1', {}).get('ovs') for r in pick('ovs', t, 'first')]
+        out.append('| first run, host1: the ovs layer (one OVSDB transaction) / the ovn_nb layer '
+                   '(read, plan and ONE NB transaction of every tenant) | %d | %s | %s |'
+                   % (t, fmt(ovs1[0]) + ' s' if ovs1 and ovs1[0] is not None else '-',
+                      fmt(nb[0]) + ' s' if nb and nb[0] is not None else '-'))
+        out.append('| no-change run, host1: the ovn_nb layer (read and plan, nothing written) '
+                   '(median) | %d | | %s |' % (t, fmt(statistics.median(nbn)) + ' s'
+                                                if nbn and None not in nbn else '-'))
+        daemons = pick('ovn', t, 'daemons')
+        if daemons:
+            cpu = daemons[0]['cpu']
+            out.append('| CPU of OVN\'s daemons over the whole sequence (host1: ovn-northd, NB/SB '
+                       'servers, ovn-controller; host2: ovn-controller) | %d | | %s |'
+                       % (t, ', '.join('%s %.1f s' % (h, c) for h, c in sorted(cpu.items()))))
+    return out
