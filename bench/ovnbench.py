@@ -92,7 +92,7 @@ def daemon_cpu(host):
     return float(dexec(host, ['python3', '-c', CPU_PY]).stdout.strip() or 0)
 
 
-def first_packet(name, timeout=120.0):
+def first_packet(name, timeout=900.0):
     """Seconds until a ping from NAME-a (host1) to NAME-b (host2) is answered."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < timeout:

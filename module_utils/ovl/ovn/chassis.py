@@ -5,8 +5,9 @@ Open_vSwitch table's ``external_ids`` that make ovn-controller on this host
 a chassis of the central's southbound database.
 
 - ``ovn-remote`` (tcp:CENTRAL:6642), ``ovn-encap-type``, ``ovn-encap-ip``
-  (the host's VTEP), ``ovn-bridge`` (the integration bridge) and
-  ``ovn-bridge-datapath-type`` are set as the model says;
+  (the host's VTEP), ``ovn-bridge`` (the integration bridge),
+  ``ovn-bridge-datapath-type`` and ``ovn-remote-probe-interval`` (60 s:
+  ``PROBE_MS``) are set as the model says;
 - ``ovn-bridge-mappings`` gets ``ovl-ext:br-phy`` (the routers' external
   network) added to the mappings the host already has, never replacing one;
 - ``system-id`` (the chassis name) is set to the inventory host name only
@@ -35,6 +36,12 @@ ARGUMENT_SPEC = dict(
 )
 MARK = 'ovl-chassis'
 SB_PORT = 6642
+# ms between the probes of the chassis' southbound connection (and the SB
+# server's of its clients, set with the connection): OVN's default, 5 s,
+# dropped every chassis of the lab in a loop at T=500 (the SB server, busy
+# with ovn-northd's first computation, missed a probe; each reconnect starts
+# the full dump again and none finished). 60 s as Neutron's ML2/OVN sets it.
+PROBE_MS = 60000
 
 
 def chassis_keys(facts, central_ip, bridge_mapping):
@@ -44,7 +51,8 @@ def chassis_keys(facts, central_ip, bridge_mapping):
             'ovn-encap-type': facts.ovn_encap,
             'ovn-encap-ip': facts.underlay_ip,
             'ovn-bridge': facts.integration_bridge,
-            'ovn-bridge-datapath-type': facts.datapath_type}, '%s:%s' % (EXT_NETWORK, bridge_mapping)
+            'ovn-bridge-datapath-type': facts.datapath_type,
+            'ovn-remote-probe-interval': str(PROBE_MS)}, '%s:%s' % (EXT_NETWORK, bridge_mapping)
 
 
 def merged_mappings(have, mapping):

@@ -9,9 +9,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import resource
+
 from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
-from ansible.module_utils.ovl.core.step import Step
+from ansible.module_utils.ovl.core.step import Step, run_steps
 from ansible.module_utils.ovl.ovn import model, read
 from ansible.module_utils.ovl.ovn import plan as planner
 
@@ -30,6 +32,25 @@ ARGUMENT_SPEC = dict(
 
 
 EMPTY_TABLE = '{"data":[],"headings":[]}'
+
+
+def room_for(argv, env_bytes=65536):
+    """Let one process take *argv*: the kernel refuses an exec whose
+    arguments and environment pass a quarter of the stack limit ("Argument
+    list too long"; ~2 MB with the usual 8 MB, which the one transaction
+    of 500 tenants passes). The soft stack limit of this process (inherited
+    by what it runs) is raised to four times what the exec needs, within
+    the hard limit; a hard limit too low is an error that says so."""
+    need = sum(len(a) + 1 for a in argv) + 8 * len(argv) + env_bytes
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    if soft == resource.RLIM_INFINITY or soft // 4 > need:
+        return
+    want = 4 * need + (1 << 20)
+    if hard != resource.RLIM_INFINITY and want > hard:
+        raise CommandError('the OVN transaction (%d arguments, %d bytes) is larger than this '
+                           'host lets one process take (hard stack limit %d bytes: ulimit -Hs)'
+                           % (len(argv), need, hard))
+    resource.setrlimit(resource.RLIMIT_STACK, (want, hard))
 
 
 def held_addresses(have):
@@ -81,6 +102,14 @@ class OvnNbDriver(Driver):
 
     def diff(self, want, have, plan):
         return have['have'], plan.want
+
+    def execute(self, runner, plan):
+        """The one transaction, in one process however large (``room_for``)."""
+        def run():
+            for step in plan.steps:
+                room_for(step.argv)
+            run_steps(runner, plan.steps)
+        return run
 
     def extra(self, want, have, plan):
         return dict(nb_commands=plan.commands)

@@ -4,7 +4,7 @@ from ansible.module_utils.ovl.ovn.chassis import merged_mappings, plan
 
 KEYS = {'ovn-remote': 'tcp:192.168.1.11:6642', 'ovn-encap-type': 'geneve',
         'ovn-encap-ip': '192.168.1.12', 'ovn-bridge': 'br-int',
-        'ovn-bridge-datapath-type': 'netdev'}
+        'ovn-bridge-datapath-type': 'netdev', 'ovn-remote-probe-interval': '60000'}
 PARAMS = dict(keys=KEYS, mapping='ovl-ext:br-phy', system_id='host2', owner='ovl')
 
 
