@@ -302,6 +302,9 @@ def ovn_table(ob):
                    % (t, cpu[0], cpu[1]))
         per = [v if v == '-' else '%.2f s' % (float(v.split()[0]) / 2) for v in cpu]
         out.append('| the same per host (2 hosts) | %d | %s | %s |' % (t, per[0], per[1]))
+        rest = both('first', 'last_tenant_reach')
+        out.append('| after the first run returned, until the last tenant\'s endpoints answer '
+                   '(the backend at rest) | %d | %s | %s |' % (t, rest[0], rest[1]))
         cpu1 = both('first', 'controller_cpu')
         out.append('| controller CPU of the first run | %d | %s | %s |' % (t, cpu1[0], cpu1[1]))
         new = both('new-tenant', 'first_packet')
