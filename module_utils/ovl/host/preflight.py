@@ -21,7 +21,9 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.ovl.core.marks import TENANT_KEY
 from ansible.module_utils.ovl.host import layers
+from ansible.module_utils.ovl.ovs.plan import is_ours
 
 PACKAGE = {
     'ip': 'iproute2', 'bridge': 'iproute2',
@@ -125,8 +127,7 @@ def backend_problems(backend, ports, owner, host):
     tag with ``ovn`` (``ovl.tenant.ovs``)."""
     other = []
     for name, port in sorted((ports or {}).items()):
-        ids = port.get('external_ids') or {}
-        if ids.get('ovl-owner') != owner or not ids.get('ovl-tenant'):
+        if not is_ours(port, owner) or not port['external_ids'].get(TENANT_KEY):
             continue
         made_by_ovn = port.get('tag') is None and 'iface-id' in (
             port.get('interface_external_ids') or {})

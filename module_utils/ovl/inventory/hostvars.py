@@ -137,7 +137,7 @@ def _host_name(value, field):
 
 
 def _range(value, field):
-    """``FIRST-LAST``: IPv4 addresses, FIRST <= LAST, at most 4096 of them."""
+    """``FIRST-LAST``: two underlay-grade IPv4 addresses, FIRST <= LAST."""
     parts = value.split('-') if isinstance(value, str) else []
     if len(parts) != 2:
         raise InputError(field, value, 'is not a range FIRST-LAST of IPv4 addresses '

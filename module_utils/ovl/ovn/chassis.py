@@ -62,13 +62,19 @@ def merged_mappings(have, mapping):
     return ','.join(pairs + [mapping])
 
 
-def plan(params, have):
+def wanted(params, have):
+    """The keys as they must be, given the host's *have*."""
     want = dict(params['keys'], **{MARK: params['owner']})
     if params.get('mapping'):
         want['ovn-bridge-mappings'] = merged_mappings(have.get('ovn-bridge-mappings'),
                                                       params['mapping'])
     if not have.get('system-id'):
         want['system-id'] = params['system_id']
+    return want
+
+
+def plan(params, have):
+    want = wanted(params, have)
     cols = [set_key('external_ids', k, v) for k, v in sorted(want.items()) if have.get(k) != v]
     if not cols:
         return []
@@ -97,7 +103,7 @@ class ChassisDriver(Driver):
         return Plan(plan(want, have))
 
     def diff(self, want, have, plan):
-        return have, dict(have, **dict(want['keys']))
+        return have, dict(have, **wanted(want, have))
 
     def extra(self, want, have, plan):
         return dict(system_ids=[have.get('system-id') or want['system_id']])

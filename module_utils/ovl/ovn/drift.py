@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.ovl.ovn.model import TENANT_KEY
+from ansible.module_utils.ovl.core.marks import TENANT_KEY
 from ansible.module_utils.ovl.ovs.drift import shown, state_of
 
 

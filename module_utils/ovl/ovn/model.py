@@ -36,14 +36,13 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 
-from ansible.module_utils.ovl.core.marks import OWNER_KEY
+from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 
 TABLES = ('Logical_Switch', 'Logical_Switch_Port', 'Port_Group', 'ACL', 'Logical_Router',
           'Logical_Router_Port', 'NAT', 'Logical_Router_Static_Route')
 EXT_SWITCH = 'ovl-ext'
 EXT_NETWORK = 'ovl-ext'           # ovn-bridge-mappings ovl-ext:br-phy
 LOCALNET_PORT = 'ovl-ext-localnet'
-TENANT_KEY = 'ovl-tenant'
 # the key of a row with no name of its own (ACL, NAT, static route)
 KEY_ID = 'ovl-key'
 

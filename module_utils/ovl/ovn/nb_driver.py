@@ -31,9 +31,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-EMPTY_TABLE = '{"data":[],"headings":[]}'
-
-
 def room_for(argv, env_bytes=65536):
     """Let one process take *argv*: the kernel refuses an exec whose
     arguments and environment pass a quarter of the stack limit ("Argument
@@ -78,8 +75,7 @@ class OvnNbDriver(Driver):
             if self.module.check_mode:    # a new central: the real run starts OVN first
                 self.module.warn('ovn_nb: the OVN northbound database does not answer (%s); '
                                  'check mode plans against an empty one' % first_line(err))
-                return read.parse('\n'.join([EMPTY_TABLE] * len(read.COLUMNS)),
-                                  self.params['owner'])
+                return read.empty(self.params['owner'])
             raise CommandError('ovn-nbctl could not read the OVN northbound database (rc=%s): %s; '
                                'is ovn-northd with its NB database running on this host?'
                                % (rc, first_line(err) or 'no output'))

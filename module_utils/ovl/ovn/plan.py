@@ -69,10 +69,18 @@ def _remove(table, key, row, uuids):
     return [['destroy', table, uuid]]
 
 
+# the columns of a switch port set in place (a changed type re-makes it)
+LSP_IN_PLACE = ('addresses', 'port_security', 'options')
+
+
+def _lsp_col(want, column):
+    if column == 'options':
+        return set_map('options', want['options'])
+    return set_strs(column, want[column])
+
+
 def _lsp_cols(want):
-    cols = [set_strs('addresses', want['addresses']),
-            set_strs('port_security', want['port_security']),
-            set_map('options', want['options'])]
+    cols = [_lsp_col(want, c) for c in LSP_IN_PLACE]
     if want['type']:
         cols.insert(0, 'type=%s' % q(want['type']))
     return cols
@@ -110,18 +118,14 @@ def _create(table, key, want):
 
 
 def _update(table, key, want, have):
-    cols = []
+    cmds, cols = [], []
     if table == 'Logical_Switch' and want['other_config'] != have['other_config']:
         cols.append(set_map('other_config', want['other_config']))
     if table == 'Logical_Switch_Port':
-        cols += [c for c, col in zip(_lsp_cols(want)[-3:], ('addresses', 'port_security', 'options'))
-                 if want[col] != have[col]]
+        cols += [_lsp_col(want, c) for c in LSP_IN_PLACE if want[c] != have[c]]
     if table == 'Port_Group' and sorted(want['ports']) != sorted(have['ports']):
-        cmds = [['pg-set-ports', key] + list(want['ports'])]
-    else:
-        cmds = []
-    wanted_ids = dict(want['external_ids'])
-    cols += [set_key('external_ids', k, v) for k, v in sorted(wanted_ids.items())
+        cmds.append(['pg-set-ports', key] + list(want['ports']))
+    cols += [set_key('external_ids', k, v) for k, v in sorted(want['external_ids'].items())
              if have['external_ids'].get(k) != v]
     if cols:
         cmds.append(['set', table, key] + cols)

@@ -32,6 +32,12 @@ COLUMNS = (
 )
 
 
+def empty(owner):
+    """The state of a database that holds nothing (check mode on a central
+    whose NB does not run yet)."""
+    return parse('\n'.join(['{"data":[],"headings":[]}'] * len(COLUMNS)), owner)
+
+
 def read_argv(db=None):
     argv = ['ovn-nbctl'] + (['--db=%s' % db] if db else []) + ['--format=json']
     for table, columns in COLUMNS:

@@ -57,7 +57,7 @@ def host_model(inventory, host):
     peers' underlay addresses). ``host_state`` of it equals ``host_state`` of
     the whole inventory for that host (tests/unit/tenant)."""
     facts = inventory.host(host)    # KeyError for a host that is not in the inventory
-    if facts.ovn and facts.ovn_central == host:    # it writes the whole NB model
+    if facts.ovn_central_here:     # it writes the whole NB model
         return inventory.as_result()
     return Inventory(inventory.tenants_on(host), inventory.hosts).as_result()
 
@@ -80,7 +80,7 @@ def preflight_args(inventory, host):
                 routers=any(t.has_uplink(host) for t in tenants) and not facts.ovn,
                 libvirt_network=facts.libvirt_network if has_vms(inventory, host) else None,
                 vm_interfaces=vm_interfaces(tenants, host),
-                backend=facts.backend, ovn_central=facts.ovn and facts.ovn_central == host,
+                backend=facts.backend, ovn_central=facts.ovn_central_here,
                 floating=dict((ep.floating_ip, '%s/%s' % (t.name, ep.name)) for t in tenants
                               if t.has_uplink(host) for ep in t.endpoints_on(host)
                               if ep.floating_ip))

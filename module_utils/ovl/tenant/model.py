@@ -155,6 +155,11 @@ class HostFacts(_Record, collections.namedtuple(
         return self.backend == 'ovn'
 
     @property
+    def ovn_central_here(self):
+        """This host is the OVN central (ovn-northd, NB/SB; it writes the NB)."""
+        return self.ovn and self.ovn_central == self.name
+
+    @property
     def uplink_bridged(self):
         """The uplink sits in br-phy with the VTEP address: OVS sends the
         tunnels itself (netdev datapath), or OVN's external network (the

@@ -44,7 +44,7 @@ def nb_tenant(tenant, owner):
 
 
 def build_nb(inventory, facts, discovered):
-    if not facts.ovn or facts.ovn_central != facts.name:
+    if not facts.ovn_central_here:
         return None
     return dict(tenants=[nb_tenant(t, facts.owner) for t in inventory.tenants],
                 owner=facts.owner, pool=facts.ovn_external_range,

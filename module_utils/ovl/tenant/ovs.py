@@ -82,13 +82,14 @@ def _tunnel_ports(inventory, facts, tags):
     return ports
 
 
-def _ovn_ports(inventory, facts):
-    """OVN: each endpoint port untagged, bound to its logical port by
-    ``external_ids:iface-id`` (ovn-controller does the rest)."""
-    return [dict(name=name, bridge=facts.integration_bridge, type='system', tenant=tenant.name,
-                 untagged=True, iface_external_ids={'iface-id': iface_id(tenant.name, ep.name)})
-            for tenant in inventory.tenants_on(facts.name)
-            for ep in tenant.endpoints_on(facts.name) for name in kind_of(ep).ports(ep)]
+def _endpoint_port(facts, name, tenant, ep, tags):
+    """An endpoint's port on br-int: tagged with its tenant's VLAN; with OVN
+    untagged, bound to its logical port by ``external_ids:iface-id`` on its
+    interface (ovn-controller does the rest)."""
+    if facts.ovn:
+        return dict(name=name, bridge=facts.integration_bridge, type='system', tenant=tenant.name,
+                    untagged=True, iface_external_ids={'iface-id': iface_id(tenant.name, ep.name)})
+    return _tenant_port(name, facts.integration_bridge, tenant.name, tags)
 
 
 def build_ovs(inventory, facts, tags):
@@ -96,14 +97,12 @@ def build_ovs(inventory, facts, tags):
     ports = []
     if facts.uplink_bridged:
         ports.append(dict(name=facts.underlay_interface, bridge=UPLINK_BRIDGE, type='system'))
-    if facts.ovn:
-        return dict(bridges=_bridges(facts), ports=sorted(
-            ports + _ovn_ports(inventory, facts), key=lambda p: (p['bridge'], p['name'])))
     for tenant in inventory.tenants_on(facts.name):
         for ep in tenant.endpoints_on(facts.name):
-            ports += [_tenant_port(name, bridge, tenant.name, tags) for name in kind_of(ep).ports(ep)]
-    for router in Router.on(inventory, facts, tags):
+            ports += [_endpoint_port(facts, name, tenant, ep, tags) for name in kind_of(ep).ports(ep)]
+    for router in Router.on(inventory, facts, tags):     # none with OVN
         ports += [_tenant_port(name, bridge, router.tenant.name, tags) for name in router.ports()]
-    ports += _tunnel_ports(inventory, facts, tags)
+    if not facts.ovn:                                    # OVN makes its own tunnels
+        ports += _tunnel_ports(inventory, facts, tags)
     return dict(bridges=_bridges(facts),
                 ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))
