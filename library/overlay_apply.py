@@ -11,8 +11,8 @@ DOCUMENTATION = r'''
 module: overlay_apply
 short_description: Converge every layer of an overlay host in one module call
 description:
-  - Runs, in this order and in one module process on the host, the layers that
-    M(ip_state), M(ovs_state), M(ovs_flows) (the integration bridge, then C(br-tun)),
+  - Runs, in this order and in one module process on the host, O(ovn_leave) first, then the
+    layers that M(ip_state), M(ovs_state), M(ovs_flows) (the integration bridge, then C(br-tun)),
     M(ip_move_address), the host's IPv4 forwarding and M(nat_state) converge. Each layer takes
     exactly the options of its module (validated by that module's argument spec) and reads,
     plans and writes as that module does; a run where nothing changes costs one module start
@@ -34,8 +34,19 @@ options:
         means every layer that has options.
     type: list
     elements: str
-    choices: [ip, ovs, int_flows, tun_flows, underlay, chassis, ovn_nb, forward, nat, floating,
-              docker, libvirt, dhcp, boot]
+    choices: [ovn_leave, ip, ovs, int_flows, tun_flows, underlay, chassis, ovn_nb, forward, nat,
+              floating, docker, libvirt, dhcp, boot]
+  ovn_leave:
+    description:
+      - The ovs backend's first layer (C(ovl.ovn.leave)) - C(owner), C(bridge) (the integration
+        bridge), C(systemd) (null - whether C(/run/systemd/system) exists), C(timeout).
+      - On a host the project made an OVN chassis or central (C(external_ids:ovl-chassis) or
+        C(ovl-central) of the C(Open_vSwitch) table), it undoes OVN - the central's NB rows of
+        ours (one transaction), ovn-controller (stopped, not started at boot), br-int's flows
+        (back to C(priority=0,actions=NORMAL)), the ports and keys OVN left in OVSDB, our
+        chassis keys, then, once no other chassis uses the central, ovn-northd and its
+        databases. Elsewhere it reads one row and does nothing. Omitted skips the layer.
+    type: dict
   ip:
     description: The options of M(ip_state); omitted skips the layer.
     type: dict

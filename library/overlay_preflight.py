@@ -225,8 +225,8 @@ from ansible.module_utils.ovl.core.validate import InputError, ip_address
 from ansible.module_utils.ovl.docker.preflight import docker_problems
 from ansible.module_utils.ovl.nat.policy import READ_ARGV, dropping_forward_chains, forward_problems
 from ansible.module_utils.ovl.host.preflight import (
-    KERNEL_MODULES, OVN_RUNDIR, backend_problems, judge, missing_line, ovn_daemons, probe_daemon, probe_module,
-    rundir_of)
+    KERNEL_MODULES, judge, missing_line, ovn_daemons, probe_daemon, probe_module, rundir_of)
+from ansible.module_utils.ovl.ovn.leave import OVN_RUNDIR
 from ansible.module_utils.ovl.host.underlay import find_underlay
 from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
@@ -297,8 +297,6 @@ def main():
     state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
-    problems += backend_problems(args['backend'], (state or EMPTY_STATE)['ports'], args['owner'],
-                                 args['host'] or os.uname()[1])
     problems += floating_problems(args['floating'], args['underlay_ip'],
                                   (facts or {}).get('underlay_prefixlen'), args['host'] or os.uname()[1],
                                   addrs, markers(FLOATING_DIR))

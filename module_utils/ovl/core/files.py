@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """Files of the project on a host: read one (None when absent), write one
-atomically. Errors as ``CommandError`` naming the path."""
+atomically; whether a pid file names a live process. Errors as
+``CommandError`` naming the path."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -43,3 +44,13 @@ def write_file(path, text, mode=0o644):
             raise
     except (IOError, OSError) as exc:
         raise CommandError('cannot write %s: %s' % (path, exc.strerror or exc))
+
+
+def pid_alive(path):
+    """True when the pid file *path* names a live process."""
+    try:
+        with open(path) as handle:
+            pid = int(handle.read().strip())
+    except (IOError, OSError, ValueError):
+        return False
+    return os.path.exists('/proc/%d' % pid)

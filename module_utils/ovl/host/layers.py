@@ -21,8 +21,11 @@ A record:
 - ``drift(result)``: its check-mode result as drift rows (``ovl.report``);
 - ``keys``: the result keys ``drift`` reads;
 - ``backends``: the backends (``overlay_backend``) it serves: with ``ovn``,
-  OVN routes, NATs and tunnels, so the ovs backend's flows, NAT and
-  floating layers have nothing to do, and the chassis and NB layers join.
+  OVN routes and tunnels and ovn-controller owns br-int's flows, so the ovs
+  backend's flow and forward layers do not run, the chassis and NB layers
+  join, and the NAT and floating layers run to prune what the ovs backend
+  left (a fleet switching backends); with ``ovs``, ``ovn_leave`` undoes
+  what OVN left.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -161,6 +164,16 @@ def _nb_driver(module, p):
     return OvnNbDriver(module, p)
 
 
+def _leave_spec():
+    from ansible.module_utils.ovl.ovn.leave import ARGUMENT_SPEC
+    return ARGUMENT_SPEC
+
+
+def _leave_driver(module, p):
+    from ansible.module_utils.ovl.ovn.leave import OvnLeaveDriver
+    return OvnLeaveDriver(module, p)
+
+
 def _docker_spec():
     from ansible.module_utils.ovl.docker.driver import ARGUMENT_SPEC
     return ARGUMENT_SPEC
@@ -214,6 +227,10 @@ def _boot_drift(result):
 
 
 LAYERS = (
+    Layer('ovn_leave', ('ovs', 'tunnels'), _leave_spec, _leave_driver,  # OVN no more: undo it
+          lambda state, params: dict(owner=state['facts']['owner'],
+                                     bridge=state['facts']['integration_bridge']),
+          {}, lambda facts: [], ovn_drift.leave_drift, ('changes',), OVS),
     Layer('ip', ('endpoints', 'snat', 'tunnels'), _ip_spec, _ip_driver,  # namespaces, veths, addresses, routes
           lambda state, params: dict(state['ip'], **_owned(state)),
           {}, lambda facts: ['ip'] + (['bridge'] if facts['tunnel_mode'] == 'kernel' else []),
@@ -249,10 +266,10 @@ LAYERS = (
           lambda state, params: dict(state['nat'], backend=state['facts']['nat_backend'],
                                      keep_reads=NAT_READS, **_owned(state)),
           {'fresh': ('ip', 'made_namespaces')},
-          lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',), OVS),
+          lambda facts: list(NAT_TOOLS[facts['nat_backend']]), nat_drift.drift, ('diff',), BOTH),
     Layer('floating', ('snat', 'publish'), _floating_spec, _floating_driver,  # floating addresses
           lambda state, params: dict(state['floating'], **_owned(state)),
-          {}, lambda facts: ['ip'], floating_drift.drift, ('changes', 'floating'), OVS),
+          {}, lambda facts: ['ip'], floating_drift.drift, ('changes', 'floating'), BOTH),
     Layer('docker', ('endpoints', 'containers'), _docker_spec, _docker_driver,  # the plugin, networks
           lambda state, params: dict(config=state['docker'], owner=state['facts']['owner'],
                                      host=state['facts']['name']),

@@ -21,9 +21,8 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.ovl.core.marks import TENANT_KEY
+from ansible.module_utils.ovl.core.files import pid_alive
 from ansible.module_utils.ovl.host import layers
-from ansible.module_utils.ovl.ovs.plan import is_ours
 
 PACKAGE = {
     'ip': 'iproute2', 'bridge': 'iproute2',
@@ -33,7 +32,6 @@ PACKAGE = {
     # OVN (overlay_backend ovn): every host a chassis, the central host more
     'ovn-controller': 'ovn-host', 'ovn-northd': 'ovn-central', 'ovn-nbctl': 'ovn-central',
 }
-OVN_RUNDIR = '/var/run/ovn'
 KERNEL_MODULES = {'vxlan': 'vxlan', 'openvswitch': 'openvswitch'}
 
 
@@ -120,37 +118,9 @@ def ovn_daemons(args):
     return central + ['ovn-controller']
 
 
-def backend_problems(backend, ports, owner, host):
-    """A host whose tenant ports were made by the other backend: switching a
-    running host is not supported yet, so it is refused before any write.
-    Our tenant ports carry a VLAN tag with ``ovs`` and an ``iface-id`` and no
-    tag with ``ovn`` (``ovl.tenant.ovs``)."""
-    other = []
-    for name, port in sorted((ports or {}).items()):
-        if not is_ours(port, owner) or not port['external_ids'].get(TENANT_KEY):
-            continue
-        made_by_ovn = port.get('tag') is None and 'iface-id' in (
-            port.get('interface_external_ids') or {})
-        if made_by_ovn != (backend == 'ovn'):
-            other.append(name)
-    if not other:
-        return []
-    was = 'ovs' if backend == 'ovn' else 'ovn'
-    return ['%s: overlay_backend: %r, but its tenant ports (%s) were made by the %s backend; '
-            'switching a running host between backends is not supported yet: remove the '
-            'tenants with the %s backend first (move their files away and run site.yml), then '
-            'switch and add them again' % (host, backend, ', '.join(other[:3]) + (
-                ', ...' if len(other) > 3 else ''), was, was)]
-
-
 def probe_daemon(rundir, name):
     """True when ``<rundir>/<name>.pid`` names a live process."""
-    try:
-        with open(os.path.join(rundir, name + '.pid')) as handle:
-            pid = int(handle.read().strip())
-    except (IOError, OSError, ValueError):
-        return False
-    return os.path.exists('/proc/%d' % pid)
+    return pid_alive(os.path.join(rundir, name + '.pid'))
 
 
 def rundir_of(db):

@@ -13,7 +13,10 @@ a chassis of the central's southbound database.
 - ``system-id`` (the chassis name) is set to the inventory host name only
   when the host has none: ovs-ctl and the Debian package give every host
   one, and the project does not rename a chassis it did not name;
-- ``ovl-chassis`` = the owner marks the keys as the project's.
+- ``ovl-chassis`` = the owner marks the keys as the project's, and on the
+  central ``ovl-central`` = the owner marks its OVN daemons as started for
+  the project (``ovl.ovn.leave`` reads both when the fleet goes back to the
+  ovs backend).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -33,8 +36,13 @@ ARGUMENT_SPEC = dict(
     system_id=dict(type='str', required=True),
     mapping=dict(type='str'),
     owner=dict(type='str', default='ovl'),
+    central=dict(type='bool', default=False),
 )
 MARK = 'ovl-chassis'
+CENTRAL_MARK = 'ovl-central'
+# the keys chassis_keys sets (and ovl.ovn.leave removes)
+KEYS = ('ovn-remote', 'ovn-encap-type', 'ovn-encap-ip', 'ovn-bridge', 'ovn-bridge-datapath-type',
+        'ovn-remote-probe-interval')
 SB_PORT = 6642
 # ms between the probes of the chassis' southbound connection (and the SB
 # server's of its clients, set with the connection): OVN's default, 5 s,
@@ -47,12 +55,9 @@ PROBE_MS = 60000
 def chassis_keys(facts, central_ip, bridge_mapping):
     """The keys of a chassis with *facts* (HostFacts) whose central is at
     *central_ip*; *bridge_mapping*: the bridge of the external network."""
-    return {'ovn-remote': 'tcp:%s:%d' % (central_ip, SB_PORT),
-            'ovn-encap-type': facts.ovn_encap,
-            'ovn-encap-ip': facts.underlay_ip,
-            'ovn-bridge': facts.integration_bridge,
-            'ovn-bridge-datapath-type': facts.datapath_type,
-            'ovn-remote-probe-interval': str(PROBE_MS)}, '%s:%s' % (EXT_NETWORK, bridge_mapping)
+    values = ('tcp:%s:%d' % (central_ip, SB_PORT), facts.ovn_encap, facts.underlay_ip,
+              facts.integration_bridge, facts.datapath_type, str(PROBE_MS))
+    return dict(zip(KEYS, values)), '%s:%s' % (EXT_NETWORK, bridge_mapping)
 
 
 def merged_mappings(have, mapping):
@@ -65,6 +70,8 @@ def merged_mappings(have, mapping):
 def wanted(params, have):
     """The keys as they must be, given the host's *have*."""
     want = dict(params['keys'], **{MARK: params['owner']})
+    if params.get('central'):
+        want[CENTRAL_MARK] = params['owner']
     if params.get('mapping'):
         want['ovn-bridge-mappings'] = merged_mappings(have.get('ovn-bridge-mappings'),
                                                       params['mapping'])

@@ -5,13 +5,16 @@
 
 - ``chassis_drift``: each Open_vSwitch key that differs (kind ``chassis``);
 - ``nb_drift``: each NB row of ours missing, extra or different (kind the
-  table; ``tenant`` from its ``ovl-tenant`` mark).
+  table; ``tenant`` from its ``ovl-tenant`` mark);
+- ``leave_drift``: what OVN left on a host of the ovs backend (kind
+  ``ovn-leftover``), one row per step of ``ovl.ovn.leave``.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.marks import TENANT_KEY
+from ansible.module_utils.ovl.core.step import change_rows
 from ansible.module_utils.ovl.ovs.drift import shown, state_of
 
 
@@ -47,3 +50,7 @@ def nb_drift(result):
                              '%s -> %s' % (shown(have), shown(want)),
                              owner=None, tenant=row['external_ids'].get(TENANT_KEY)))
     return rows
+
+
+def leave_drift(result):
+    return change_rows(result, {}, ('ovn-leftover', 'extra'))

@@ -27,7 +27,8 @@ def build_chassis(inventory, facts):
         return None
     central = inventory.host(facts.ovn_central)
     keys, mapping = chassis_keys(facts, central.underlay_ip, UPLINK_BRIDGE)
-    return dict(keys=keys, mapping=mapping, system_id=facts.name, owner=facts.owner)
+    return dict(keys=keys, mapping=mapping, system_id=facts.name, owner=facts.owner,
+                central=facts.ovn_central_here)
 
 
 def port_address(owner, ep):

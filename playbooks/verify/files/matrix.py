@@ -19,6 +19,8 @@ Input (stdin): JSON with keys
   mtu       {endpoint: {dst, at_rc, over_rc, over_err}}
   storm     {host: {seconds, packets: {bridge: n}, misplaced: [{mac, endpoint, port}]}}
   removed   [{name, vni, endpoints: [names]}] + leftovers {host: {...}}
+  backend   the model's (ovs|ovn); backend_found {host: {ovn: [..], ovs: [..]}}
+            (ovl_backend.py): a host holds nothing of the other backend
 Output (stdout): the page a person reads (who reaches whom as measured,
 reached / isolated with unexpected cells marked; one line per tenant with its
 checks per kind; what failed, in full; the total), then a line
@@ -263,6 +265,14 @@ def main():
                     left.append("NB row " + dict(ids).get("ovl-key", t["name"]))
             row("pruned", t["name"], host, "nothing left", ", ".join(left) or "nothing left",
                 not left)
+
+    # (g) nothing of the other backend (a fleet that switched backends)
+    other = {"ovs": "ovn", "ovn": "ovs"}.get(d.get("backend"))
+    for host, found in sorted(d.get("backend_found", {}).items()):
+        left = found.get(other, [])
+        row("backend", "-", host, "nothing of the %s backend" % other,
+            ", ".join(left[:6]) + (" (+%d)" % (len(left) - 6) if len(left) > 6 else "")
+            or "nothing", not left)
 
     return tenants, cells
 

@@ -136,6 +136,7 @@ def test_the_model_gives_each_layer_what_the_role_used_to_template():
     got = model_layers(params)
     owner = state['facts']['owner']
     assert got == dict(
+        ovn_leave=dict(owner=owner, bridge=state['facts']['integration_bridge']),
         ip=dict(state['ip'], owner=owner, prune=True),
         ovs=dict(state['ovs'], owner=owner, prune=True, plan_if_down=False, timeout=30),
         int_flows=dict(state['int_flows'], prune=True),

@@ -27,18 +27,3 @@ def test_a_named_host_keeps_its_name_and_others_mappings_and_converges():
 def test_merged_mappings_replace_only_our_network():
     assert merged_mappings('ovl-ext:br-old,a:b', 'ovl-ext:br-phy') == 'a:b,ovl-ext:br-phy'
     assert merged_mappings(None, 'ovl-ext:br-phy') == 'ovl-ext:br-phy'
-
-
-def test_a_host_set_up_by_the_other_backend_is_refused_before_any_write():
-    from ansible.module_utils.ovl.host.preflight import backend_problems
-    ours = {'ovl-owner': 'ovl', 'ovl-tenant': 'blue'}
-    ovs_port = dict(tag=3, external_ids=ours, interface_external_ids={})
-    ovn_port = dict(tag=None, external_ids=ours, interface_external_ids={'iface-id': 'x'})
-    vm_port = dict(tag=3, external_ids={}, interface_external_ids={'iface-id': 'y'})
-    assert backend_problems('ovs', {'ove1': ovs_port, 'vnet0': vm_port}, 'ovl', 'h') == []
-    assert backend_problems('ovn', {'ove1': ovn_port}, 'ovl', 'h') == []
-    [line] = backend_problems('ovn', {'ove1': ovs_port}, 'ovl', 'h')
-    assert line.startswith("h: overlay_backend: 'ovn', but its tenant ports (ove1) were made by "
-                           "the ovs backend")
-    [line] = backend_problems('ovs', {'ove1': ovn_port}, 'ovl', 'h')
-    assert 'made by the ovn backend' in line
