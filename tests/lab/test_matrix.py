@@ -153,3 +153,36 @@ def test_broken_network_fails(check, mutate):
     mutate(doc)
     bad = [r for r in evaluate(doc) if not r["ok"]]
     assert bad and {r["check"] for r in bad} == {check}
+
+
+def test_a_host_holding_anything_of_the_other_backend_fails():
+    doc = dict(good(), backend="ovn", backend_found={
+        "h1": {"ovn": ["key ovn-remote"], "ovs": []}, "h2": {"ovn": [], "ovs": []}})
+    assert all(r["ok"] for r in evaluate(doc))
+    doc["backend_found"]["h2"]["ovs"] = ["netns ovr-blue"]
+    bad = [r for r in evaluate(doc) if not r["ok"]]
+    assert [(r["check"], r["subject"], r["seen"]) for r in bad] == [
+        ("backend", "h2", "netns ovr-blue")]
+    doc = dict(doc, backend="ovs")          # the same host on the ovs backend: h1's OVN key
+    bad = [r for r in evaluate(doc) if not r["ok"]]
+    assert [(r["check"], r["subject"]) for r in bad] == [("backend", "h1")]
+
+
+def _ovn_with_floating(b2_src):
+    doc = good()
+    tenants = json.loads(json.dumps(TENANTS))
+    tenants[0]["endpoints"][1]["floating_ip"] = "192.168.0.50"
+    doc.update(tenants=tenants, ovn_range="192.168.0.200-192.168.0.209")
+    doc["snat"]["b2"] = {"result": "connected", "hello": "blue/b2/n"}
+    doc["seen"] = "\n".join(json.dumps(x) for x in (
+        {"proto": "tcp", "src": "192.168.0.200", "hello": "blue/b1/n"},
+        {"proto": "tcp", "src": b2_src, "hello": "blue/b2/n"}))
+    return doc
+
+
+def test_with_ovn_an_endpoint_with_a_floating_address_leaves_as_it():
+    rows = [r for r in evaluate(_ovn_with_floating("192.168.0.50")) if r["check"] == "snat"]
+    assert rows and all(r["ok"] for r in rows), rows
+    # leaving as its router's address instead is wrong
+    bad = [r for r in evaluate(_ovn_with_floating("192.168.0.200")) if not r["ok"]]
+    assert [(r["check"], r["subject"]) for r in bad] == [("snat", "b2")]

@@ -15,12 +15,17 @@ carries every field; with ``ovn``:
   that names another one is refused, not silently carried otherwise;
 - SNAT needs ``overlay_ovn_external_range`` and ``overlay_ovn_external_gateway``
   (the routers' addresses on the underlay network and their next hop);
+- a floating address is a ``dnat_and_snat`` of the tenant's router: it
+  must not be one of the routers' own addresses (the range) nor their next
+  hop;
 - the fields OVN does not carry yet (VM and Docker endpoints, DHCP,
-  floating addresses, published ports) are refused by name.
+  published ports) are refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import ipaddress
 
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.inventory.hostvars import common
@@ -51,6 +56,26 @@ def tunnel_overhead(kind, facts):
     return kind.overhead
 
 
+def in_span(addr, span):
+    """*addr* lies in ``FIRST-LAST`` (False when either is not an address)."""
+    try:
+        first, last = (ipaddress.IPv4Address(p) for p in span.split('-'))
+        return first <= ipaddress.IPv4Address(addr) <= last
+    except (ValueError, AttributeError):
+        return False
+
+
+def _floating_errors(where, addr, facts):
+    span, hop = common(facts, 'ovn_external_range'), common(facts, 'ovn_external_gateway')
+    if span and in_span(addr, span):
+        return [_line(where, addr, 'is in overlay_ovn_external_range %s, the OVN routers\' own '
+                      'addresses: a floating address must be another address of the underlay '
+                      'network' % span)]
+    if hop and addr == hop:
+        return [_line(where, addr, 'is overlay_ovn_external_gateway, the routers\' next hop')]
+    return []
+
+
 def backend_errors(data, facts):
     if common(facts, 'backend') != 'ovn':
         return []
@@ -77,9 +102,11 @@ def backend_errors(data, facts):
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):
             continue
-        for key in ('floating_ip', 'publish'):
-            if ep.get(key):
-                errors.append(_line('endpoints[%d].%s' % (index, key), ep[key], NOT_YET))
+        if ep.get('publish'):
+            errors.append(_line('endpoints[%d].publish' % index, ep['publish'], NOT_YET))
+        if ep.get('floating_ip'):
+            errors += _floating_errors('endpoints[%d].floating_ip' % index, ep['floating_ip'],
+                                       facts)
         if ep.get('kind') not in (None, 'namespace'):
             errors.append(_line('endpoints[%d].kind' % index, ep['kind'], NOT_YET))
     return errors

@@ -22,7 +22,12 @@ always holds ``ovl-owner``). Tables and names:
   ``ovl-ext`` (its ``localnet`` port reaches the underlay through br-phy:
   ``ovn-bridge-mappings ovl-ext:br-phy``), the external port's gateway
   chassis (the central host), ``snat`` of the subnet to the router's
-  external address and a default route to ``overlay_ovn_external_gateway``.
+  external address and a default route to ``overlay_ovn_external_gateway``;
+- per floating address: a ``dnat_and_snat`` NAT of that router, distributed
+  (``logical_port`` = the endpoint's port, ``external_mac`` its own): the
+  chassis of the endpoint answers for the address on the underlay through
+  its own br-phy and NATs there, not the gateway chassis; the endpoint's
+  own connections leave as its floating address.
 
 *nb*: the tenants as plain data (``ovl.tenant.ovn.build_nb``); *external*:
 {tenant: its router's external address} (``addresses``); *prefixlen*: the
@@ -82,6 +87,13 @@ def acls(tenant, owner):
          'allow-related'),
         ('drop', 'to-lport', 1001, 'outport == @%s && ip4' % pg, 'drop'),
     )
+    # an endpoint with a floating address is offered outside on every port
+    # (as with the ovs backend): what its router DNATs to it comes from any
+    # source, so it is let in; OVN's switch ACLs cannot tell DNATed traffic
+    # from other routed traffic, so its own address is open too
+    rows += tuple(('fip:%s' % port['endpoint'], 'to-lport', 1002,
+                   'outport == "%s" && ip4' % port['name'], 'allow-related')
+                  for port in tenant['ports'] if port.get('floating_ip') and tenant['snat'])
     name = tenant['name']
     return dict(('%s/%s' % (name, key),
                  dict(group=pg, direction=d, priority=p, match=m, action=a,
@@ -108,11 +120,19 @@ def _router(tenant, owner, ext, prefixlen, chassis, gateway, out):
             options={'router-port': lrp}, external_ids=_ids(owner, name))
     nat, route = '%s/snat' % name, '%s/default' % name
     out['NAT'][nat] = dict(
-        router=r, type='snat', external_ip=ext, logical_ip=tenant['subnet'],
-        external_ids=_ids(owner, name, **{KEY_ID: nat}))
+        router=r, type='snat', external_ip=ext, logical_ip=tenant['subnet'], logical_port=None,
+        external_mac=None, external_ids=_ids(owner, name, **{KEY_ID: nat}))
     out['Logical_Router_Static_Route'][route] = dict(
         router=r, ip_prefix='0.0.0.0/0', nexthop=gateway,
         external_ids=_ids(owner, name, **{KEY_ID: route}))
+    for port in tenant['ports']:
+        if port.get('floating_ip'):
+            key = '%s/fip:%s' % (name, port['endpoint'])
+            out['NAT'][key] = dict(
+                router=r, type='dnat_and_snat', external_ip=port['floating_ip'],
+                logical_ip=port['ip'], logical_port=port['name'],
+                external_mac=router_mac(name, 'fip:' + port['endpoint']),
+                external_ids=_ids(owner, name, **{KEY_ID: key}))
 
 
 def desired(nb, external, prefixlen, gateway_chassis):

@@ -34,7 +34,7 @@ IDENTITY = {
     'Logical_Router_Port': ('router', 'mac', 'networks', 'gateway_chassis'),
     'Port_Group': (),
     'ACL': ('group', 'direction', 'priority', 'match', 'action'),
-    'NAT': ('router', 'type', 'external_ip', 'logical_ip'),
+    'NAT': ('router', 'type', 'external_ip', 'logical_ip', 'logical_port', 'external_mac'),
     'Logical_Router_Static_Route': ('router', 'ip_prefix', 'nexthop'),
 }
 
@@ -110,6 +110,7 @@ def _create(table, key, want):
     elif table == 'NAT':
         cols = ['type=%s' % want['type'], 'external_ip=%s' % q(want['external_ip']),
                 'logical_ip=%s' % q(want['logical_ip'])]
+        cols += ['%s=%s' % (c, q(want[c])) for c in ('logical_port', 'external_mac') if want.get(c)]
         parent = ['add', 'Logical_Router', want['router'], 'nat', ref]
     else:
         cols = ['ip_prefix=%s' % q(want['ip_prefix']), 'nexthop=%s' % q(want['nexthop'])]

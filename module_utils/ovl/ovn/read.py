@@ -27,7 +27,7 @@ COLUMNS = (
     ('Logical_Router', '_uuid,name,ports,nat,static_routes,external_ids'),
     ('Logical_Router_Port', '_uuid,name,mac,networks,gateway_chassis,external_ids'),
     ('Gateway_Chassis', '_uuid,chassis_name'),
-    ('NAT', '_uuid,type,external_ip,logical_ip,external_ids'),
+    ('NAT', '_uuid,type,external_ip,logical_ip,logical_port,external_mac,external_ids'),
     ('Logical_Router_Static_Route', '_uuid,ip_prefix,nexthop,external_ids'),
 )
 
@@ -100,7 +100,8 @@ def parse(stdout, owner):
              gateway_chassis=optional([chassis.get(u) for u in as_list(r['gateway_chassis'])]))
     for r in raw['NAT']:
         keep('NAT', r['external_ids'].get(KEY_ID), r, router=nat_of.get(r['_uuid']),
-             type=r['type'], external_ip=r['external_ip'], logical_ip=r['logical_ip'])
+             type=r['type'], external_ip=r['external_ip'], logical_ip=r['logical_ip'],
+             logical_port=optional(r['logical_port']), external_mac=optional(r['external_mac']))
     for r in raw['Logical_Router_Static_Route']:
         keep('Logical_Router_Static_Route', r['external_ids'].get(KEY_ID), r,
              router=route_of.get(r['_uuid']), ip_prefix=r['ip_prefix'], nexthop=r['nexthop'])

@@ -41,7 +41,8 @@ def nb_tenant(tenant, owner):
     return dict(name=tenant.name, vni=tenant.vni, subnet=tenant.subnet,
                 prefixlen=tenant.prefixlen, gateway=tenant.gateway, snat=tenant.snat,
                 ports=[dict(name=iface_id(tenant.name, ep.name), address=port_address(owner, ep),
-                            endpoint=ep.name) for ep in tenant.endpoints])
+                            endpoint=ep.name, ip=ep.ip, floating_ip=ep.floating_ip)
+                       for ep in tenant.endpoints])
 
 
 def build_nb(inventory, facts, discovered):

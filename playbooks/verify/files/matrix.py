@@ -147,12 +147,14 @@ def main():
     for ep, r in sorted(d.get("snat", {}).items()):
         e = eps[ep]
         srcs = seen_by[ep]
-        if e["snat"] and d.get("ovn_range"):
+        if e["snat"] and d.get("ovn_range") and not e.get("floating_ip"):
             # OVN: the tenant router's address, from the range, the same for
-            # every endpoint of the tenant, no other tenant's
+            # every endpoint of the tenant without a floating address, no
+            # other tenant's
             want = "one address of %s, its tenant's own" % d["ovn_range"]
-            mine = {s for p, ss in seen_by.items() if eps[p]["tenant"] == e["tenant"] for s in ss}
-            others = {s for p, ss in seen_by.items() if eps[p]["tenant"] != e["tenant"] for s in ss}
+            routed = dict((p, ss) for p, ss in seen_by.items() if not eps[p].get("floating_ip"))
+            mine = {s for p, ss in routed.items() if eps[p]["tenant"] == e["tenant"] for s in ss}
+            others = {s for p, ss in routed.items() if eps[p]["tenant"] != e["tenant"] for s in ss}
             ok = (r.get("result") == "connected" and len(srcs) == 1 and len(mine) == 1
                   and in_range(srcs[0], d["ovn_range"]) and not mine & others)
             row("snat", e["tenant"], ep, "reach outside as " + want,

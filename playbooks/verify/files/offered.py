@@ -82,11 +82,14 @@ def _hairpin(d, eps, row):
 
 
 def _state(d, eps, row):
+    """With OVN (``ovn``) no host holds an offer: OVN's chassis answers for
+    a floating address in its datapath, so the hosts' addresses, markers
+    and NAT rules must hold none of them (nothing the ovs backend left)."""
     o = d.get("offered") or {}
-    offers = _offers(eps)
+    every_fip = set(e["floating_ip"] for e in _offers(eps) if e.get("floating_ip"))
+    offers = [] if o.get("ovn") else _offers(eps)
     for host, st in sorted((o.get("state") or {}).items()):
         want_fip = sorted(e["floating_ip"] for e in offers if e.get("floating_ip") and e["host"] == host)
-        every_fip = set(e["floating_ip"] for e in offers if e.get("floating_ip"))
         held = sorted(a for a in st.get("addrs", {}) if a in every_fip or a in st.get("marks", []))
         row("offer-state", "-", "floating addresses on %s" % host, ", ".join(want_fip) or "none",
             ", ".join(held) or "none", held == want_fip)

@@ -18,6 +18,7 @@ import pytest
 from ansible.module_utils.ovl.inventory.load import load_inventory
 from ansible.module_utils.ovl.ovn import model, plan, read
 from ansible.module_utils.ovl.ovn.nb_driver import held_addresses
+from ansible.module_utils.ovl.tenant.endpoints.vm import iface_id as build_port_name
 from ansible.module_utils.ovl.tenant.ovn import build_nb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -76,7 +77,7 @@ def converge(db, tenants_dir):
 
 
 def write(path, name, vni, endpoints, snat=True):
-    eps = ''.join('  - {name: %s, host: %s, ip: %s}\n' % e for e in endpoints)
+    eps = ''.join('  - {name: %s, host: %s, ip: %s%s}\n' % (tuple(e) + ('',))[:4] for e in endpoints)
     path.joinpath(name + '.yml').write_text('name: %s\nvni: %d\nsubnet: 10.0.0.0/24\nsnat: %s\n'
                                              'endpoints:\n%s' % (name, vni, str(snat).lower(), eps))
 
@@ -85,7 +86,8 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
     tenants = tmp_path / 'tenants'
     tenants.mkdir()
     nbctl(nb, 'ls-add', 'theirs')                       # not ours: never touched
-    write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11'), ('blue-b', 'host2', '10.0.0.12')])
+    write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11', ', floating_ip: 192.168.251.50'),
+                                 ('blue-b', 'host2', '10.0.0.12')])
     write(tenants, 'red', 200, [('red-a', 'host1', '10.0.0.11')])
     first, external = converge(nb, tenants)
     assert len(first) > 20
@@ -93,17 +95,26 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
     assert converge(nb, tenants)[0] == []               # steady state: nothing to do
     assert nbctl(nb, 'get', 'Logical_Switch', 'ovl-blue', 'other_config:requested-tnl-key').strip() == '"100"'
     assert '192.168.251.201' in nbctl(nb, 'lr-nat-list', 'ovl-r-red')
+    # blue-a's floating address: distributed (its port, its own MAC)
+    [fip] = [line.split() for line in nbctl(nb, 'lr-nat-list', 'ovl-r-blue').splitlines()
+             if line.startswith('dnat_and_snat')]
+    assert fip[1:3] == ['192.168.251.50', '10.0.0.11'] and fip[3].startswith('0a:')
+    assert fip[4] == build_port_name('blue', 'blue-a')
     # blue-b moves to host3 (nothing in NB changes: a port is not bound by host),
     # red goes: its rows go, blue keeps its router address, theirs stays
-    write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11'), ('blue-b', 'host3', '10.0.0.15')])
+    write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11'),
+                                 ('blue-b', 'host3', '10.0.0.15', ', floating_ip: 192.168.251.50')])
     tenants.joinpath('red.yml').unlink()
     changes, external = converge(nb, tenants)
     assert changes and external == {'blue': '192.168.251.200'}
     assert converge(nb, tenants)[0] == []
+    nat = nbctl(nb, 'lr-nat-list', 'ovl-r-blue')
+    assert '10.0.0.15' in nat and build_port_name('blue', 'blue-b') in nat and '10.0.0.11' not in nat
     switches = nbctl(nb, '--bare', '--columns=name', 'list', 'Logical_Switch').split()
     assert sorted(switches) == ['ovl-blue', 'ovl-ext', 'theirs']
     assert nbctl(nb, '--bare', '--columns=name', 'list', 'Logical_Router').split() == ['ovl-r-blue']
-    assert len(nbctl(nb, '--bare', '--columns=_uuid', 'list', 'ACL').split()) == 3
+    # blue's three, and the one that lets in what reaches blue-b's floating address
+    assert len(nbctl(nb, '--bare', '--columns=_uuid', 'list', 'ACL').split()) == 4
     # every tenant gone: only theirs is left
     tenants.joinpath('blue.yml').unlink()
     converge(nb, tenants)

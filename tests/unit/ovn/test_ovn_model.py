@@ -108,3 +108,23 @@ def test_a_name_held_by_a_row_not_ours_is_refused():
                  foreign={'Logical_Switch': ['ovl-blue']}, uuids={})
     with pytest.raises(ValueError, match='Logical_Switch ovl-blue exists and is not ours'):
         plan(desired(), empty)
+
+
+def test_a_floating_address_is_a_distributed_dnat_and_snat_and_its_endpoint_is_let_in():
+    blue = dict(NB['tenants'][0], ports=[dict(NB['tenants'][0]['ports'][0], ip='10.0.0.11',
+                                              floating_ip='192.168.1.50')])
+    want = model.desired(dict(NB, tenants=[blue]), {'blue': '192.168.1.200'}, 24, 'chassis-1')
+    fip = want['NAT']['blue/fip:blue-a']
+    assert fip == dict(fip, router='ovl-r-blue', type='dnat_and_snat', external_ip='192.168.1.50',
+                       logical_ip='10.0.0.11', logical_port='id-a')
+    assert fip['external_mac'] == model.router_mac('blue', 'fip:blue-a')
+    acl = want['ACL']['blue/fip:blue-a']
+    assert acl == dict(acl, direction='to-lport', action='allow-related',
+                       match='outport == "id-a" && ip4')
+    assert acl['priority'] > want['ACL']['blue/drop']['priority']
+    # created with its distributed columns
+    cmds = plan(want, dict(have=dict((t, {}) for t in model.TABLES),
+                           foreign=dict((t, []) for t in model.TABLES), uuids={}))
+    made = [c for c in cmds if c[:3] == ['--id=@NAT_blue_fip_blue_a', 'create', 'NAT']]
+    assert made and 'logical_port="id-a"' in made[0] and any(
+        a.startswith('external_mac=') for a in made[0])
