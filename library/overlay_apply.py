@@ -94,7 +94,8 @@ options:
     description:
       - The OVN backend's northbound layer (C(ovl.ovn.nb_driver)), on the central host only -
         C(tenants) (each with its C(name), C(vni), C(subnet), C(prefixlen), C(gateway), C(snat)
-        and C(ports) - C(name), C(address), C(endpoint)), C(pool) and C(next_hop) of the SNAT
+        and C(ports) - C(name), C(address), C(endpoint), C(ip), C(floating_ip), C(publish)),
+        C(pool) and C(next_hop) of the SNAT
         routers, C(prefixlen) of the underlay network, C(gateway_chassis), C(db), C(owner),
         C(timeout).
       - Our NB rows are read with one C(ovn-nbctl) and brought to the model with one more, as

@@ -186,3 +186,27 @@ def test_with_ovn_an_endpoint_with_a_floating_address_leaves_as_it():
     # leaving as its router's address instead is wrong
     bad = [r for r in evaluate(_ovn_with_floating("192.168.0.200")) if not r["ok"]]
     assert [(r["check"], r["subject"]) for r in bad] == [("snat", "b2")]
+
+
+def _ovn_published(pub_at):
+    doc = good()
+    tenants = json.loads(json.dumps(TENANTS))
+    tenants[0]["endpoints"][1]["publish"] = [{"proto": "tcp", "port": 80, "host_port": 8080}]
+    doc.update(tenants=tenants)
+    doc["offered"] = {
+        "outside_ip": "100.64.0.100", "ovn": True, "pub_at": pub_at, "hairpin": {},
+        "state": {"h2": {"addrs": {}, "marks": [], "rules": {}}},
+        "ports": {"server": 18080, "peer": 18081, "host": 18082},
+        "outside": {"192.168.0.200:8080": {"result": "connected", "line": "blue/b2 from 100.64.0.100"},
+                    "192.168.0.200:18080": {"result": "refused"}}}
+    return doc
+
+
+def test_with_ovn_a_published_port_is_tried_on_its_router_address():
+    rows = [r for r in evaluate(_ovn_published({"b2": "192.168.0.200"}))
+            if r["check"].startswith("offer")]
+    assert len(rows) == 5 and all(r["ok"] for r in rows), rows     # in, closed, 3 of state
+    # judged on the host's address instead (where OVN publishes nothing): not reached
+    bad = [r for r in evaluate(_ovn_published({})) if not r["ok"]]
+    assert [(r["check"], r["subject"]) for r in bad] == [
+        ("offer-in", "outside -> 192.168.0.12:8080 (b2:80)")]

@@ -18,8 +18,11 @@ carries every field; with ``ovn``:
 - a floating address is a ``dnat_and_snat`` of the tenant's router: it
   must not be one of the routers' own addresses (the range) nor their next
   hop;
-- the fields OVN does not carry yet (VM and Docker endpoints, DHCP,
-  published ports) are refused by name.
+- a published port is a VIP of the tenant router's address: one
+  ``host_port`` per protocol in the whole tenant (the ovs backend publishes
+  on each endpoint's host, so there it is one per host);
+- the fields OVN does not carry yet (VM and Docker endpoints, DHCP) are
+  refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -99,11 +102,20 @@ def backend_errors(data, facts):
     for key in ('dhcp', 'containers'):
         if data.get(key):
             errors.append(_line(key, data[key], NOT_YET))
+    vips = {}
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):
             continue
-        if ep.get('publish'):
-            errors.append(_line('endpoints[%d].publish' % index, ep['publish'], NOT_YET))
+        for number, item in enumerate(ep.get('publish') or []):
+            if not isinstance(item, dict):
+                continue
+            key = (item.get('proto') or 'tcp', item.get('host_port'))
+            if key in vips:
+                errors.append(_line('endpoints[%d].publish[%d].host_port' % (index, number),
+                                    item.get('host_port'), 'is already published by %s of this '
+                                    'tenant (%s): with overlay_backend ovn every published port is '
+                                    'on the tenant router\'s one address' % (vips[key], key[0])))
+            vips.setdefault(key, ep.get('name'))
         if ep.get('floating_ip'):
             errors += _floating_errors('endpoints[%d].floating_ip' % index, ep['floating_ip'],
                                        facts)

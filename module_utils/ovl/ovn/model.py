@@ -27,7 +27,13 @@ always holds ``ovl-owner``). Tables and names:
   (``logical_port`` = the endpoint's port, ``external_mac`` its own): the
   chassis of the endpoint answers for the address on the underlay through
   its own br-phy and NATs there, not the gateway chassis; the endpoint's
-  own connections leave as its floating address.
+  own connections leave as its floating address;
+- per SNAT tenant with published ports, per protocol: a ``Load_Balancer``
+  ``ovl-lb-<tenant>-<proto>`` whose VIPs are the router's external address
+  and each ``host_port``, its backend the endpoint's address and ``port``,
+  on the router (from outside) AND on the tenant's switch (from the
+  tenant's own endpoints: hairpin), and an ACL that lets in what reaches
+  the endpoint's published port.
 
 *nb*: the tenants as plain data (``ovl.tenant.ovn.build_nb``); *external*:
 {tenant: its router's external address} (``addresses``); *prefixlen*: the
@@ -44,7 +50,7 @@ import ipaddress
 from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 
 TABLES = ('Logical_Switch', 'Logical_Switch_Port', 'Port_Group', 'ACL', 'Logical_Router',
-          'Logical_Router_Port', 'NAT', 'Logical_Router_Static_Route')
+          'Logical_Router_Port', 'NAT', 'Logical_Router_Static_Route', 'Load_Balancer')
 EXT_SWITCH = 'ovl-ext'
 EXT_NETWORK = 'ovl-ext'           # ovn-bridge-mappings ovl-ext:br-phy
 LOCALNET_PORT = 'ovl-ext-localnet'
@@ -94,11 +100,28 @@ def acls(tenant, owner):
     rows += tuple(('fip:%s' % port['endpoint'], 'to-lport', 1002,
                    'outport == "%s" && ip4' % port['name'], 'allow-related')
                   for port in tenant['ports'] if port.get('floating_ip') and tenant['snat'])
+    # a published port: what the load balancer sends it comes from any source
+    rows += tuple(('pub:%s:%s:%d' % (port['endpoint'], item['proto'], item['port']), 'to-lport',
+                   1002, 'outport == "%s" && %s && %s.dst == %d' % (
+                       port['name'], item['proto'], item['proto'], item['port']), 'allow-related')
+                  for port in tenant['ports'] if tenant['snat']
+                  for item in port.get('publish') or [])
     name = tenant['name']
     return dict(('%s/%s' % (name, key),
                  dict(group=pg, direction=d, priority=p, match=m, action=a,
                       external_ids=_ids(owner, name, **{KEY_ID: '%s/%s' % (name, key)})))
                 for key, d, p, m, a in rows)
+
+
+def published(tenant, ext):
+    """{proto: {"EXT:host_port": "IP:port"}}: the tenant's published ports
+    on its router's external address *ext*."""
+    out = {}
+    for port in tenant['ports']:
+        for item in port.get('publish') or []:
+            out.setdefault(item['proto'], {})['%s:%d' % (ext, item['host_port'])] = '%s:%d' % (
+                port['ip'], item['port'])
+    return out
 
 
 def _router(tenant, owner, ext, prefixlen, chassis, gateway, out):
@@ -125,6 +148,10 @@ def _router(tenant, owner, ext, prefixlen, chassis, gateway, out):
     out['Logical_Router_Static_Route'][route] = dict(
         router=r, ip_prefix='0.0.0.0/0', nexthop=gateway,
         external_ids=_ids(owner, name, **{KEY_ID: route}))
+    for proto, vips in sorted(published(tenant, ext).items()):
+        out['Load_Balancer']['ovl-lb-%s-%s' % (name, proto)] = dict(
+            router=r, switch=switch_name(name), protocol=proto, vips=vips,
+            external_ids=_ids(owner, name))
     for port in tenant['ports']:
         if port.get('floating_ip'):
             key = '%s/fip:%s' % (name, port['endpoint'])

@@ -25,7 +25,7 @@ from ansible.module_utils.ovl.ovs.syntax import q, set_key, set_map
 
 # parents first; removal walks it backwards
 ORDER = ('Logical_Switch', 'Logical_Router', 'Logical_Switch_Port', 'Logical_Router_Port',
-         'Port_Group', 'ACL', 'NAT', 'Logical_Router_Static_Route')
+         'Port_Group', 'ACL', 'NAT', 'Logical_Router_Static_Route', 'Load_Balancer')
 # columns that, changed, re-make the row (the rest are set in place)
 IDENTITY = {
     'Logical_Switch': (),
@@ -36,6 +36,7 @@ IDENTITY = {
     'ACL': ('group', 'direction', 'priority', 'match', 'action'),
     'NAT': ('router', 'type', 'external_ip', 'logical_ip', 'logical_port', 'external_mac'),
     'Logical_Router_Static_Route': ('router', 'ip_prefix', 'nexthop'),
+    'Load_Balancer': ('router', 'switch', 'protocol'),
 }
 
 
@@ -46,6 +47,15 @@ def set_strs(column, values):
 
 def _ids(row):
     return [set_key('external_ids', k, v) for k, v in sorted(row['external_ids'].items())]
+
+
+def _remove_lb(row, uuid, gone):
+    """A load balancer is a root row: out of its router and switch (unless
+    they go in this transaction), then destroyed."""
+    cmds = [['remove', table, row[col], 'load_balancer', uuid]
+            for table, col in (('Logical_Router', 'router'), ('Logical_Switch', 'switch'))
+            if row.get(col) and (table, row[col]) not in gone]
+    return cmds + [['destroy', 'Load_Balancer', uuid]]
 
 
 def _remove(table, key, row, uuids):
@@ -102,6 +112,12 @@ def _create(table, key, want):
         return cmds
     if table == 'Port_Group':
         return [['pg-add', key] + list(want['ports']), ['set', table, key] + _ids(want)]
+    if table == 'Load_Balancer':
+        ref = '@%s' % ''.join(c if c.isalnum() else '_' for c in 'lb_%s' % key)
+        return [['--id=%s' % ref, 'create', table, 'name=%s' % q(key),
+                 'protocol=%s' % want['protocol'], set_map('vips', want['vips'])] + _ids(want),
+                ['add', 'Logical_Router', want['router'], 'load_balancer', ref],
+                ['add', 'Logical_Switch', want['switch'], 'load_balancer', ref]]
     ref = '@%s' % ''.join(c if c.isalnum() else '_' for c in '%s_%s' % (table, key))
     if table == 'ACL':
         cols = ['direction=%s' % want['direction'], 'priority=%d' % want['priority'],
@@ -126,6 +142,8 @@ def _update(table, key, want, have):
         cols += [_lsp_col(want, c) for c in LSP_IN_PLACE if want[c] != have[c]]
     if table == 'Port_Group' and sorted(want['ports']) != sorted(have['ports']):
         cmds.append(['pg-set-ports', key] + list(want['ports']))
+    if table == 'Load_Balancer' and want['vips'] != have['vips']:
+        cols.append(set_map('vips', want['vips']))
     cols += [set_key('external_ids', k, v) for k, v in sorted(want['external_ids'].items())
              if have['external_ids'].get(k) != v]
     if cols:
@@ -165,6 +183,9 @@ def plan(want, state):
                 made += _update(table, key, want[table][key], have[table][key])
     removals = []
     for table, key, row in reversed(gone):
+        if table == 'Load_Balancer':
+            removals += _remove_lb(row, uuids[(table, key)], gone_keys)
+            continue
         parent_gone = any((t, row.get(col)) in gone_keys for t, col in (
             ('Logical_Switch', 'switch'), ('Logical_Router', 'router'), ('Port_Group', 'group')))
         if not parent_gone:     # deleting the parent deletes it

@@ -20,15 +20,16 @@ from ansible.module_utils.ovl.ovs.read import as_list, datum, optional
 from ansible.module_utils.ovl.ovn.model import KEY_ID
 
 COLUMNS = (
-    ('Logical_Switch', '_uuid,name,ports,other_config,external_ids'),
+    ('Logical_Switch', '_uuid,name,ports,other_config,load_balancer,external_ids'),
     ('Logical_Switch_Port', '_uuid,name,type,addresses,port_security,options,external_ids'),
     ('Port_Group', '_uuid,name,ports,acls,external_ids'),
     ('ACL', '_uuid,direction,priority,match,action,external_ids'),
-    ('Logical_Router', '_uuid,name,ports,nat,static_routes,external_ids'),
+    ('Logical_Router', '_uuid,name,ports,nat,static_routes,load_balancer,external_ids'),
     ('Logical_Router_Port', '_uuid,name,mac,networks,gateway_chassis,external_ids'),
     ('Gateway_Chassis', '_uuid,chassis_name'),
     ('NAT', '_uuid,type,external_ip,logical_ip,logical_port,external_mac,external_ids'),
     ('Logical_Router_Static_Route', '_uuid,ip_prefix,nexthop,external_ids'),
+    ('Load_Balancer', '_uuid,name,protocol,vips,external_ids'),
 )
 
 
@@ -66,6 +67,8 @@ def parse(stdout, owner):
     nat_of = _parents(raw['Logical_Router'], 'nat')
     route_of = _parents(raw['Logical_Router'], 'static_routes')
     group_of = _parents(raw['Port_Group'], 'acls')
+    lb_router = _parents(raw['Logical_Router'], 'load_balancer')
+    lb_switch = _parents(raw['Logical_Switch'], 'load_balancer')
     lsp_name = dict((r['_uuid'], r['name']) for r in raw['Logical_Switch_Port'])
     chassis = dict((r['_uuid'], r['chassis_name']) for r in raw['Gateway_Chassis'])
     have = dict((table, {}) for table, _c in COLUMNS if table != 'Gateway_Chassis')
@@ -105,4 +108,7 @@ def parse(stdout, owner):
     for r in raw['Logical_Router_Static_Route']:
         keep('Logical_Router_Static_Route', r['external_ids'].get(KEY_ID), r,
              router=route_of.get(r['_uuid']), ip_prefix=r['ip_prefix'], nexthop=r['nexthop'])
+    for r in raw['Load_Balancer']:
+        keep('Load_Balancer', r['name'], r, router=lb_router.get(r['_uuid']),
+             switch=lb_switch.get(r['_uuid']), protocol=optional(r['protocol']), vips=r['vips'])
     return dict(have=have, foreign=foreign, uuids=uuids)

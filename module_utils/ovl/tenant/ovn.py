@@ -41,7 +41,9 @@ def nb_tenant(tenant, owner):
     return dict(name=tenant.name, vni=tenant.vni, subnet=tenant.subnet,
                 prefixlen=tenant.prefixlen, gateway=tenant.gateway, snat=tenant.snat,
                 ports=[dict(name=iface_id(tenant.name, ep.name), address=port_address(owner, ep),
-                            endpoint=ep.name, ip=ep.ip, floating_ip=ep.floating_ip)
+                            endpoint=ep.name, ip=ep.ip, floating_ip=ep.floating_ip,
+                            publish=[dict(proto=p.proto, port=p.port, host_port=p.host_port)
+                                     for p in ep.publish])
                        for ep in tenant.endpoints])
 
 

@@ -22,6 +22,12 @@ def _host_ip(d, host):
     return d.get("hosts", {}).get(host)
 
 
+def _pub_ip(d, e):
+    """Where *e*'s ports are published: its host's address, with OVN its
+    tenant router's (offered.yml, ``pub_at``)."""
+    return ((d.get("offered") or {}).get("pub_at") or {}).get(e["name"]) or _host_ip(d, e["host"])
+
+
 def _outside(d, eps, row):
     o = d.get("offered") or {}
     got, who, ports = o.get("outside") or {}, o.get("outside_ip"), o.get("ports") or {}
@@ -47,7 +53,7 @@ def _outside(d, eps, row):
         for p in e.get("publish") or []:
             if p["proto"] != "tcp":
                 continue
-            hip = _host_ip(d, e["host"])
+            hip = _pub_ip(d, e)
             r = got.get("%s:%s" % (hip, p["host_port"]))
             row("offer-in", e["tenant"], "outside -> %s:%s (%s:%s)" % (hip, p["host_port"],
                                                                     e["name"], p["port"]),
@@ -69,7 +75,7 @@ def _hairpin(d, eps, row):
                 targets.append(("%s:%s" % (e["floating_ip"], server), tok))
             for p in e.get("publish") or []:
                 if p["proto"] == "tcp":
-                    targets.append(("%s:%s" % (_host_ip(d, e["host"]), p["host_port"]), tok + " from "))
+                    targets.append(("%s:%s" % (_pub_ip(d, e), p["host_port"]), tok + " from "))
             for target, want in targets:
                 r = got.get(target)
                 if s.get("snat"):

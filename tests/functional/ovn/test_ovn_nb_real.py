@@ -87,7 +87,8 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
     tenants.mkdir()
     nbctl(nb, 'ls-add', 'theirs')                       # not ours: never touched
     write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11', ', floating_ip: 192.168.251.50'),
-                                 ('blue-b', 'host2', '10.0.0.12')])
+                                 ('blue-b', 'host2', '10.0.0.12',
+                                  ', publish: [{port: 80, host_port: 8080}]')])
     write(tenants, 'red', 200, [('red-a', 'host1', '10.0.0.11')])
     first, external = converge(nb, tenants)
     assert len(first) > 20
@@ -100,6 +101,11 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
              if line.startswith('dnat_and_snat')]
     assert fip[1:3] == ['192.168.251.50', '10.0.0.11'] and fip[3].startswith('0a:')
     assert fip[4] == build_port_name('blue', 'blue-a')
+    # blue-b's published port: a load balancer on blue's router and switch
+    lbs = nbctl(nb, 'lb-list').split()
+    assert lbs[lbs.index('ovl-lb-blue-tcp') + 1:][:3] == ['tcp', '192.168.251.200:8080', '10.0.0.12:80']
+    assert 'ovl-lb-blue-tcp' in nbctl(nb, 'lr-lb-list', 'ovl-r-blue')
+    assert 'ovl-lb-blue-tcp' in nbctl(nb, 'ls-lb-list', 'ovl-blue')
     # blue-b moves to host3 (nothing in NB changes: a port is not bound by host),
     # red goes: its rows go, blue keeps its router address, theirs stays
     write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11'),
@@ -108,6 +114,7 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
     changes, external = converge(nb, tenants)
     assert changes and external == {'blue': '192.168.251.200'}
     assert converge(nb, tenants)[0] == []
+    assert nbctl(nb, 'lb-list').strip() == ''          # blue-b publishes no more
     nat = nbctl(nb, 'lr-nat-list', 'ovl-r-blue')
     assert '10.0.0.15' in nat and build_port_name('blue', 'blue-b') in nat and '10.0.0.11' not in nat
     switches = nbctl(nb, '--bare', '--columns=name', 'list', 'Logical_Switch').split()
@@ -119,7 +126,8 @@ def test_model_in_one_transaction_converges_and_prunes_only_ours(nb, tmp_path):
     tenants.joinpath('blue.yml').unlink()
     converge(nb, tenants)
     assert nbctl(nb, '--bare', '--columns=name', 'list', 'Logical_Switch').split() == ['theirs']
-    for table in ('Logical_Router', 'ACL', 'NAT', 'Port_Group', 'Logical_Switch_Port'):
+    for table in ('Logical_Router', 'ACL', 'NAT', 'Port_Group', 'Logical_Switch_Port',
+                  'Load_Balancer'):
         assert nbctl(nb, '--bare', '--columns=_uuid', 'list', table).split() == [], table
 
 

@@ -128,3 +128,45 @@ def test_a_floating_address_is_a_distributed_dnat_and_snat_and_its_endpoint_is_l
     made = [c for c in cmds if c[:3] == ['--id=@NAT_blue_fip_blue_a', 'create', 'NAT']]
     assert made and 'logical_port="id-a"' in made[0] and any(
         a.startswith('external_mac=') for a in made[0])
+
+
+def _published_blue(items):
+    port = dict(NB['tenants'][0]['ports'][0], ip='10.0.0.11', publish=items)
+    return dict(NB, tenants=[dict(NB['tenants'][0], ports=[port])])
+
+
+def test_published_ports_are_load_balancers_on_router_and_switch_with_an_acl_each():
+    want = model.desired(_published_blue([dict(proto='tcp', port=80, host_port=8080),
+                                          dict(proto='udp', port=53, host_port=5353)]),
+                         {'blue': '192.168.1.200'}, 24, 'chassis-1')
+    tcp = want['Load_Balancer']['ovl-lb-blue-tcp']
+    assert tcp == dict(tcp, router='ovl-r-blue', switch='ovl-blue', protocol='tcp',
+                       vips={'192.168.1.200:8080': '10.0.0.11:80'})
+    assert want['Load_Balancer']['ovl-lb-blue-udp']['vips'] == {'192.168.1.200:5353': '10.0.0.11:53'}
+    acl = want['ACL']['blue/pub:blue-a:tcp:80']
+    assert acl['match'] == 'outport == "id-a" && tcp && tcp.dst == 80'
+    assert acl['action'] == 'allow-related' and acl['direction'] == 'to-lport'
+
+
+def test_a_load_balancer_is_made_on_both_parents_changed_in_place_and_destroyed():
+    empty = dict(have=dict((t, {}) for t in model.TABLES),
+                 foreign=dict((t, []) for t in model.TABLES), uuids={})
+    want = model.desired(_published_blue([dict(proto='tcp', port=80, host_port=8080)]),
+                         {'blue': '192.168.1.200'}, 24, 'c')
+    cmds = plan(want, empty)
+    assert ['add', 'Logical_Router', 'ovl-r-blue', 'load_balancer', '@lb_ovl_lb_blue_tcp'] in cmds
+    assert ['add', 'Logical_Switch', 'ovl-blue', 'load_balancer', '@lb_ovl_lb_blue_tcp'] in cmds
+    uuids = dict(((t, k), 'u-%s' % k) for t in model.TABLES for k in want[t])
+    uuids[('Load_Balancer', 'ovl-lb-blue-tcp')] = 'u-lb'
+    have = dict(empty, have=dict(want), uuids=uuids)
+    assert plan(want, have) == []
+    moved = model.desired(_published_blue([dict(proto='tcp', port=80, host_port=9090)]),
+                          {'blue': '192.168.1.200'}, 24, 'c')
+    assert [c for c in plan(moved, have) if c[:2] == ['set', 'Load_Balancer']] == [
+        ['set', 'Load_Balancer', 'ovl-lb-blue-tcp', 'vips={"192.168.1.200:9090"="10.0.0.11:80"}']]
+    # unpublished: out of router and switch, then destroyed (a root row)
+    gone = model.desired(_published_blue([]), {'blue': '192.168.1.200'}, 24, 'c')
+    lb = [c for c in plan(gone, have) if 'u-lb' in c]
+    assert lb == [['remove', 'Logical_Router', 'ovl-r-blue', 'load_balancer', 'u-lb'],
+                  ['remove', 'Logical_Switch', 'ovl-blue', 'load_balancer', 'u-lb'],
+                  ['destroy', 'Load_Balancer', 'u-lb']]

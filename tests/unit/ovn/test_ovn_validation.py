@@ -58,9 +58,8 @@ def test_hosts_that_disagree_on_the_backend_are_refused():
      "endpoints[0].floating_ip: '192.168.1.203' is in overlay_ovn_external_range"),
     (100, '', ', floating_ip: 192.168.1.254', {},
      "endpoints[0].floating_ip: '192.168.1.254' is overlay_ovn_external_gateway"),
-    (100, '', ', publish: [{port: 80, host_port: 8080}]', {},
-     "endpoints[0].publish: [{'port': 80, 'host_port': 8080}] is not carried by overlay_backend "
-     "ovn yet"),
+    (100, '', ', publish: [{port: 80, host_port: 8080}, {port: 81, host_port: 8080}]', {},
+     "endpoints[0].publish[1].host_port: 8080 is already published by blue-a of this tenant (tcp)"),
     (100, '', ', kind: vm, mac: "52:54:00:00:00:01"', {},
      "endpoints[0].kind: 'vm' is not carried by overlay_backend ovn yet"),
 ])
