@@ -278,6 +278,24 @@ def fip_table(fp):
             '| the first reply after the run\'s end (median) | %.2f s | |' % med(mv['ovl_after'])]
 
 
+def switch_table(sw):
+    """The switch part: ovs -> ovn -> ovs, two site.yml runs each way, per T."""
+    out = ['| switch | T | first run (changed) | second run (changed) | third run (changed) | '
+           'last tenant answers, from the first run\'s start | longest gap of tenant 1\'s 20 ms '
+           'pings | traffic back after the first run returned |',
+           '|---|---|---|---|---|---|---|---|']
+    for r in sw['rows']:
+        out.append('| %s | %d | %s | %s | %s | %s |' % (
+            'ovs -> ovn' if r['to'] == 'ovn' else 'ovn -> ovs', r['t'],
+            ' | '.join('%.2f s (%d)' % (run['secs'], run['changed']) for run in r['runs']),
+            fmt_s(r['last_tenant_reach']), fmt_s(r['gap']), fmt_s(r['back_after'])))
+    return out
+
+
+def fmt_s(value):
+    return '-' if value is None else '%.2f s' % value
+
+
 def ovn_table(ob):
     """The ovn part: the same tenants on both backends, per T."""
     rows = ob['rows']

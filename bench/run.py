@@ -12,12 +12,13 @@ Env: BENCH_N="50 200"  BENCH_TENANTS="10 100 500"  BENCH_REPEAT=3 (ovs_state run
      BENCH_VARIANTS="anchor per_object ovs_state"  BENCH_MERGE=1 (keep stored rows of other
      N/variants in out/ovs.json, and the data-plane rows of other modes)
      BENCH_SITE_PART=site-extra (store site rows apart; they replace the same mode/T)
-     BENCH_PARTS="ovs site floor fleet dataplane docker vm fip ovn"  BENCH_MODES (default: every mode
+     BENCH_PARTS="ovs site floor fleet dataplane docker vm fip ovn switch"  BENCH_MODES (default: every mode
      site.yml supports of "port flow")  BENCH_KEEP_LAB=1 (leave the lab up)
      BENCH_FLOOR_T (default: the largest of BENCH_TENANTS): T of the floor part
      BENCH_FLEET_H="2 3 6" (lab sizes of the fleet part)  BENCH_FORKS=50 (projection)
      BENCH_DOCKER_N=200 (containers on one host for the Join figure of the docker part)
      BENCH_OVN_T (default: the largest of BENCH_TENANTS): T of the ovn part
+     BENCH_SWITCH_T="50": T of the switch part (ovs -> ovn -> ovs)
 Each part stores bench/out/<part>.json; RESULTS.md is built from the stored parts."""
 import datetime
 import json
@@ -33,6 +34,7 @@ import dockerbench  # noqa: E402
 import vmbench  # noqa: E402
 import fipbench  # noqa: E402
 import ovnbench  # noqa: E402
+import switchbench  # noqa: E402
 import fleet  # noqa: E402
 import floor  # noqa: E402
 import lab  # noqa: E402
@@ -48,11 +50,12 @@ REPEAT = int(ENV.get('BENCH_REPEAT', '3'))
 LOOP_REPEAT = int(ENV.get('BENCH_LOOP_REPEAT', '1'))
 LOOP_N = [int(x) for x in ENV.get('BENCH_LOOP_N', '50').split()]
 FIRST_REPEAT = int(ENV.get('BENCH_FIRST_REPEAT', '1'))
-PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker vm fip ovn').split()
+PARTS = ENV.get('BENCH_PARTS', 'ovs site floor fleet dataplane docker vm fip ovn switch').split()
 FLOOR_T = [int(x) for x in ENV.get('BENCH_FLOOR_T', str(max(T))).split()]
 FLEET_H = [int(x) for x in ENV.get('BENCH_FLEET_H', '2 3 6').split()]
 FORKS = int(ENV.get('BENCH_FORKS', '50'))
 OVN_T = [int(x) for x in ENV.get('BENCH_OVN_T', str(max(T))).split()]
+SWITCH_T = [int(x) for x in ENV.get('BENCH_SWITCH_T', '50').split()]
 RESULTS = os.path.join(lab.BENCH, 'RESULTS.md')
 
 
@@ -171,6 +174,8 @@ def main():
             save('fip', dict(fipbench.bench(REPEAT, log), config={'repeat': REPEAT}))
         if 'ovn' in PARTS:
             save('ovn', dict(ovnbench.bench(OVN_T, REPEAT, log), config={'repeat': REPEAT, 't': OVN_T}))
+        if 'switch' in PARTS:
+            save('switch', dict(switchbench.bench(SWITCH_T, log), config={'t': SWITCH_T}))
         save('machine', {'lines': machine()})
     finally:
         if ENV.get('BENCH_KEEP_LAB') != '1':
@@ -242,6 +247,12 @@ def write(available):
         md += ['', '## The OVN backend against the ovs backend (issue 24)', '',
                ovnbench.__doc__.split('\n\n')[0].replace('\n', ' '), 'Part run %s.' % ob['when'], '']
         md += report.ovn_table(ob)
+    sw = load('switch')
+    if sw:
+        md += ['', '## Switching a running fleet between backends (issue 24)', '',
+               switchbench.__doc__.split('\n\n')[0].replace('\n', ' '), 'Part run %s.' % sw['when'],
+               '']
+        md += report.switch_table(sw)
     md += ['', '## Targets of issue 13', '']
     md += report.targets13(v_ovs, site, fl, fq)
     md += ['', '## Targets of issue 5', '']
