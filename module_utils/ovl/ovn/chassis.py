@@ -52,6 +52,16 @@ SB_PORT = 6642
 PROBE_MS = 60000
 
 
+# the Open_vSwitch table's external_ids, where the chassis keys live
+IDS_ARGV = ['ovs-vsctl', '--format=json', '--columns=external_ids', 'list', 'Open_vSwitch']
+
+
+def parse_ids(out):
+    """The external_ids of the Open_vSwitch row, from ``IDS_ARGV``'s output."""
+    rows = json.loads(out)['data']
+    return datum(rows[0][0]) if rows else {}
+
+
 def chassis_keys(facts, central_ip, bridge_mapping):
     """The keys of a chassis with *facts* (HostFacts) whose central is at
     *central_ip*; *bridge_mapping*: the bridge of the external network."""
@@ -94,8 +104,7 @@ class ChassisDriver(Driver):
         return dict(self.params)
 
     def read(self, runner, want):
-        rc, out, err = runner.run(['ovs-vsctl', '--format=json', '--columns=external_ids',
-                                   'list', 'Open_vSwitch'])
+        rc, out, err = runner.run(IDS_ARGV)
         if rc != 0:
             if self.module.check_mode:    # a new host: OVS is started by the real run
                 self.module.warn('chassis: Open vSwitch does not answer (%s); check mode plans '
@@ -103,8 +112,7 @@ class ChassisDriver(Driver):
                 return {}
             raise CommandError('ovs-vsctl could not read the Open_vSwitch table (rc=%s): %s'
                                % (rc, first_line(err) or 'no output'))
-        rows = json.loads(out)['data']
-        return datum(rows[0][0]) if rows else {}
+        return parse_ids(out)
 
     def plan(self, want, have):
         return Plan(plan(want, have))

@@ -43,11 +43,11 @@ from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
 from ansible.module_utils.ovl.core.step import Step, changes
-from ansible.module_utils.ovl.ovs.read import base_argv, datum, parse_state, read_argv
+from ansible.module_utils.ovl.ovs.read import base_argv, parse_state, read_argv
 from ansible.module_utils.ovl.ovs.syntax import set_key
 from ansible.module_utils.ovl.ovn import model, read
 from ansible.module_utils.ovl.ovn import plan as planner
-from ansible.module_utils.ovl.ovn.chassis import CENTRAL_MARK, KEYS, MARK
+from ansible.module_utils.ovl.ovn.chassis import CENTRAL_MARK, IDS_ARGV, KEYS, MARK, parse_ids
 from ansible.module_utils.ovl.ovn.model import EXT_NETWORK
 
 ARGUMENT_SPEC = dict(
@@ -68,9 +68,8 @@ STANDALONE_FLOWS = 'priority=0,actions=NORMAL\n'
 
 
 def marked(ids, owner):
-    """(chassis, central): the host is our chassis / our central (by its
-    mark; ``OvnLeaveDriver.read`` also takes a chassis of ours that runs
-    ovn-northd as the central: centrals made before the mark existed)."""
+    """(chassis, central): the host is our chassis / our central by its
+    marks (``central_of`` also takes a chassis of ours running ovn-northd)."""
     return ids.get(MARK) == owner, ids.get(CENTRAL_MARK) == owner
 
 
@@ -78,6 +77,22 @@ def mappings_without_ours(have):
     """``ovn-bridge-mappings`` without our network's entry ('' when none is left)."""
     return ','.join(p for p in (have or '').split(',')
                     if p and p.split(':')[0] != EXT_NETWORK)
+
+
+def ids_after(ids, central_stays):
+    """The Open_vSwitch external_ids once the chassis keys we set are gone:
+    ours out of ``ovn-bridge-mappings`` (others kept), ``CENTRAL_MARK`` too
+    unless the central stays for now."""
+    after = dict((k, v) for k, v in ids.items() if k not in KEYS + (MARK,))
+    if 'ovn-bridge-mappings' in after:
+        kept = mappings_without_ours(after['ovn-bridge-mappings'])
+        if kept:
+            after['ovn-bridge-mappings'] = kept
+        else:
+            del after['ovn-bridge-mappings']
+    if not central_stays:
+        after.pop(CENTRAL_MARK, None)
+    return after
 
 
 def ovsdb_leftovers(ids, state, bridge, owner, central_stays):
@@ -96,19 +111,20 @@ def ovsdb_leftovers(ids, state, bridge, owner, central_stays):
                  for key in sorted(have['external_ids']) if key.startswith(BRIDGE_KEY_PREFIXES)]
         cmds += [['remove', 'Bridge', bridge, 'other_config', key]
                  for key in BRIDGE_OTHER if key in have['other_config']]
-    gone = [k for k in KEYS + (MARK,) if k in ids]
-    if 'ovn-bridge-mappings' in ids:
-        kept = mappings_without_ours(ids['ovn-bridge-mappings'])
-        if kept:
-            if kept != ids['ovn-bridge-mappings']:
-                cmds.append(['set', 'Open_vSwitch', '.',
-                             set_key('external_ids', 'ovn-bridge-mappings', kept)])
-        else:
-            gone.append('ovn-bridge-mappings')
-    if not central_stays and CENTRAL_MARK in ids:
-        gone.append(CENTRAL_MARK)
-    cmds += [['remove', 'Open_vSwitch', '.', 'external_ids', key] for key in gone]
+    after = ids_after(ids, central_stays)
+    cmds += [['set', 'Open_vSwitch', '.', set_key('external_ids', k, v)]
+             for k, v in sorted(after.items()) if ids.get(k) != v]
+    cmds += [['remove', 'Open_vSwitch', '.', 'external_ids', k] for k in sorted(ids)
+             if k not in after]
     return cmds
+
+
+def central_of(params, have):
+    """(central, stays) of a host with our marks: it is our central (its
+    mark, or it runs ovn-northd: centrals made before the mark existed), and
+    it stays up this run (other chassis still use it)."""
+    central = marked(have['ids'], params['owner'])[1] or have['northd']
+    return central, bool(central and have['other_chassis'])
 
 
 def stop_argv(daemon, systemd):
@@ -127,7 +143,7 @@ def plan(params, have):
     chassis, central = marked(ids, owner)
     if not (chassis or central):
         return []
-    central = central or have['northd']
+    central, central_stays = central_of(params, have)
     steps = []
     if have.get('nb') is not None:
         cmds = planner.plan(model.desired(dict(tenants=[], owner=owner, next_hop=None),
@@ -136,12 +152,11 @@ def plan(params, have):
             steps.append(Step('run', 'ovn-nbctl', planner.argv(cmds, None, params['timeout'])[1:],
                               obj='OVN_Northbound'))
     if have['controller']:
-        steps.append(Step('service.stop', stop_argv('controller', have['systemd'])[0],
-                          stop_argv('controller', have['systemd'])[1:], obj='ovn-controller'))
+        argv = stop_argv('controller', have['systemd'])
+        steps.append(Step('service.stop', argv[0], argv[1:], obj='ovn-controller'))
     if chassis and bridge in have['state']['bridges']:
         steps.append(Step('run', 'ovs-ofctl', ['replace-flows', bridge, '-'], obj=bridge,
                           detail='standalone: NORMAL', stdin=STANDALONE_FLOWS))
-    central_stays = central and bool(have['other_chassis'])
     cmds = ovsdb_leftovers(ids, have['state'], bridge, owner, central_stays)
     if cmds:
         argv = base_argv(timeout=params['timeout'])
@@ -170,12 +185,10 @@ class OvnLeaveDriver(Driver):
 
     def read(self, runner, want):
         owner = want['owner']
-        rc, out, err = runner.run(base_argv() + ['--format=json', '--columns=external_ids',
-                                                 'list', 'Open_vSwitch'])
+        rc, out, _err = runner.run(IDS_ARGV)
         if rc != 0:     # no OVS answering: nothing of OVN can be left in it
             return dict(ids={})
-        rows = json.loads(out)['data']
-        ids = datum(rows[0][0]) if rows else {}
+        ids = parse_ids(out)
         if not any(marked(ids, owner)):
             return dict(ids=ids)
         systemd = want['systemd'] if want.get('systemd') is not None else os.path.isdir(
@@ -197,9 +210,9 @@ class OvnLeaveDriver(Driver):
         return Plan(plan(want, have), waiting=have.get('other_chassis') or [])
 
     def diff(self, want, have, plan):
-        return have['ids'], dict((k, v) for k, v in have['ids'].items()
-                                 if k not in KEYS + (MARK,) and not (
-                                     k == CENTRAL_MARK and not plan.waiting))
+        if not any(marked(have['ids'], want['owner'])):
+            return have['ids'], have['ids']
+        return have['ids'], ids_after(have['ids'], central_of(want, have)[1])
 
     def extra(self, want, have, plan):
         if plan.waiting:

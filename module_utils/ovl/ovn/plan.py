@@ -96,6 +96,11 @@ def _lsp_cols(want):
     return cols
 
 
+def _ref(text):
+    """A named row id of this transaction (``--id=@ref``) made from *text*."""
+    return '@%s' % ''.join(c if c.isalnum() else '_' for c in text)
+
+
 def _create(table, key, want):
     if table == 'Logical_Switch':
         return [['ls-add', key], ['set', table, key, set_map('other_config', want['other_config'])]
@@ -113,12 +118,12 @@ def _create(table, key, want):
     if table == 'Port_Group':
         return [['pg-add', key] + list(want['ports']), ['set', table, key] + _ids(want)]
     if table == 'Load_Balancer':
-        ref = '@%s' % ''.join(c if c.isalnum() else '_' for c in 'lb_%s' % key)
+        ref = _ref('lb_%s' % key)
         return [['--id=%s' % ref, 'create', table, 'name=%s' % q(key),
                  'protocol=%s' % want['protocol'], set_map('vips', want['vips'])] + _ids(want),
                 ['add', 'Logical_Router', want['router'], 'load_balancer', ref],
                 ['add', 'Logical_Switch', want['switch'], 'load_balancer', ref]]
-    ref = '@%s' % ''.join(c if c.isalnum() else '_' for c in '%s_%s' % (table, key))
+    ref = _ref('%s_%s' % (table, key))
     if table == 'ACL':
         cols = ['direction=%s' % want['direction'], 'priority=%d' % want['priority'],
                 'match=%s' % q(want['match']), 'action=%s' % want['action']]

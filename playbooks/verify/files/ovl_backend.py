@@ -21,18 +21,18 @@ import argparse
 import glob
 import json
 import os
-import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ovl_probe import run as probe_run  # noqa: E402  (copied next to this file)
 
 TUNNEL_TYPES = ("vxlan", "geneve", "gre", "stt")
-KEEP_KEYS = ("hostname", "rundir", "system-id")
 
 
 def run(argv):
-    try:
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
-    except FileNotFoundError:
-        return ""
-    return p.stdout if p.returncode == 0 else ""
+    """stdout of *argv* ('' when it fails or the tool is missing: nothing of it)."""
+    rc, out, _err = probe_run(argv, timeout=20)
+    return out if rc == 0 else ""
 
 
 def datum(value):

@@ -118,3 +118,17 @@ def test_leftovers_of_an_emptied_host_are_none():
     ids = {'hostname': 'h', 'system-id': 'x'}
     clean = dict(bridges={'br-int': dict(external_ids={}, other_config={})}, ports={})
     assert ovsdb_leftovers(ids, clean, 'br-int', 'ovl', False) == []
+
+
+def test_the_diff_shows_the_keys_as_the_transaction_leaves_them():
+    from ansible.module_utils.ovl.ovn.leave import ids_after
+    after = ids_after(CHASSIS_IDS, central_stays=False)
+    assert after == {'hostname': 'h2', 'system-id': 'abc', 'ovn-bridge-mappings': 'phys:br-ex'}
+    assert ids_after(dict(CHASSIS_IDS, **{'ovl-central': 'ovl'}), True)['ovl-central'] == 'ovl'
+
+
+def test_a_host_not_ours_shows_no_diff_even_with_ovn_keys():
+    from ansible.module_utils.ovl.ovn.leave import OvnLeaveDriver
+    theirs = dict(CHASSIS_IDS, **{'ovl-chassis': 'someone-else'})
+    driver = OvnLeaveDriver(None, dict(PARAMS))
+    assert driver.diff(PARAMS, dict(ids=theirs), None) == (theirs, theirs)
