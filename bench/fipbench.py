@@ -10,10 +10,10 @@ in three tries on this lab, by the state the edge's ARP entry happened to
 be in; that spread is what the announcement takes away.
 """
 import os
-import re
 import time
 
-from lab import BASE, OUT, ROOT, ansible_env, container, lab, part_inventory, playbook, run
+from lab import (BASE, OUT, ROOT, ansible_env, lab, part_inventory, ping_gap, playbook,
+                 start_ping, stop_ping)
 
 FIP = BASE + '.50'
 LOG = '/tmp/ovl-bench-fip-ping.log'
@@ -27,42 +27,15 @@ def write_inventory(host):
     return part_inventory('fip', {'blue': tenant})
 
 
-def outside(argv, check=True):
-    return run(['docker', 'exec', container('outside')] + argv, check=check)
-
-
-def start_ping():
-    outside(['sh', '-c', ': > %s; ping -D -n -i 0.02 -W 1 -w 300 %s > %s 2>&1 &' % (LOG, FIP, LOG)])
-    time.sleep(1.0)
-
-
-def stop_ping(after=3.0):
-    time.sleep(after)
-    outside(['pkill', '-INT', '-f', '^ping -D -n -i 0.02'], check=False)
-    time.sleep(0.3)
-    text = outside(['cat', LOG]).stdout
-    return [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] \d+ bytes from', text, re.M)]
-
-
-def gaps(stamps, start, end):
-    """(longest gap between replies, seconds from *end* to the first reply
-    after the longest gap; 0 when it came back before the end)."""
-    if len(stamps) < 2:
-        raise RuntimeError('outside saw %d replies' % len(stamps))
-    pairs = [(b - a, b) for a, b in zip(stamps, stamps[1:]) if b >= start]
-    longest, back = max(pairs)
-    return longest, max(0.0, back - end)
-
-
 def moved_by_site(host, env, log):
     """Move the endpoint (and its floating address) to *host* with site.yml."""
     inventory, hosts = write_inventory(host)
-    start_ping()
+    start_ping('outside', FIP, LOG)
     t0 = time.time()
     secs, _ = playbook(os.path.join(ROOT, 'site.yml'), inventory, hosts, env,
                        os.path.join(OUT, 'fip', 'move-%s.log' % host))
     end = time.time()
-    longest, after = gaps(stop_ping(), t0, end)
+    longest, after = ping_gap(stop_ping('outside', LOG), t0, end)
     log('fip: moved to %s by site.yml (%.1f s): longest gap %.2f s, %.2f s after the run'
         % (host, secs, longest, after))
     return longest, after

@@ -1,6 +1,7 @@
 """Lab helpers for the benchmark: argv-only subprocess calls, docker exec,
 OVS start, the counting ovs-vsctl wrapper, timed ansible-playbook runs."""
 import os
+import re
 import resource
 import subprocess
 import time
@@ -189,3 +190,34 @@ def recap(log):
             if 'changed=' in line and 'ok=' in line:
                 total += int(line.split('changed=')[1].split()[0])
     return total
+
+
+PING_REPLY = re.compile(r'^\[(\d+\.\d+)\] \d+ bytes from', re.M)
+
+
+def start_ping(host, dst, log, netns=None, deadline=300):
+    """``ping -D`` every 20 ms from lab container *host* (inside its
+    namespace *netns*) to *dst*, in the background, into *log* there."""
+    inside = 'ip netns exec %s ' % netns if netns else ''
+    dexec(host, ['sh', '-c', ': > %s; %sping -D -n -i 0.02 -W 1 -w %d %s > %s 2>&1 &'
+                 % (log, inside, deadline, dst, log)])
+    time.sleep(1.0)
+
+
+def stop_ping(host, log, after=3.0):
+    """Stop ``start_ping``'s ping after *after* s; its reply times."""
+    time.sleep(after)
+    dexec(host, ['pkill', '-INT', '-f', '^ping -D -n -i 0.02'], check=False)
+    time.sleep(0.3)
+    return [float(t) for t in PING_REPLY.findall(dexec(host, ['cat', log]).stdout)]
+
+
+def ping_gap(stamps, start, end):
+    """(longest gap between replies after *start*, seconds from *end* to the
+    first reply after that gap; 0 when it came back before the end)."""
+    pairs = [(b - a, b) for a, b in zip(stamps, stamps[1:]) if b >= start]
+    if not pairs:
+        raise RuntimeError('%d replies after the start: no traffic to measure a gap in'
+                           % len(stamps))
+    longest, back = max(pairs)
+    return longest, max(0.0, back - end)

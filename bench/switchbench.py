@@ -15,11 +15,10 @@ ports are re-bound (VLAN tag to OVN logical port and back) and br-int's
 flows are replaced by ovn-controller's, or by NORMAL.
 """
 import os
-import re
 import time
 
-from lab import (OUT, ROOT, ansible_env, dexec, lab_fresh, part_inventory, playbook, prepare_host,
-                 recap)
+from lab import (OUT, ROOT, ansible_env, lab_fresh, part_inventory, ping_gap, playbook,
+                 prepare_host, recap, start_ping, stop_ping)
 from ovnbench import backend_vars, first_packet, tenant
 
 SITE = os.path.join(ROOT, 'site.yml')
@@ -27,34 +26,10 @@ HOSTS = ('host1', 'host2')
 LOG = '/tmp/ovl-bench-switch-ping.log'
 
 
-def start_ping(name):
-    dexec('host1', ['sh', '-c', ': > %s; ip netns exec %s ping -D -n -i 0.02 -W 1 -w 900 '
-                    '10.0.0.12 > %s 2>&1 &' % (LOG, name, LOG)])
-    time.sleep(1.0)
-
-
-def stop_ping(after=3.0):
-    time.sleep(after)
-    dexec('host1', ['pkill', '-INT', '-f', '^ping -D -n -i 0.02'], check=False)
-    time.sleep(0.3)
-    text = dexec('host1', ['cat', LOG]).stdout
-    return [float(m.group(1)) for m in re.finditer(r'^\[(\d+\.\d+)\] \d+ bytes from', text, re.M)]
-
-
-def gap(stamps, start, end):
-    """(longest gap between replies after *start*, seconds from *end* to the
-    first reply after that gap; 0 when it came back before the end)."""
-    pairs = [(b - a, b) for a, b in zip(stamps, stamps[1:]) if b >= start]
-    if not pairs:
-        return None, None
-    longest, back = max(pairs)
-    return round(longest, 2), round(max(0.0, back - end), 2)
-
-
 def switch(to, t, tenants, env, log):
     """Three site.yml runs with overlay_backend *to*; the row of figures."""
     inv, hosts = part_inventory('switch-' + to, tenants, extra=backend_vars(to, t))
-    start_ping(tenant(1)[0] + '-a')
+    start_ping('host1', '10.0.0.12', LOG, netns=tenant(1)[0] + '-a', deadline=900)
     row = dict(to=to, t=t, runs=[])
     t0 = time.time()
     for n in (1, 2, 3):
@@ -65,7 +40,8 @@ def switch(to, t, tenants, env, log):
             end = time.time()
             reach = first_packet(tenant(t)[0])
             row['last_tenant_reach'] = None if reach is None else round(time.time() - t0, 2)
-    row['gap'], row['back_after'] = gap(stop_ping(), t0, end)
+    longest, back = ping_gap(stop_ping('host1', LOG), t0, end)
+    row['gap'], row['back_after'] = round(longest, 2), round(back, 2)
     log('switch part to %-3s T=%-3d runs %s, last tenant answers %s s after the first run '
         'started, longest gap %s s (back %s s after the first run)'
         % (to, t, row['runs'], row['last_tenant_reach'], row['gap'], row['back_after']))
