@@ -118,12 +118,15 @@ options:
     description:
       - The libvirt layer (C(ovl.libvirt.driver)) - C(name) (the libvirt network), C(bridge),
         C(portgroups) (tenant to host-local tag) and C(vms) (interface id of each VM endpoint of
-        the host to its tenant's tag), C(host) (the name errors give).
+        the host to its tenant's tag), C(mtus) (interface id to its tenant's MTU), C(host)
+        (the name errors give); a tag null is no tag
+        (the OVN backend, whose flows switch the VMs' ports by their interface id).
       - With portgroups (the host has VM endpoints), the network (C(forward mode=bridge) onto the
         bridge, C(virtualport type=openvswitch), one portgroup per tenant with its VLAN tag) is
         defined (its XML kept in C(/var/lib/ovl/libvirt/NAME.xml), which marks it ours), started
         and autostarted; a changed portgroup is changed in the running network too, and the
-        running VMs' ports (known by C(external_ids:iface-id)) get their tenant's tag. Without
+        running VMs' ports (known by C(external_ids:iface-id)) get their tenant's tag (or lose
+        theirs when it is null) and MTU (C(mtu_request)). Without
         portgroups a network of ours is stopped and undefined. Omitted skips the layer.
     type: dict
   dhcp:

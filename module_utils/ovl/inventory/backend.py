@@ -21,8 +21,10 @@ carries every field; with ``ovn``:
 - a published port is a VIP of the tenant router's address: one
   ``host_port`` per protocol in the whole tenant (the ovs backend publishes
   on each endpoint's host, so there it is one per host);
-- the fields OVN does not carry yet (VM and Docker endpoints, DHCP) are
-  refused by name.
+- VM endpoints and DHCP are OVN's own (the VM's port bound by its
+  interface id, ``DHCP_Options``); the one field OVN does not carry yet,
+  ``containers`` (Docker networks: the plugin would have to make logical
+  ports), is refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -38,6 +40,8 @@ VXLAN_VNI_MAX = 4095
 # ingress and egress ports) on top of the 8-byte base header
 OVN_GENEVE_OPTION = 8
 NOT_YET = 'is not carried by overlay_backend ovn yet (the ovs backend carries it)'
+# the endpoint kinds OVN carries (ovl.tenant.endpoints)
+OVN_KINDS = (None, 'namespace', 'vm')
 
 
 def _line(field, value, reason):
@@ -99,9 +103,8 @@ def backend_errors(data, facts):
                 errors.append(_line('snat', True, 'needs overlay_%s with overlay_backend ovn '
                                     '(the tenant routers\' addresses on the underlay network '
                                     'and their next hop)' % var))
-    for key in ('dhcp', 'containers'):
-        if data.get(key):
-            errors.append(_line(key, data[key], NOT_YET))
+    if data.get('containers'):
+        errors.append(_line('containers', data['containers'], NOT_YET))
     vips = {}
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):
@@ -119,6 +122,6 @@ def backend_errors(data, facts):
         if ep.get('floating_ip'):
             errors += _floating_errors('endpoints[%d].floating_ip' % index, ep['floating_ip'],
                                        facts)
-        if ep.get('kind') not in (None, 'namespace'):
+        if ep.get('kind') not in OVN_KINDS:
             errors.append(_line('endpoints[%d].kind' % index, ep['kind'], NOT_YET))
     return errors

@@ -22,26 +22,38 @@ ARGUMENT_SPEC = dict(
     bridge=dict(type='str', default='br-int'),
     portgroups=dict(type='dict', default={}),
     vms=dict(type='dict', default={}),
+    mtus=dict(type='dict', default={}),
     host=dict(type='str', default='this host'),
 )
 
 
 def _tag(value, field):
+    """A VLAN tag, or None: untagged (the OVN backend)."""
+    if value is None:
+        return value
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4094:
-        raise InputError(field, value, 'is not a VLAN tag (1-4094)')
+        raise InputError(field, value, 'is not a VLAN tag (1-4094) nor null (untagged)')
+    return value
+
+
+def _mtu(value, field):
+    if isinstance(value, bool) or not isinstance(value, int) or not 68 <= value <= 65535:
+        raise InputError(field, value, 'is not an MTU (68-65535)')
     return value
 
 
 class LibvirtDriver(Driver):
     """Params: ``name``, ``bridge``, ``portgroups`` ({tenant: tag}),
-    ``vms`` ({interface id: tag}), ``host``."""
+    ``vms`` ({interface id: tag}), ``mtus`` ({interface id: MTU}), ``host``;
+    a tag None is no tag (OVN)."""
 
     def normalize(self):
         p = self.params
         return dict(name=p['name'], bridge=ifname(p['bridge'], 'bridge'),
                     portgroups=dict((t, _tag(v, 'portgroups.%s' % t))
                                     for t, v in (p.get('portgroups') or {}).items()),
-                    vms=dict((i, _tag(v, 'vms.%s' % i)) for i, v in (p.get('vms') or {}).items()))
+                    vms=dict((i, _tag(v, 'vms.%s' % i)) for i, v in (p.get('vms') or {}).items()),
+                    mtus=dict((i, _mtu(v, 'mtus.%s' % i)) for i, v in (p.get('mtus') or {}).items()))
 
     def read(self, runner, want):
         return read.read(runner, self.params['host'], want['name'], bool(want['portgroups']))

@@ -3,9 +3,9 @@
 """The host's libvirt network, pure: libvirt's ``<forward mode='bridge'/>``
 onto the integration bridge with ``<virtualport type='openvswitch'/>``, one
 ``<portgroup name=TENANT>`` per tenant of the host holding
-``<vlan><tag id=TAG/></vlan>`` (the tenant's host-local VLAN). A VM's
-``<source network='ovl' portgroup='blue'/>`` makes libvirt add its port to
-br-int with blue's tag at every start.
+``<vlan><tag id=TAG/></vlan>`` (the tenant's host-local VLAN; none with the
+OVN backend, TAG None). A VM's ``<source network='ovl' portgroup='blue'/>``
+makes libvirt add its port to br-int with blue's tag at every start.
 
 ``xml(name, bridge, portgroups)``, ``portgroup_xml(tenant, tag)``, and
 ``parse(text) -> {name, uuid, bridge, forward, virtualport, portgroups}``
@@ -22,11 +22,13 @@ FIELDS = ('name', 'forward', 'bridge', 'virtualport', 'portgroups')
 
 
 def portgroup_xml(tenant, tag):
+    if tag is None:
+        return "<portgroup name='%s'/>" % tenant
     return "<portgroup name='%s'><vlan><tag id='%d'/></vlan></portgroup>" % (tenant, tag)
 
 
 def xml(name, bridge, portgroups, uuid=None):
-    """The network's definition; *portgroups*: {tenant: tag}; *uuid*: the
+    """The network's definition; *portgroups*: {tenant: tag or None}; *uuid*: the
     defined network's (libvirt refuses a new definition of a network of the
     same name without it: it would be another network)."""
     lines = ["<network>", "  <name>%s</name>" % name]

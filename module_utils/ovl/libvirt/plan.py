@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """``plan(want, have) -> [Step]``, pure.
 
-*want*: {name, bridge, portgroups: {tenant: tag}, vms: {iface_id: tag}};
-an empty *portgroups* means the host has no VM endpoints: our network is
-removed (stopped, undefined, its marker deleted).
+*want*: {name, bridge, portgroups: {tenant: tag}, vms: {iface_id: tag},
+mtus: {iface_id: MTU}} (a tag None: untagged, the OVN backend); an empty *portgroups* means the
+host has no VM endpoints: our network is removed (stopped, undefined, its
+marker deleted).
 
 - Defined differently from *want* (or not at all): the definition written
   to the marker file, and ``virsh net-define`` of it (on stdin, with the
@@ -12,7 +13,14 @@ removed (stopped, undefined, its marker deleted).
 - Running: each portgroup that differs from *want* is changed in place
   (``net-update ... --live``): libvirt uses a portgroup at a VM's start
   only, so a running VM's port keeps its tag: the VMs' ports known by
-  their interface id get the tenant's tag (``ovs-vsctl set Port``).
+  their interface id get the tenant's tag (``ovs-vsctl set Port``), or
+  lose theirs when the tenant's is None (``ovs-vsctl clear Port``: a fleet
+  switched to OVN).
+- Each running VM's port gets its tenant's MTU (``mtu_request``, which Open
+  vSwitch applies to the tap): libvirt gives a new port the bridge's MTU,
+  the lowest of its ports', or the MTU of another backend (OVN's Geneve
+  costs 8 bytes more): a VM whose lease gives it the tenant's MTU would
+  send frames its port cannot take.
 - Not running: ``net-start``; not autostarted: ``net-autostart``.
 """
 from __future__ import absolute_import, division, print_function
@@ -35,6 +43,19 @@ def fields(want):
                 virtualport='openvswitch', portgroups=dict(want['portgroups']))
 
 
+def _tag_text(tag):
+    return 'untagged' if tag is None else 'tag %d' % tag
+
+
+def _vm_port_step(port, iface, now, tag):
+    detail = 'VM %s %s -> %s' % (iface, _tag_text(now), _tag_text(tag))
+    if tag is None:
+        return Step('link.set', 'ovs-vsctl', ['clear', 'Port', port, 'tag'], obj=port,
+                    detail=detail)
+    return Step('link.set', 'ovs-vsctl', ['set', 'Port', port, 'tag=%d' % tag], obj=port,
+                detail=detail)
+
+
 def _portgroup_steps(name, want, live):
     steps = []
     have = live['portgroups']
@@ -44,7 +65,7 @@ def _portgroup_steps(name, want, live):
         verb = 'modify' if tenant in have else 'add-last'
         steps.append(_virsh('run', name, 'net-update', name, verb, 'portgroup',
                             portgroup_xml(tenant, tag), '--live',
-                            detail='portgroup %s tag %d' % (tenant, tag)))
+                            detail='portgroup %s %s' % (tenant, _tag_text(tag))))
     for tenant in sorted(set(have) - set(want)):
         steps.append(_virsh('run', name, 'net-update', name, 'delete', 'portgroup',
                             "<portgroup name='%s'/>" % tenant, '--live',
@@ -84,9 +105,12 @@ def plan(want, have):
     if not have['autostart']:
         steps.append(_virsh('run', name, 'net-autostart', name, detail='autostart'))
     for port, now in sorted(have['ports'].items()):
-        tag = want['vms'].get(now['iface_id'])
-        if tag is not None and now['tag'] != tag:
-            steps.append(Step('link.set', 'ovs-vsctl', ['set', 'Port', port, 'tag=%d' % tag],
-                              obj=port, detail='VM %s tag %s -> %d'
-                              % (now['iface_id'], now['tag'], tag)))
+        iface = now['iface_id']
+        if iface in want['vms'] and now['tag'] != want['vms'][iface]:
+            steps.append(_vm_port_step(port, iface, now['tag'], want['vms'][iface]))
+        mtu = want.get('mtus', {}).get(iface)
+        if mtu is not None and now.get('mtu') != mtu:
+            steps.append(Step('link.set', 'ovs-vsctl',
+                              ['set', 'Interface', port, 'mtu_request=%d' % mtu], obj=port,
+                              detail='VM %s mtu %s -> %d' % (iface, now.get('mtu'), mtu)))
     return steps

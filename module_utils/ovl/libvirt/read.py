@@ -8,7 +8,7 @@
 - ``config`` and ``live``: ``virsh net-dumpxml`` (``--inactive``) parsed
   (``ovl.libvirt.network.parse``), None when undefined / not running;
 - ``autostart``;
-- ``ports``: {OVS port: {iface_id, tag, mac}} of the ports libvirt made for
+- ``ports``: {OVS port: {iface_id, tag, mtu (its ``mtu_request``), mac}} of the ports libvirt made for
   VMs (their interface holds ``iface-id`` and ``vm-id``); none when Open
   vSwitch does not answer.
 """
@@ -49,13 +49,13 @@ def dump(runner, host, name, *flags):
 
 
 def vm_ports(state):
-    """{port: {iface_id, tag, mac}} of the OVS ports libvirt made for VMs."""
+    """{port: {iface_id, tag, mtu, mac}} of the OVS ports libvirt made for VMs."""
     out = {}
     for name, port in (state or {}).get('ports', {}).items():
         ids = port.get('interface_external_ids') or {}
         if ids.get('iface-id') and ids.get('vm-id'):
-            out[name] = dict(iface_id=ids['iface-id'], tag=port.get('tag'),
-                             mac=(ids.get('attached-mac') or '').lower())
+            out[name] = dict(iface_id=ids['iface-id'], tag=port.get('tag') or None,
+                             mtu=port.get('mtu'), mac=(ids.get('attached-mac') or '').lower())
     return out
 
 

@@ -28,6 +28,13 @@ always holds ``ovl-owner``). Tables and names:
   chassis of the endpoint answers for the address on the underlay through
   its own br-phy and NATs there, not the gateway chassis; the endpoint's
   own connections leave as its floating address;
+- per DHCP tenant with VM endpoints: ``DHCP_Options`` ``<tenant>/dhcp``
+  (``cidr`` the subnet; ``server_id`` the gateway, ``server_mac`` the
+  router's inside MAC, the lease time, the tenant's MTU, ``router`` the
+  gateway with SNAT) and each VM's port pointing at it (``dhcp``: the key,
+  ``dhcpv4_options`` in NB): ovn-controller answers a VM's DHCP on the
+  VM's own chassis, from its port's address only (an unknown MAC has no
+  port: no answer), as each host's dnsmasq does with the ovs backend;
 - per SNAT tenant with published ports, per protocol: a ``Load_Balancer``
   ``ovl-lb-<tenant>-<proto>`` whose VIPs are the router's external address
   and each ``host_port``, its backend the endpoint's address and ``port``,
@@ -49,13 +56,17 @@ import ipaddress
 
 from ansible.module_utils.ovl.core.marks import OWNER_KEY, TENANT_KEY
 
-TABLES = ('Logical_Switch', 'Logical_Switch_Port', 'Port_Group', 'ACL', 'Logical_Router',
+TABLES = ('DHCP_Options', 'Logical_Switch', 'Logical_Switch_Port', 'Port_Group', 'ACL', 'Logical_Router',
           'Logical_Router_Port', 'NAT', 'Logical_Router_Static_Route', 'Load_Balancer')
 EXT_SWITCH = 'ovl-ext'
 EXT_NETWORK = 'ovl-ext'           # ovn-bridge-mappings ovl-ext:br-phy
 LOCALNET_PORT = 'ovl-ext-localnet'
-# the key of a row with no name of its own (ACL, NAT, static route)
+# the key of a row with no name of its own (ACL, NAT, static route, DHCP)
 KEY_ID = 'ovl-key'
+# the lease time of OVN's DHCP answers (seconds): dnsmasq's with the ovs
+# backend (``ovl.dhcp.server.LEASE_TIME``, 12h)
+LEASE_SECONDS = 43200
+VM_KIND = 'vm'
 
 
 def switch_name(tenant):
@@ -140,7 +151,7 @@ def _router(tenant, owner, ext, prefixlen, chassis, gateway, out):
                               (EXT_SWITCH, '%s-ext' % switch_name(name), outside)):
         out['Logical_Switch_Port'][port] = dict(
             switch=switch, type='router', addresses=['router'], port_security=[],
-            options={'router-port': lrp}, external_ids=_ids(owner, name))
+            options={'router-port': lrp}, dhcp=None, external_ids=_ids(owner, name))
     nat, route = '%s/snat' % name, '%s/default' % name
     out['NAT'][nat] = dict(
         router=r, type='snat', external_ip=ext, logical_ip=tenant['subnet'], logical_port=None,
@@ -162,10 +173,33 @@ def _router(tenant, owner, ext, prefixlen, chassis, gateway, out):
                 external_ids=_ids(owner, name, **{KEY_ID: key}))
 
 
+def dhcp_key(tenant):
+    return '%s/dhcp' % tenant['name']
+
+
+def dhcp_options(tenant, owner):
+    """The tenant's ``DHCP_Options`` row (what dnsmasq answers with the ovs
+    backend: address and prefix, MTU, the gateway as router with SNAT)."""
+    name = tenant['name']
+    options = {'server_id': tenant['gateway'], 'server_mac': router_mac(name, 'in'),
+               'lease_time': str(LEASE_SECONDS), 'mtu': str(tenant['mtu'])}
+    if tenant['snat']:
+        options['router'] = tenant['gateway']
+    return dict(cidr=tenant['subnet'], options=options,
+                external_ids=_ids(owner, name, **{KEY_ID: dhcp_key(tenant)}))
+
+
+def _leased(tenant):
+    """The ports of *tenant* that OVN's DHCP answers: its VMs, with DHCP."""
+    return set(p['name'] for p in tenant['ports']
+               if tenant.get('dhcp') and p.get('kind') == VM_KIND)
+
+
 def desired(nb, external, prefixlen, gateway_chassis):
     """The NB rows of every tenant of *nb* (``ovl.tenant.ovn.build_nb``:
     owner, next_hop, tenants [{name, vni, subnet, prefixlen, gateway, snat,
-    ports: [{name, address, endpoint}]}])."""
+    dhcp, mtu, ports: [{name, address, endpoint, kind, ip, floating_ip,
+    publish}]}])."""
     owner = nb['owner']
     out = dict((t, {}) for t in TABLES)
     routed = False
@@ -174,10 +208,14 @@ def desired(nb, external, prefixlen, gateway_chassis):
         ls = switch_name(name)
         out['Logical_Switch'][ls] = dict(
             other_config={'requested-tnl-key': str(tenant['vni'])}, external_ids=_ids(owner, name))
+        leased = _leased(tenant)
+        if leased:
+            out['DHCP_Options'][dhcp_key(tenant)] = dhcp_options(tenant, owner)
         for port in tenant['ports']:
             out['Logical_Switch_Port'][port['name']] = dict(
                 switch=ls, type='', addresses=[port['address']], port_security=[port['address']],
-                options={}, external_ids=_ids(owner, name, **{'ovl-endpoint': port['endpoint']}))
+                options={}, dhcp=dhcp_key(tenant) if port['name'] in leased else None,
+                external_ids=_ids(owner, name, **{'ovl-endpoint': port['endpoint']}))
         out['Port_Group'][group_name(tenant)] = dict(
             ports=sorted(p['name'] for p in tenant['ports']), external_ids=_ids(owner, name))
         out['ACL'].update(acls(tenant, owner))
@@ -188,7 +226,7 @@ def desired(nb, external, prefixlen, gateway_chassis):
         out['Logical_Switch'][EXT_SWITCH] = dict(other_config={}, external_ids=_ids(owner))
         out['Logical_Switch_Port'][LOCALNET_PORT] = dict(
             switch=EXT_SWITCH, type='localnet', addresses=['unknown'], port_security=[],
-            options={'network_name': EXT_NETWORK}, external_ids=_ids(owner))
+            options={'network_name': EXT_NETWORK}, dhcp=None, external_ids=_ids(owner))
     return out
 
 

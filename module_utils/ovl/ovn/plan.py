@@ -12,6 +12,10 @@ another type, a router port with other addresses, an ACL, NAT or route with
 other columns) is removed and made again; switch ports keep their row when
 only addresses, port security, options or marks change.
 
+A ``DHCP_Options`` row has no name: it is updated by its uuid, and a
+switch port points at it by its uuid, or by its ``@ref`` when this same
+transaction makes it.
+
 Values are written with the OVSDB syntax of ``ovl.ovs.syntax`` (every
 string quoted). Addresses are set with a plain ``set``, not
 ``lsp-set-addresses``: that one counts a port removed earlier in the same
@@ -24,10 +28,11 @@ __metaclass__ = type
 from ansible.module_utils.ovl.ovs.syntax import q, set_key, set_map
 
 # parents first; removal walks it backwards
-ORDER = ('Logical_Switch', 'Logical_Router', 'Logical_Switch_Port', 'Logical_Router_Port',
+ORDER = ('DHCP_Options', 'Logical_Switch', 'Logical_Router', 'Logical_Switch_Port', 'Logical_Router_Port',
          'Port_Group', 'ACL', 'NAT', 'Logical_Router_Static_Route', 'Load_Balancer')
 # columns that, changed, re-make the row (the rest are set in place)
 IDENTITY = {
+    'DHCP_Options': (),
     'Logical_Switch': (),
     'Logical_Router': (),
     'Logical_Switch_Port': ('switch', 'type'),
@@ -70,6 +75,8 @@ def _remove(table, key, row, uuids):
     if table == 'Port_Group':
         return [['pg-del', key]]
     uuid = uuids[(table, key)]
+    if table == 'DHCP_Options':     # a root row: the ports' weak references go with it
+        return [['destroy', table, uuid]]
     if table == 'ACL':
         return [['remove', 'Port_Group', row['group'], 'acls', uuid]] if row.get('group') \
             else [['destroy', 'ACL', uuid]]
@@ -80,17 +87,21 @@ def _remove(table, key, row, uuids):
 
 
 # the columns of a switch port set in place (a changed type re-makes it)
-LSP_IN_PLACE = ('addresses', 'port_security', 'options')
+LSP_IN_PLACE = ('addresses', 'port_security', 'options', 'dhcp')
 
 
-def _lsp_col(want, column):
+def _lsp_col(want, column, refs):
+    """*refs*: {DHCP_Options key: the row's uuid, or its ``@ref`` when this
+    transaction makes it}."""
     if column == 'options':
         return set_map('options', want['options'])
+    if column == 'dhcp':
+        return 'dhcpv4_options=%s' % (refs[want['dhcp']] if want['dhcp'] else '[]')
     return set_strs(column, want[column])
 
 
-def _lsp_cols(want):
-    cols = [_lsp_col(want, c) for c in LSP_IN_PLACE]
+def _lsp_cols(want, refs):
+    cols = [_lsp_col(want, c, refs) for c in LSP_IN_PLACE]
     if want['type']:
         cols.insert(0, 'type=%s' % q(want['type']))
     return cols
@@ -101,14 +112,15 @@ def _ref(text):
     return '@%s' % ''.join(c if c.isalnum() else '_' for c in text)
 
 
-def _create(table, key, want):
+def _create(table, key, want, refs):
     if table == 'Logical_Switch':
         return [['ls-add', key], ['set', table, key, set_map('other_config', want['other_config'])]
                 + _ids(want)]
     if table == 'Logical_Router':
         return [['lr-add', key], ['set', table, key] + _ids(want)]
     if table == 'Logical_Switch_Port':
-        return [['lsp-add', want['switch'], key], ['set', table, key] + _lsp_cols(want) + _ids(want)]
+        return [['lsp-add', want['switch'], key],
+                ['set', table, key] + _lsp_cols(want, refs) + _ids(want)]
     if table == 'Logical_Router_Port':
         cmds = [['lrp-add', want['router'], key, want['mac']] + list(want['networks']),
                 ['set', table, key] + _ids(want)]
@@ -124,6 +136,9 @@ def _create(table, key, want):
                 ['add', 'Logical_Router', want['router'], 'load_balancer', ref],
                 ['add', 'Logical_Switch', want['switch'], 'load_balancer', ref]]
     ref = _ref('%s_%s' % (table, key))
+    if table == 'DHCP_Options':
+        return [['--id=%s' % ref, 'create', table, 'cidr=%s' % q(want['cidr']),
+                 set_map('options', want['options'])] + _ids(want)]
     if table == 'ACL':
         cols = ['direction=%s' % want['direction'], 'priority=%d' % want['priority'],
                 'match=%s' % q(want['match']), 'action=%s' % want['action']]
@@ -139,12 +154,16 @@ def _create(table, key, want):
     return [['--id=%s' % ref, 'create', table] + cols + _ids(want), parent]
 
 
-def _update(table, key, want, have):
+def _update(table, key, want, have, refs):
     cmds, cols = [], []
+    if table == 'DHCP_Options':     # no name: the row by its uuid
+        key = refs[key]
+        cols += ['cidr=%s' % q(want['cidr'])] if want['cidr'] != have['cidr'] else []
+        cols += [set_map('options', want['options'])] if want['options'] != have['options'] else []
     if table == 'Logical_Switch' and want['other_config'] != have['other_config']:
         cols.append(set_map('other_config', want['other_config']))
     if table == 'Logical_Switch_Port':
-        cols += [_lsp_col(want, c) for c in LSP_IN_PLACE if want[c] != have[c]]
+        cols += [_lsp_col(want, c, refs) for c in LSP_IN_PLACE if want[c] != have.get(c)]
     if table == 'Port_Group' and sorted(want['ports']) != sorted(have['ports']):
         cmds.append(['pg-set-ports', key] + list(want['ports']))
     if table == 'Load_Balancer' and want['vips'] != have['vips']:
@@ -180,12 +199,18 @@ def plan(want, state):
             if key not in want[table] or _remade(table, want[table][key], row):
                 gone.append((table, key, row))
     gone_keys = set((t, k) for t, k, _r in gone)
+
+    def fresh(table, key):
+        return key not in have[table] or (table, key) in gone_keys
+
+    refs = dict((k, _ref('DHCP_Options_%s' % k) if fresh('DHCP_Options', k)
+                 else uuids[('DHCP_Options', k)]) for k in want.get('DHCP_Options', {}))
     for table in ORDER:
         for key in sorted(want[table]):
-            if key not in have[table] or (table, key) in gone_keys:
-                made += _create(table, key, want[table][key])
+            if fresh(table, key):
+                made += _create(table, key, want[table][key], refs)
             else:
-                made += _update(table, key, want[table][key], have[table][key])
+                made += _update(table, key, want[table][key], have[table][key], refs)
     removals = []
     for table, key, row in reversed(gone):
         if table == 'Load_Balancer':

@@ -20,8 +20,10 @@ from ansible.module_utils.ovl.ovs.read import as_list, datum, optional
 from ansible.module_utils.ovl.ovn.model import KEY_ID
 
 COLUMNS = (
+    ('DHCP_Options', '_uuid,cidr,options,external_ids'),
     ('Logical_Switch', '_uuid,name,ports,other_config,load_balancer,external_ids'),
-    ('Logical_Switch_Port', '_uuid,name,type,addresses,port_security,options,external_ids'),
+    ('Logical_Switch_Port',
+     '_uuid,name,type,addresses,port_security,options,dhcpv4_options,external_ids'),
     ('Port_Group', '_uuid,name,ports,acls,external_ids'),
     ('ACL', '_uuid,direction,priority,match,action,external_ids'),
     ('Logical_Router', '_uuid,name,ports,nat,static_routes,load_balancer,external_ids'),
@@ -71,6 +73,9 @@ def parse(stdout, owner):
     lb_switch = _parents(raw['Logical_Switch'], 'load_balancer')
     lsp_name = dict((r['_uuid'], r['name']) for r in raw['Logical_Switch_Port'])
     chassis = dict((r['_uuid'], r['chassis_name']) for r in raw['Gateway_Chassis'])
+    # a port's DHCP options by our key (another's row: its uuid, never ours)
+    dhcp_key = dict((r['_uuid'], r['external_ids'].get(KEY_ID) or r['_uuid'])
+                    for r in raw['DHCP_Options'])
     have = dict((table, {}) for table, _c in COLUMNS if table != 'Gateway_Chassis')
     foreign = dict((table, []) for table in have)
     uuids = {}
@@ -83,12 +88,15 @@ def parse(stdout, owner):
         have[table][key] = dict(cols, external_ids=row['external_ids'])
         uuids[(table, key)] = row['_uuid']
 
+    for r in raw['DHCP_Options']:
+        keep('DHCP_Options', r['external_ids'].get(KEY_ID), r, cidr=r['cidr'], options=r['options'])
     for r in raw['Logical_Switch']:
         keep('Logical_Switch', r['name'], r, other_config=r['other_config'])
     for r in raw['Logical_Switch_Port']:
         keep('Logical_Switch_Port', r['name'], r, switch=switch_of.get(r['_uuid']),
              type=r['type'], addresses=sorted(as_list(r['addresses'])),
-             port_security=sorted(as_list(r['port_security'])), options=r['options'])
+             port_security=sorted(as_list(r['port_security'])), options=r['options'],
+             dhcp=optional([dhcp_key.get(u, u) for u in as_list(r['dhcpv4_options'])]))
     for r in raw['Port_Group']:
         keep('Port_Group', r['name'], r, ports=sorted(lsp_name.get(u, u) for u in as_list(r['ports'])))
     for r in raw['ACL']:

@@ -5,7 +5,9 @@ one per DHCP tenant with VM endpoints on the host, in the tenant's router
 namespace on its gateway leg (``qr0``, holding the gateway address: the
 server's address), leasing to this host's VM endpoints only. The router
 option is the gateway when the tenant has SNAT, none otherwise; the MTU is
-the tenant's."""
+the tenant's. None with the OVN backend: OVN answers the VMs' DHCP itself
+(``DHCP_Options``, ``ovl.ovn.model``), and the layer removes the servers
+the ovs backend left."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -19,6 +21,8 @@ DHCP_TOOLS = {'dnsmasq': 'dnsmasq-base'}
 
 def build_dhcp(inventory, facts):
     servers = []
+    if facts.ovn:
+        return servers
     for tenant in inventory.tenants_on(facts.name):
         vms = [ep for ep in tenant.endpoints_on(facts.name) if ep.kind == vm.KIND]
         if not (tenant.dhcp and vms):

@@ -7,7 +7,8 @@
 - ``build_nb(inventory, facts, discovered)``: on the central host, the
   ``ovn_nb`` layer's options (every tenant as plain data: the logical port
   of each endpoint is named by its interface id, ``endpoints.vm.iface_id``,
-  which the ovs layer sets as ``external_ids:iface-id``; the routers' address
+  which the ovs layer sets as ``external_ids:iface-id`` on a namespace's
+  port and libvirt on a VM's, from its ``interfaceid``; the routers' address
   range and next hop; the underlay network's prefix length for their
   external ports); None on the other hosts.
 
@@ -40,8 +41,9 @@ def port_address(owner, ep):
 def nb_tenant(tenant, owner):
     return dict(name=tenant.name, vni=tenant.vni, subnet=tenant.subnet,
                 prefixlen=tenant.prefixlen, gateway=tenant.gateway, snat=tenant.snat,
+                dhcp=tenant.dhcp, mtu=tenant.mtu,
                 ports=[dict(name=iface_id(tenant.name, ep.name), address=port_address(owner, ep),
-                            endpoint=ep.name, ip=ep.ip, floating_ip=ep.floating_ip,
+                            endpoint=ep.name, kind=ep.kind, ip=ep.ip, floating_ip=ep.floating_ip,
                             publish=[dict(proto=p.proto, port=p.port, host_port=p.host_port)
                                      for p in ep.publish])
                        for ep in tenant.endpoints])

@@ -138,3 +138,35 @@ def test_a_name_held_by_a_row_not_ours_is_refused(nb, tmp_path):
     write(tenants, 'blue', 100, [('blue-a', 'host1', '10.0.0.11')], snat=False)
     with pytest.raises(ValueError, match='Logical_Switch ovl-blue exists and is not ours'):
         converge(nb, tenants)
+
+
+def test_dhcp_options_for_the_vms_of_a_dhcp_tenant(nb, tmp_path):
+    tenants = tmp_path / 'tenants'
+    tenants.mkdir()
+    nbctl(nb, 'dhcp-options-create', '10.9.0.0/24')     # not ours: never touched
+    theirs = nbctl(nb, '--bare', '--columns=_uuid', 'list', 'DHCP_Options').strip()
+    vm = '  - {name: blue-vm%d, host: host%d, ip: 10.0.0.3%d, kind: vm, mac: "52:54:00:0b:00:3%d"}\n'
+    head = 'name: blue\nvni: 100\nsubnet: 10.0.0.0/24\nsnat: true\ndhcp: %s\nendpoints:\n'
+    ns = '  - {name: blue-a, host: host1, ip: 10.0.0.11}\n'
+    blue = tenants / 'blue.yml'
+    blue.write_text(head % 'true' + ns + vm % (1, 1, 1, 1))
+    assert converge(nb, tenants)[0]
+    assert converge(nb, tenants)[0] == []
+    ours = [u for u in nbctl(nb, '--bare', '--columns=_uuid', 'list', 'DHCP_Options').split()
+            if u != theirs]
+    assert len(ours) == 1
+    options = nbctl(nb, 'dhcp-options-get-options', ours[0]).split()
+    assert sorted(options) == sorted(['lease_time=43200', 'mtu=1442', 'router=10.0.0.1',
+                                      'server_id=10.0.0.1',
+                                      'server_mac=' + model.router_mac('blue', 'in')])
+    assert nbctl(nb, 'lsp-get-dhcpv4-options', build_port_name('blue', 'blue-vm1')).split()[0] == ours[0]
+    assert nbctl(nb, 'lsp-get-dhcpv4-options', build_port_name('blue', 'blue-a')).strip() == ''
+    # a second VM takes the same row; then DHCP off: our row goes, theirs stays
+    blue.write_text(head % 'true' + ns + vm % (1, 1, 1, 1) + vm % (2, 2, 2, 2))
+    converge(nb, tenants)
+    assert nbctl(nb, 'lsp-get-dhcpv4-options', build_port_name('blue', 'blue-vm2')).split()[0] == ours[0]
+    blue.write_text(head % 'false' + ns + vm % (1, 1, 1, 1) + vm % (2, 2, 2, 2))
+    converge(nb, tenants)
+    assert converge(nb, tenants)[0] == []
+    assert nbctl(nb, '--bare', '--columns=_uuid', 'list', 'DHCP_Options').split() == [theirs]
+    assert nbctl(nb, 'lsp-get-dhcpv4-options', build_port_name('blue', 'blue-vm1')).strip() == ''

@@ -73,4 +73,33 @@ def test_only_ports_libvirt_made_are_vm_ports():
                                                      'attached-mac': '52:54:00:AA:00:01'}),
         'ove1': dict(tag=1, interface_external_ids={}),
         'tap9': dict(tag=None, interface_external_ids={'iface-id': 'b'})}}
-    assert vm_ports(state) == {'vnet0': dict(iface_id='a', tag=1, mac='52:54:00:aa:00:01')}
+    assert vm_ports(state) == {'vnet0': dict(iface_id='a', tag=1, mtu=None,
+                                             mac='52:54:00:aa:00:01')}
+
+
+def test_ovn_untagged_portgroups_and_a_switched_fleet_s_vm_port_loses_its_tag():
+    ovn = dict(WANT, portgroups={'blue': None, 'red': None}, vms={'id-vm1': None})
+    text = xml('ovl', 'br-int', ovn['portgroups'])
+    assert "<portgroup name='blue'/>" in text and '<vlan>' not in text
+    assert parse(text)['portgroups'] == {'blue': None, 'red': None}
+    # from the ovs backend's tags: the portgroups modified live, the VM's
+    # port untagged, a port that is not a VM of ours untouched
+    steps = plan(ovn, have(ports={'vnet0': dict(iface_id='id-vm1', tag=1, mac='m'),
+                                  'vnet1': dict(iface_id='not-ours', tag=1, mac='n')}))
+    assert [s.args[3:6] for s in steps if s.op == 'run'] == [
+        ['net-update', 'ovl', 'modify'], ['net-update', 'ovl', 'modify']]
+    assert "<portgroup name='blue'/>" in [s for s in steps if s.op == 'run'][0].args
+    assert [s.argv for s in steps if s.op == 'link.set'] == [
+        ['ovs-vsctl', 'clear', 'Port', 'vnet0', 'tag']]
+    converged = have(marker=text, config=fields(ovn), live=fields(ovn),
+                     ports={'vnet0': dict(iface_id='id-vm1', tag=None, mac='m')})
+    assert plan(ovn, converged) == []
+
+
+def test_a_running_vm_s_port_gets_its_tenant_s_mtu_and_only_ours():
+    want = dict(WANT, mtus={'id-vm1': 1450})
+    # libvirt gave the port the bridge's MTU (another backend's: 1442)
+    steps = plan(want, have(ports={'vnet0': dict(iface_id='id-vm1', tag=1, mtu=None, mac='m'),
+                                   'vnet1': dict(iface_id='not-ours', tag=1, mtu=None, mac='n')}))
+    assert [s.argv for s in steps] == [['ovs-vsctl', 'set', 'Interface', 'vnet0', 'mtu_request=1450']]
+    assert plan(want, have(ports={'vnet0': dict(iface_id='id-vm1', tag=1, mtu=1450, mac='m')})) == []

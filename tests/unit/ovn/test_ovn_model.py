@@ -170,3 +170,62 @@ def test_a_load_balancer_is_made_on_both_parents_changed_in_place_and_destroyed(
     assert lb == [['remove', 'Logical_Router', 'ovl-r-blue', 'load_balancer', 'u-lb'],
                   ['remove', 'Logical_Switch', 'ovl-blue', 'load_balancer', 'u-lb'],
                   ['destroy', 'Load_Balancer', 'u-lb']]
+
+
+def _dhcp_nb(snat=True, dhcp=True):
+    return dict(owner='ovl', next_hop='192.168.1.254', tenants=[
+        dict(name='blue', vni=100, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1',
+             snat=snat, dhcp=dhcp, mtu=1442,
+             ports=[dict(name='id-a', address='02:00:00:00:00:0a 10.0.0.11', endpoint='blue-a',
+                         kind='namespace'),
+                    dict(name='id-v', address='52:54:00:00:00:31 10.0.0.31', endpoint='blue-vm',
+                         kind='vm')])])
+
+
+def test_dhcp_options_per_dhcp_tenant_for_its_vms_only():
+    want = model.desired(_dhcp_nb(), {'blue': '192.168.1.200'}, 24, 'c')
+    row = want['DHCP_Options']['blue/dhcp']
+    assert row['cidr'] == '10.0.0.0/24' and row['external_ids']['ovl-key'] == 'blue/dhcp'
+    assert row['options'] == {'server_id': '10.0.0.1', 'server_mac': model.router_mac('blue', 'in'),
+                              'lease_time': '43200', 'mtu': '1442', 'router': '10.0.0.1'}
+    ports = want['Logical_Switch_Port']
+    assert ports['id-v']['dhcp'] == 'blue/dhcp' and ports['id-a']['dhcp'] is None
+    # no SNAT: no router option (as dnsmasq with the ovs backend); no DHCP: no row
+    bare = model.desired(_dhcp_nb(snat=False), {}, 24, 'c')['DHCP_Options']['blue/dhcp']
+    assert 'router' not in bare['options']
+    off = model.desired(_dhcp_nb(dhcp=False), {'blue': '192.168.1.200'}, 24, 'c')
+    assert off['DHCP_Options'] == {} and off['Logical_Switch_Port']['id-v']['dhcp'] is None
+
+
+def test_dhcp_options_made_with_their_ports_in_one_transaction_then_kept_changed_and_destroyed():
+    empty = dict(have=dict((t, {}) for t in model.TABLES),
+                 foreign=dict((t, []) for t in model.TABLES), uuids={})
+    want = model.desired(_dhcp_nb(), {'blue': '192.168.1.200'}, 24, 'c')
+    cmds = plan(want, empty)
+    create = [c for c in cmds if c[:3] == ['--id=@DHCP_Options_blue_dhcp', 'create', 'DHCP_Options']]
+    assert len(create) == 1 and 'cidr="10.0.0.0/24"' in create[0]
+    vm = [c for c in cmds if c[:3] == ['set', 'Logical_Switch_Port', 'id-v']][0]
+    assert 'dhcpv4_options=@DHCP_Options_blue_dhcp' in vm
+    assert cmds.index(create[0]) < cmds.index(vm)
+    ns = [c for c in cmds if c[:3] == ['set', 'Logical_Switch_Port', 'id-a']][0]
+    assert 'dhcpv4_options=[]' in ns
+    # written: nothing to do; the row is kept by its uuid
+    have = read_back(want)
+    have['uuids'][('DHCP_Options', 'blue/dhcp')] = 'u-dhcp'
+    assert plan(want, have) == []
+    # the MTU changes: the row is changed in place, by its uuid
+    other = _dhcp_nb()
+    other['tenants'][0]['mtu'] = 1400
+    changed = plan(model.desired(other, {'blue': '192.168.1.200'}, 24, 'c'), have)
+    assert len(changed) == 1 and changed[0][:3] == ['set', 'DHCP_Options', 'u-dhcp']
+    # a new VM port takes the existing row by its uuid
+    more = _dhcp_nb()
+    more['tenants'][0]['ports'].append(dict(name='id-w', address='52:54:00:00:00:32 10.0.0.32',
+                                            endpoint='blue-vm2', kind='vm'))
+    added = plan(model.desired(more, {'blue': '192.168.1.200'}, 24, 'c'), have)
+    assert any(c[:3] == ['set', 'Logical_Switch_Port', 'id-w'] and 'dhcpv4_options=u-dhcp' in c
+               for c in added)
+    # DHCP off: the row is destroyed and the VM's port points nowhere
+    off = plan(model.desired(_dhcp_nb(dhcp=False), {'blue': '192.168.1.200'}, 24, 'c'), have)
+    assert ['destroy', 'DHCP_Options', 'u-dhcp'] in off
+    assert ['set', 'Logical_Switch_Port', 'id-v', 'dhcpv4_options=[]'] in off

@@ -53,15 +53,14 @@ def test_hosts_that_disagree_on_the_backend_are_refused():
     (100, '', '', dict(overlay_ovn_external_range=None), 'snat: True needs overlay_ovn_external_range'),
     (100, '', '', dict(overlay_ovn_external_gateway=None),
      'snat: True needs overlay_ovn_external_gateway'),
-    (100, 'dhcp: true\n', '', {}, 'dhcp: True is not carried by overlay_backend ovn yet'),
+    (100, 'containers:\n  - {host: host1, range: 10.0.0.128/27}\n', '', {},
+     "containers: [{'host': 'host1', 'range': '10.0.0.128/27'}] is not carried by overlay_backend ovn yet"),
     (100, '', ', floating_ip: 192.168.1.203', {},
      "endpoints[0].floating_ip: '192.168.1.203' is in overlay_ovn_external_range"),
     (100, '', ', floating_ip: 192.168.1.254', {},
      "endpoints[0].floating_ip: '192.168.1.254' is overlay_ovn_external_gateway"),
     (100, '', ', publish: [{port: 80, host_port: 8080}, {port: 81, host_port: 8080}]', {},
      "endpoints[0].publish[1].host_port: 8080 is already published by blue-a of this tenant (tcp)"),
-    (100, '', ', kind: vm, mac: "52:54:00:00:00:01"', {},
-     "endpoints[0].kind: 'vm' is not carried by overlay_backend ovn yet"),
 ])
 def test_what_ovn_cannot_carry_is_refused_naming_the_file(tmp_path, vni, extra, ep, play, wanted):
     errors = errors_of(tmp_path, BLUE % (vni, extra, ep), **play)
@@ -72,6 +71,12 @@ def test_ovn_carries_a_floating_address_of_the_underlay_network(tmp_path):
     write(tmp_path, 'blue.yml', BLUE % (100, '', ', floating_ip: 192.168.1.50'))
     tenants, errors = load(str(tmp_path), HOSTS, play=OVN)
     assert errors == [] and tenants[0].endpoints[0].floating_ip == '192.168.1.50'
+
+
+def test_ovn_carries_vm_endpoints_and_dhcp(tmp_path):
+    write(tmp_path, 'blue.yml', BLUE % (100, 'dhcp: true\n', ', kind: vm, mac: "52:54:00:00:00:01"'))
+    tenants, errors = load(str(tmp_path), HOSTS, play=OVN)
+    assert errors == [] and tenants[0].dhcp and tenants[0].endpoints[0].kind == 'vm'
 
 
 def test_the_ovs_backend_carries_all_of_it(tmp_path):

@@ -90,7 +90,7 @@ def test_a_host_with_vms_gets_its_libvirt_network_and_dhcp_server():
     state = host_state(inv, 'host1', {'blue': 1, 'red': 2})
     assert state['libvirt'] == dict(
         name='ovl', bridge='br-int', portgroups={'blue': 1, 'red': 2},
-        vms={vm.iface_id('blue', 'blue-vm1'): 1})
+        vms={vm.iface_id('blue', 'blue-vm1'): 1}, mtus={vm.iface_id('blue', 'blue-vm1'): 1450})
     assert state['dhcp'] == [dict(
         tenant='blue', netns='ovr-blue', interface='qr0', subnet='10.0.0.0/24',
         address='10.0.0.1', router='10.0.0.1', mtu=1450,
@@ -152,3 +152,24 @@ def test_the_verify_sees_vms_with_mac_and_interface_id_and_no_namespace():
         ('blue-vm1', None, '52:54:00:0b:00:31', vm.iface_id('blue', 'blue-vm1')),
         ('blue-vm2', None, '52:54:00:0b:00:32', vm.iface_id('blue', 'blue-vm2'))]
     assert vm_interfaces(inv.tenants, 'host2') == {vm.iface_id('blue', 'blue-vm2'): 'blue'}
+
+
+def test_with_ovn_a_vm_is_an_untagged_port_of_its_logical_port_and_ovn_answers_its_dhcp():
+    inv = inventory([blue(), red()], hostvars=H3, backend='ovn', ovn_central='host1',
+                    ovn_external_range='192.168.250.200-192.168.250.209',
+                    ovn_external_gateway='192.168.250.254')
+    state = host_state(inv, 'host1', {'blue': 1, 'red': 2}, {'underlay_prefixlen': 24})
+    # no tags: libvirt binds the VM's port by its interfaceid, OVN switches it
+    assert state['libvirt'] == dict(
+        name='ovl', bridge='br-int', portgroups={'blue': None, 'red': None},
+        vms={vm.iface_id('blue', 'blue-vm1'): None}, mtus={vm.iface_id('blue', 'blue-vm1'): 1450})
+    # no dnsmasq: the layer only removes what the ovs backend left
+    assert state['dhcp'] == []
+    assert 'dnsmasq' not in preflight_args(inv, 'host1')['endpoint_tools']
+    blue_nb = [t for t in state['ovn_nb']['tenants'] if t['name'] == 'blue'][0]
+    assert blue_nb['dhcp'] is True and blue_nb['mtu'] == 1450
+    assert sorted((p['endpoint'], p['kind']) for p in blue_nb['ports']) == [
+        ('blue-vm1', 'vm'), ('blue-vm2', 'vm'), ('blue-web1', 'namespace')]
+    vm1 = [p for p in blue_nb['ports'] if p['endpoint'] == 'blue-vm1'][0]
+    assert vm1['name'] == vm.iface_id('blue', 'blue-vm1')
+    assert vm1['address'] == '52:54:00:0b:00:31 10.0.0.31'
