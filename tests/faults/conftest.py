@@ -1,7 +1,8 @@
 """The one faults lab for the whole session (tests/faults/lab.py): made,
 converged and checked once; every test leaves it converged; the foreign
 objects are compared after every test and at the end; results for the README
-go to .cache/faults/results.json."""
+go to .cache/faults/results.json. OVL_FAULTS_KEEP=1 keeps the lab at the
+end (to look at a failure; the next session removes it first)."""
 import json
 import os
 import sys
@@ -40,7 +41,8 @@ def lab(tmp_path_factory, results):
     assert failures == [], failures
     results['reach_checks'] = checks
     yield made
-    made.down()
+    if not os.environ.get('OVL_FAULTS_KEEP'):
+        made.down()
 
 
 @pytest.fixture

@@ -238,7 +238,7 @@ LAYERS = (
     Layer('ovs', ('ovs', 'tunnels', 'endpoints'), _ovs_spec, _ovs_driver,  # one OVSDB transaction
           lambda state, params: dict(state['ovs'], plan_if_down=params['plan_if_down'],
                                      timeout=ovs_timeout(params, state), **_owned(state)),
-          {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl'],
+          {'reopen': ('ip', 'created')}, lambda facts: ['ovs-vsctl', 'ip'],
           ovs_drift.drift, ('diff',), BOTH),
     Layer('int_flows', ('ovs', 'tunnels', 'snat'), _flows_spec, _flows_driver,  # gateway ARP stays local
           lambda state, params: dict(state['int_flows'], prune=True),

@@ -10,7 +10,7 @@ import collections
 
 from ansible.module_utils.ovl.core.result import Driver, Plan, drive
 from ansible.module_utils.ovl.core.runner import CommandError
-from ansible.module_utils.ovl.core.step import step
+from ansible.module_utils.ovl.core.step import ip_step, run_steps, step
 from ansible.module_utils.ovl.ovs.db import OVSDB
 
 COMMON_ARGS = dict(
@@ -25,7 +25,8 @@ EMPTY_STATE = {'bridges': {}, 'ports': {}}
 DOWN_PREFIX = 'ovsdb-server is not reachable'
 # what a builder returns: the transaction's sub-commands, the views before
 # and after for diff mode, and more result keys (``pre_transaction``: a
-# transaction committed first)
+# transaction committed first; ``reopened``: the ports it deletes and adds
+# again)
 Built = collections.namedtuple('Built', 'transaction before after extra')
 
 
@@ -38,6 +39,18 @@ def read_state(module, ovsdb, params=None):
             module.warn('%s; check mode plans against an empty database' % exc)
             return dict(EMPTY_STATE)
         raise
+
+
+def up_again(names):
+    """``ip link set dev NAME up`` for each port re-added by the reopen.
+    The userspace datapath may open a device by itself as soon as it
+    appears (a port of that name is in OVSDB: after a host restart), while
+    the device is still down; deleting the port then restores the flags it
+    saw (down) after the ip layer had set it up, and adding it again does
+    not set it up: the endpoint had no carrier until the next run (seen in
+    the faults lab after ``docker restart``)."""
+    return [ip_step('link.set', None, name, 'link', 'set', 'dev', name, 'up')
+            for name in sorted(names)]
 
 
 class OvsDriver(Driver):
@@ -65,8 +78,9 @@ class OvsDriver(Driver):
         extra = built.extra or {}
         pre = extra.get('pre_transaction') or []
         steps = [step(self.ovsdb.argv(sub)) for sub in (pre, built.transaction) if sub]
-        return Plan(steps, transaction=built.transaction, pre=pre, before=built.before,
-                    after=built.after, extra=extra)
+        up = up_again(extra.get('reopened') or [])
+        return Plan(steps + up, transaction=built.transaction, pre=pre, up=up,
+                    before=built.before, after=built.after, extra=extra)
 
     def diff(self, want, have, plan):
         return plan.before, plan.after
@@ -80,6 +94,7 @@ class OvsDriver(Driver):
         def commit():
             self.ovsdb.commit(plan.pre)
             self.ovsdb.commit(plan.transaction)
+            run_steps(runner, plan.up)
         return commit
 
 
