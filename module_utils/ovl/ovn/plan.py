@@ -112,6 +112,11 @@ def _ref(text):
     return '@%s' % ''.join(c if c.isalnum() else '_' for c in text)
 
 
+def _row_ref(table, key):
+    """The ``@ref`` of a row this transaction makes without a name of its own."""
+    return _ref('%s_%s' % (table, key))
+
+
 def _create(table, key, want, refs):
     if table == 'Logical_Switch':
         return [['ls-add', key], ['set', table, key, set_map('other_config', want['other_config'])]
@@ -135,7 +140,7 @@ def _create(table, key, want, refs):
                  'protocol=%s' % want['protocol'], set_map('vips', want['vips'])] + _ids(want),
                 ['add', 'Logical_Router', want['router'], 'load_balancer', ref],
                 ['add', 'Logical_Switch', want['switch'], 'load_balancer', ref]]
-    ref = _ref('%s_%s' % (table, key))
+    ref = _row_ref(table, key)
     if table == 'DHCP_Options':
         return [['--id=%s' % ref, 'create', table, 'cidr=%s' % q(want['cidr']),
                  set_map('options', want['options'])] + _ids(want)]
@@ -203,7 +208,7 @@ def plan(want, state):
     def fresh(table, key):
         return key not in have[table] or (table, key) in gone_keys
 
-    refs = dict((k, _ref('DHCP_Options_%s' % k) if fresh('DHCP_Options', k)
+    refs = dict((k, _row_ref('DHCP_Options', k) if fresh('DHCP_Options', k)
                  else uuids[('DHCP_Options', k)]) for k in want.get('DHCP_Options', {}))
     for table in ORDER:
         for key in sorted(want[table]):
