@@ -5,6 +5,7 @@ Packets go only between namespaces this test made."""
 import pytest
 
 import ovs_state
+from ansible.module_utils.ovl.core.netns import entered
 from modrun import run_module
 from fixtures.netns import sh
 
@@ -28,10 +29,14 @@ def ping(src, dst, count=3):
 
 
 def state(ovs, reopen=()):
-    result = run_module(ovs_state, dict(
-        db=ovs.db, bridges=[{'name': BR, 'datapath_type': 'netdev'}],
-        ports=[{'name': 'ro-a', 'bridge': BR, 'tag': 7}, {'name': 'ro-b', 'bridge': BR, 'tag': 7}],
-        reopen=list(reopen)))
+    # run where the ports' devices are, as on a host: the reopen sets the
+    # re-added device up with ip
+    with entered(ovs.netns):
+        result = run_module(ovs_state, dict(
+            db=ovs.db, bridges=[{'name': BR, 'datapath_type': 'netdev'}],
+            ports=[{'name': 'ro-a', 'bridge': BR, 'tag': 7},
+                   {'name': 'ro-b', 'bridge': BR, 'tag': 7}],
+            reopen=list(reopen)))
     assert not result['failed'], result['msg']
     return result
 
@@ -60,6 +65,8 @@ def test_remade_device_needs_reopen_and_gets_it(ovs, pair, make_netns):
     fixed = state(ovs, reopen=['ro-b'])
     assert fixed['changed'] is True and fixed['reopened'] == ['ro-b']
     assert fixed['pre_transaction'] == [['del-port', BR, 'ro-b']]
+    link = sh('ip', '-n', ovs.netns, '-o', 'link', 'show', 'dev', 'ro-b')
+    assert 'state UP' in link or ',UP' in link, link
     assert ping(a, '10.77.0.2'), 'the reopened port carries no traffic'
     tag = ovs.vsctl('get', 'Port', 'ro-b', 'tag').strip()
     assert tag == '7'
