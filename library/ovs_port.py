@@ -43,7 +43,7 @@ options:
     description: Access VLAN tag (1-4094). Omit for no tag.
     type: int
   trunks:
-    description: VLANs the port trunks (1-4094 each). Empty for all.
+    description: VLANs the port trunks (1-4094 each; 0 is the VLAN of untagged frames). Empty for all.
     type: list
     elements: int
   vlan_mode:

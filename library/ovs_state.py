@@ -46,7 +46,7 @@ options:
       tenant: {description: Tenant owning the port; sets C(external_ids:ovl-tenant) and the tenant's tag., type: str}
       untagged: {description: A tenant port that must carry no tag (flow-based tunnel ports)., type: bool, default: false}
       tag: {description: Access VLAN tag; for tenant ports defaults to the tenant's local tag., type: int}
-      trunks: {description: Trunked VLANs., type: list, elements: int}
+      trunks: {description: "Trunked VLANs (0: the untagged frames).", type: list, elements: int}
       vlan_mode: {description: OVS VLAN mode., type: str}
       protected:
         description: OVS C(Port:protected) (split horizon; see M(ovs_port)).

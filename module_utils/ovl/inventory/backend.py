@@ -22,9 +22,10 @@ carries every field; with ``ovn``:
   ``host_port`` per protocol in the whole tenant (the ovs backend publishes
   on each endpoint's host, so there it is one per host);
 - VM endpoints and DHCP are OVN's own (the VM's port bound by its
-  interface id, ``DHCP_Options``); the one field OVN does not carry yet,
+  interface id, ``DHCP_Options``); the fields OVN does not carry yet,
   ``containers`` (Docker networks: the plugin would have to make logical
-  ports), is refused by name.
+  ports) and the provider network types (``vlan``, ``flat``: a localnet
+  port per tenant switch), are refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -105,6 +106,8 @@ def backend_errors(data, facts):
                                     'and their next hop)' % var))
     if data.get('containers'):
         errors.append(_line('containers', data['containers'], NOT_YET))
+    if data.get('network_type') in ('vlan', 'flat'):
+        errors.append(_line('network_type', data['network_type'], NOT_YET))
     vips = {}
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Checks across tenant files: VNI and tenant names unique, endpoint names
 unique per host, VM MACs unique, floating addresses unique, published host
-ports unique per host and protocol.
+ports unique per host and protocol, a VLAN id once per physical network and
+one flat tenant per physical network.
 
 ``cross_errors(docs) -> [(display_path, 'field: value reason'), ...]`` where
 *docs* is a list of (display_path, the schema-valid part of a document; a
@@ -24,9 +25,10 @@ def _by(owner):
 def cross_errors(docs):
     errors = []
     vnis, names, endpoints, macs, floating, ports = {}, {}, {}, {}, {}, {}
-    slots = {}
+    slots, segments = {}, {}
     for path, doc in docs:
         owner = (doc.get('name', '?'), path)
+        errors.extend((path, line) for line in _segment(doc, owner, segments))
         if 'vni' in doc:
             if doc['vni'] in vnis:
                 errors.append((path, str(InputError('vni', doc['vni'], 'is already used by %s'
@@ -56,6 +58,25 @@ def cross_errors(docs):
             errors.extend((path, line) for line in _offered(ep, index, owner, floating, ports))
             errors.extend((path, line) for line in _nat_slot(ep, index, owner, slots))
     return errors
+
+
+def _segment(doc, owner, segments):
+    """A physical network carries each VLAN id once, and one flat tenant."""
+    physnet, kind = doc.get('physical_network'), doc.get('network_type')
+    if physnet is None or kind not in ('vlan', 'flat'):
+        return []
+    segment = doc.get('segmentation_id') if kind == 'vlan' else None
+    if kind == 'vlan' and segment is None:
+        return []
+    key = (physnet, segment)
+    if segments.setdefault(key, owner) == owner:
+        return []
+    if kind == 'flat':
+        return [str(InputError('physical_network', physnet, 'already carries the flat tenant %s: '
+                               'a physical network carries at most one flat tenant'
+                               % _by(segments[key])))]
+    return [str(InputError('segmentation_id', segment, 'is already the VLAN of %s on physical '
+                           'network %s' % (_by(segments[key]), physnet)))]
 
 
 def _nat_slot(ep, index, owner, slots):

@@ -25,7 +25,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible.module_utils.ovl.core import tunnels
+from ansible.module_utils.ovl.core import networks, tunnels
 from ansible.module_utils.ovl.core.validate import InputError, ifname, mtu, owner_name
 from ansible.module_utils.ovl.tenant.model import HostFacts
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE, host_suffix
@@ -48,7 +48,7 @@ DEFAULTS = dict(
     overlay_ovn_encap='geneve',
 )
 HOST_VARS = ('overlay_underlay_ip', 'overlay_underlay_interface', 'overlay_underlay_mtu',
-             'overlay_datapath_type', 'overlay_integration_bridge')
+             'overlay_datapath_type', 'overlay_integration_bridge', 'overlay_bridge_mappings')
 PLAY_VARS = ('overlay_tunnel_mode', 'overlay_tunnel_type', 'overlay_nat_backend', 'overlay_owner',
              'overlay_libvirt_network', 'overlay_backend', 'overlay_ovn_central',
              'overlay_ovn_encap', 'overlay_ovn_external_range', 'overlay_ovn_external_gateway')
@@ -115,9 +115,9 @@ def _underlay_mtu(value, field):
 
 def _bridge(value, field):
     name = ifname(value, field)
-    if name in RESERVED_BRIDGES:
-        raise InputError(field, value, 'is reserved for the bridge the project makes itself '
-                         '(%s)' % ', '.join(RESERVED_BRIDGES))
+    if name in RESERVED_BRIDGES or name.startswith('brp-'):
+        raise InputError(field, value, 'is reserved for the bridges the project makes itself '
+                         '(%s, brp-<physical network>)' % ', '.join(RESERVED_BRIDGES))
     return name
 
 
@@ -148,6 +148,44 @@ def _range(value, field):
     return '%s-%s' % (first, last)
 
 
+def _mapping(value, field):
+    """``overlay_bridge_mappings`` (Neutron's bridge_mappings): {physical
+    network: interface, or {interface, mtu}} -> {name: {interface, mtu}}.
+    Each interface is the host's link to that physical network, given to the
+    network's provider bridge (``brp-<name>``) whole: it must carry nothing
+    else of the host, and two networks cannot share one."""
+    if not isinstance(value, dict):
+        raise InputError(field, value, 'is not a mapping of physical network names to '
+                         'interfaces (e.g. {physnet1: eth1})')
+    out, by_interface = {}, {}
+    for name in sorted(value, key=str):
+        where = '%s.%s' % (field, name)
+        networks.physnet_name(name, field)
+        item = value[name]
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - {'interface', 'mtu'}, key=str)
+            if unknown:
+                raise InputError(where, item, 'has unknown keys %s (allowed: interface, mtu)'
+                                 % ', '.join(str(k) for k in unknown))
+            interface, size = item.get('interface'), item.get('mtu')
+        else:
+            interface, size = item, None
+        interface = ifname(interface, where + ('.interface' if isinstance(item, dict) else ''))
+        if interface in RESERVED_BRIDGES or interface.startswith('brp-'):
+            raise InputError(where, interface, 'is a bridge the project makes; name the '
+                             'interface of the physical network (e.g. eth1)')
+        if interface in by_interface:
+            raise InputError(where, interface, 'is already the interface of physical network '
+                             '%s' % by_interface[interface])
+        by_interface[interface] = name
+        size = networks.PHYSICAL_MTU if size is None else _int(size, where + '.mtu',
+                                                               lambda v: mtu(v, where + '.mtu'))
+        if size < 68:
+            raise InputError(where + '.mtu', size, 'is below 68, the least IPv4 needs')
+        out[name] = dict(interface=interface, mtu=size)
+    return out
+
+
 def _uplink(value, field):
     name = ifname(value, field)
     if name == UPLINK_BRIDGE:
@@ -162,6 +200,7 @@ CHECKS = (
     ('overlay_underlay_mtu', 'underlay_mtu', _underlay_mtu),
     ('overlay_datapath_type', 'datapath_type', lambda v, f: _choice(v, f, DATAPATH_TYPES)),
     ('overlay_integration_bridge', 'integration_bridge', _bridge),
+    ('overlay_bridge_mappings', 'bridge_mappings', _mapping),
     ('overlay_tunnel_mode', 'tunnel_mode', lambda v, f: _choice(v, f, TUNNEL_MODES)),
     ('overlay_tunnel_type', 'tunnel_type', lambda v, f: _choice(v, f, tunnels.NAMES)),
     ('overlay_nat_backend', 'nat_backend', lambda v, f: _choice(v, f, NAT_BACKENDS)),
@@ -202,6 +241,13 @@ def _one_host(name, values, play):
     if facts.underlay_interface and facts.underlay_interface == facts.integration_bridge:
         errors.append(str(InputError('%s: overlay_underlay_interface' % name,
                                      facts.underlay_interface, 'is the integration bridge')))
+    for physnet, item in sorted((facts.bridge_mappings or {}).items()):
+        if item['interface'] in (facts.underlay_interface, facts.integration_bridge):
+            errors.append(str(InputError(
+                '%s: overlay_bridge_mappings.%s' % (name, physnet), item['interface'],
+                'is the %s: a physical network needs an interface of its own' % (
+                    'underlay interface' if item['interface'] == facts.underlay_interface
+                    else 'integration bridge'))))
     return facts, errors
 
 

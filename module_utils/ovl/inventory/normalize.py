@@ -17,7 +17,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.module_utils.ovl.core.validate import InputError, cidr, ifname
-from ansible.module_utils.ovl.core import tunnels
+from ansible.module_utils.ovl.core import networks, tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.backend import default_type, tunnel_overhead
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
@@ -263,24 +263,86 @@ def normalise(data, stem, facts, path=None):
     hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or [])
                    | set(c['host'] for c in data.get('containers') or []
                          if c['host'] in facts))
-    kind = tunnels.get(data.get('tunnel_type') or default_type(facts))
-    mode = common(facts, 'tunnel_mode')
-    if mode == 'kernel' and not kind.kernel_kind and common(facts, 'backend') == 'ovs':
-        errors.append(_line('tunnel_type', kind.name, 'cannot be used with overlay_tunnel_mode '
-                            'kernel (one kernel device per tenant with a flood list exists for '
-                            '%s only); use tunnel mode port or flow'
-                            % ', '.join(t.name for t in tunnels.TYPES if t.kernel_kind)))
-    overhead = tunnel_overhead(kind, facts)
-    limit, by = mtu_limit(facts, hosts, overhead)
+    kind = _network_type(data, facts, errors)
+    if kind is None:
+        return None, errors
+    if networks.is_provider(kind):
+        physnet, segment = _provider(data, kind, facts, hosts, errors)
+        limit, by, overhead, what = _physical_mtu(facts, hosts, physnet)
+    else:
+        physnet = segment = None
+        for field in ('physical_network', 'segmentation_id'):
+            if data.get(field) is not None:
+                errors.append(_line(field, data[field], 'is only for network_type vlan or flat '
+                                    '(a %s tenant is carried in tunnels, its VNI is its id)'
+                                    % kind))
+        kind = tunnels.get(kind)
+        mode = common(facts, 'tunnel_mode')
+        if mode == 'kernel' and not kind.kernel_kind and common(facts, 'backend') == 'ovs':
+            errors.append(_line('tunnel_type', kind.name, 'cannot be used with '
+                                'overlay_tunnel_mode kernel (one kernel device per tenant with a '
+                                'flood list exists for %s only); use tunnel mode port or flow'
+                                % ', '.join(t.name for t in tunnels.TYPES if t.kernel_kind)))
+        overhead = tunnel_overhead(kind, facts)
+        limit, by = mtu_limit(facts, hosts, overhead)
+        what = 'the underlay MTU %d of %s minus %d for %s' % (
+            limit + overhead, by or 'the hosts', overhead, kind.name.upper())
+        kind = kind.name
     tenant_mtu = data.get('mtu', limit)
     if tenant_mtu > limit:
-        errors.append(_line('mtu', tenant_mtu, 'is above %d: the underlay MTU %d of %s minus %d '
-                            'for %s' % (limit, limit + overhead, by or 'the hosts',
-                                        overhead, kind.name.upper())))
+        errors.append(_line('mtu', tenant_mtu, 'is above %d: %s' % (limit, what)))
     if errors or net is None or not all(key in data for key in ('name', 'vni')):
         return None, errors       # a missing required field was reported by the schema
     return Tenant(name=data['name'], vni=int(data['vni']), subnet=str(net),
                   prefixlen=net.prefixlen, gateway=str(gateway), snat=bool(data.get('snat', False)),
                   mtu=int(tenant_mtu), endpoints=endpoints, file=path,
-                  tunnel_type=kind.name, containers=containers,
-                  dhcp=bool(data.get('dhcp', False))), []
+                  tunnel_type=None if physnet else kind, containers=containers,
+                  dhcp=bool(data.get('dhcp', False)), network_type=kind,
+                  physical_network=physnet, segmentation_id=segment), []
+
+
+def _network_type(data, facts, errors):
+    """The tenant's network type: ``network_type``, else ``tunnel_type``,
+    else the fleet's default tunnel type (None: the two fields disagree)."""
+    given, tunnel = data.get('network_type'), data.get('tunnel_type')
+    if given is not None and tunnel is not None and given != tunnel:
+        errors.append(_line('tunnel_type', tunnel, 'differs from network_type %r (give one of '
+                            'them)' % given))
+        return None
+    return given or tunnel or default_type(facts)
+
+
+def _provider(data, kind, facts, hosts, errors):
+    """(physical network, VLAN id or None) of a vlan or flat tenant, checked:
+    named, mapped on every host of the tenant; a VLAN id for vlan only."""
+    physnet, segment = data.get('physical_network'), data.get('segmentation_id')
+    if physnet is None:
+        errors.append(_line('physical_network', None, 'is required with network_type %s (the '
+                            'physical network that carries the tenant: a name of '
+                            'overlay_bridge_mappings)' % kind))
+    else:
+        for host in hosts:
+            if host in facts and physnet not in (facts[host].bridge_mappings or {}):
+                errors.append(_line('physical_network', physnet, 'is not mapped on host %s: '
+                                    'add it to overlay_bridge_mappings of %s (known there: %s)'
+                                    % (host, host, ', '.join(sorted(
+                                        facts[host].bridge_mappings or {})) or 'none')))
+    if networks.BY_NAME[kind].tagged and segment is None:
+        errors.append(_line('segmentation_id', None, 'is required with network_type vlan (the '
+                            'VLAN id of the tenant on %s, 1-4094)' % (physnet or 'its physical '
+                                                                   'network')))
+    if not networks.BY_NAME[kind].tagged and segment is not None:
+        errors.append(_line('segmentation_id', segment, 'is only for network_type vlan (a flat '
+                            'network is untagged)'))
+    return physnet, segment
+
+
+def _physical_mtu(facts, hosts, physnet):
+    """(largest MTU, the host limiting it, overhead 0, why) of a provider
+    tenant on *physnet* over its *hosts*."""
+    sizes = sorted((facts[h].bridge_mappings[physnet]['mtu'], h) for h in hosts
+                   if h in facts and physnet in (facts[h].bridge_mappings or {}))
+    if not sizes:
+        return networks.PHYSICAL_MTU, None, 0, 'the MTU of physical network %s' % physnet
+    size, host = sizes[0]
+    return size, host, 0, 'the MTU %d of physical network %s on %s' % (size, physnet, host)

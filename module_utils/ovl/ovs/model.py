@@ -57,6 +57,14 @@ def tunnel_options(ptype, remote_ip, key, dst_port=None, local_ip=None, prefix='
     return options
 
 
+def trunk(value, field):
+    """A VLAN a trunk port carries: 1-4094, or 0 (OVS's VLAN of untagged
+    frames: ``trunks=[0]`` carries the untagged ones only)."""
+    if value == 0 and not isinstance(value, bool):
+        return 0
+    return v.vlan_tag(value, field)
+
+
 def normalize_bridge(params, prefix=''):
     br = {'name': v.ifname(params.get('name'), _field(prefix, 'name'))}
     for key, choices in (('datapath_type', DATAPATH_TYPES), ('fail_mode', FAIL_MODES)):
@@ -84,7 +92,7 @@ def normalize_port(params, prefix=''):
     port['type'] = ptype
     port['tag'] = None if params.get('tag') is None else v.vlan_tag(params['tag'], f('tag'))
     trunks = params.get('trunks') or []
-    port['trunks'] = sorted(set(v.vlan_tag(t, '%s[%d]' % (f('trunks'), i))
+    port['trunks'] = sorted(set(trunk(t, '%s[%d]' % (f('trunks'), i))
                                 for i, t in enumerate(trunks)))
     mode = params.get('vlan_mode')
     if mode is not None and mode not in VLAN_MODES:

@@ -51,7 +51,7 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core.marks import COOKIE_LEARNED
 from ansible.module_utils.ovl.tenant.names import PATCH_TUN, TUNNEL_BRIDGE, tag_of
-from ansible.module_utils.ovl.tenant.topology import tunnels
+from ansible.module_utils.ovl.tenant.topology import tunnelled, tunnels
 
 LEARNED_COOKIE = '0x%016x' % COOKIE_LEARNED
 LEARN_TIMEOUT = 300
@@ -122,7 +122,7 @@ def build_flows(inventory, facts, tags):
     ports = tunnels(inventory, facts.name, 'flow')
     port_of = dict(((t.peers[0].name, t.type.name), t.name) for t in ports)
     flows = fixed_flows(port_of.values())
-    for tenant in sorted(inventory.tenants_on(facts.name), key=lambda t: t.vni):
+    for tenant in sorted(tunnelled(inventory, facts.name), key=lambda t: t.vni):
         carrying = [port_of[(h, tenant.tunnel_type)] for h in tenant.hosts if h != facts.name]
         tag = tag_of(tags, tenant.name)
         flows += tenant_flows(tenant, tag, carrying) + gateway_arp_flows(tenant, tag)

@@ -12,13 +12,14 @@ input that ``ovl.inventory.load`` has checked.
 - ``Endpoint(name, host, ip, prefixlen, kind, mac)``; *mac*: a VM's
   (kind ``vm``), None for the other kinds
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
-  tunnel_type, containers, dhcp)``; ``containers``: ``ContainerHost(host, range)``;
+  tunnel_type, containers, dhcp, network_type, physical_network,
+  segmentation_id)``; ``containers``: ``ContainerHost(host, range)``;
   ``hosts`` (sorted names of the hosts carrying an endpoint or containers)
   is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
   datapath_type, integration_bridge, tunnel_mode, tunnel_type, nat_backend,
   owner, libvirt_network, backend, ovn_central, ovn_encap, ovn_external_range,
-  ovn_external_gateway)``; ``tunnel_type`` is the default of the tenants
+  ovn_external_gateway, bridge_mappings)``; ``tunnel_type`` is the default of the tenants
   that name none; ``backend`` ``ovs`` (the project's own tunnels, routers
   and NAT) or ``ovn`` (OVN's, ``ovl.ovn``); ``underlay_interface`` is None until the host's preflight
   found it
@@ -76,14 +77,24 @@ class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range
 
 class Tenant(_Record, collections.namedtuple(
         'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type '
-                  'containers dhcp')):
+                  'containers dhcp network_type physical_network segmentation_id')):
+    """*network_type*: the tunnel type (then *tunnel_type* is the same) or a
+    provider type (``vlan``, ``flat``: *tunnel_type* is None, the tenant is
+    carried on *physical_network*, with *segmentation_id* as its VLAN)."""
     __slots__ = ()
 
     def __new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
-                tunnel_type, containers=(), dhcp=False):
+                tunnel_type, containers=(), dhcp=False, network_type=None, physical_network=None,
+                segmentation_id=None):
         return super(Tenant, cls).__new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu,
                                           endpoints, file, tunnel_type, tuple(containers or ()),
-                                          bool(dhcp))
+                                          bool(dhcp), network_type or tunnel_type,
+                                          physical_network or None, segmentation_id or None)
+
+    @property
+    def provider(self):
+        """Carried on a physical network (``vlan``, ``flat``), not in tunnels."""
+        return self.physical_network is not None
 
     @property
     def hosts(self):
@@ -131,19 +142,23 @@ class Tenant(_Record, collections.namedtuple(
 class HostFacts(_Record, collections.namedtuple(
         'HostFacts', 'name underlay_ip underlay_mtu underlay_interface datapath_type '
                      'integration_bridge tunnel_mode tunnel_type nat_backend owner libvirt_network '
-                     'backend ovn_central ovn_encap ovn_external_range ovn_external_gateway')):
+                     'backend ovn_central ovn_encap ovn_external_range ovn_external_gateway '
+                     'bridge_mappings')):
+    """*bridge_mappings*: {physical network: {interface, mtu}}
+    (``overlay_bridge_mappings``)."""
     __slots__ = ()
 
     def __new__(cls, name, underlay_ip, underlay_mtu, underlay_interface, datapath_type,
                 integration_bridge, tunnel_mode, tunnel_type, nat_backend, owner,
                 libvirt_network=None, backend=None, ovn_central=None, ovn_encap=None,
-                ovn_external_range=None, ovn_external_gateway=None):
+                ovn_external_range=None, ovn_external_gateway=None, bridge_mappings=None):
         return super(HostFacts, cls).__new__(cls, name, underlay_ip, underlay_mtu,
                                              underlay_interface, datapath_type,
                                              integration_bridge, tunnel_mode, tunnel_type,
                                              nat_backend, owner, libvirt_network or 'ovl',
                                              backend or 'ovs', ovn_central, ovn_encap or 'geneve',
-                                             ovn_external_range, ovn_external_gateway)
+                                             ovn_external_range, ovn_external_gateway,
+                                             bridge_mappings or {})
 
     @property
     def netdev(self):

@@ -100,6 +100,19 @@ def flow_port(peer_ip, ttype=tunnels.DEFAULT):
     return '%sf-%s' % (tunnels.get(ttype).prefix, host_suffix(peer_ip))
 
 
+def provider_bridge(physnet):
+    """The bridge of a physical network: its interface, and one patch port
+    per provider tenant that uses it."""
+    return 'brp-' + physnet
+
+
+def provider_patches(tenant):
+    """(on br-int, on the provider bridge): the patch pair of a provider
+    tenant, after Neutron's int-/phy- pair (one per tenant here, so the
+    bridges switch by VLAN tags alone and need no OpenFlow rules)."""
+    return 'ovpi-' + tenant, 'ovpp-' + tenant
+
+
 def tag_of(tags, tenant):
     """The host-local VLAN tag of *tenant* (also its transit slot)."""
     if tenant not in (tags or {}):

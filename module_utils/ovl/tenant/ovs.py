@@ -19,6 +19,15 @@ tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
   the port they came in, so one port per tenant is loop-free by itself;
   mode ``flow``: ``br-tun`` patched to br-int, one ``key=flow`` port per
   peer host, forwarding by OpenFlow rules (``ovl.tenant.flows``).
+- provider tenants (``network_type`` vlan, flat; ``ovl.core.networks``):
+  no tunnels; per physical network a tenant of this host uses, its bridge
+  ``brp-<name>`` (standalone: a VLAN-aware NORMAL switch) holding the
+  mapped interface (a trunk of every VLAN); per tenant a patch pair (after
+  Neutron's int-/phy- pair, one per tenant so that VLAN tags alone switch
+  and no OpenFlow rule is needed): ``ovpi-<tenant>`` on br-int tagged with
+  the local VLAN, ``ovpp-<tenant>`` on the provider bridge tagged with the
+  segmentation id (vlan) or trunking VLAN 0 only, the untagged frames (flat).
+  Frames of other VLANs on the wire reach no tenant.
 - OVN backend: br-int is ovn-controller's (secure), the endpoint ports are
   untagged with ``external_ids:iface-id`` on their interface, no routers and
   no tunnels (OVN makes its own), br-phy with the uplink (the external
@@ -31,12 +40,35 @@ __metaclass__ = type
 from ansible.module_utils.ovl.tenant.endpoints import kind_of
 from ansible.module_utils.ovl.tenant.endpoints.vm import iface_id
 from ansible.module_utils.ovl.tenant.names import (
-    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, tag_of)
+    PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, provider_bridge, provider_patches, tag_of)
 from ansible.module_utils.ovl.tenant.router import Router
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
 
-def _bridges(facts):
+def _physnets(inventory, facts):
+    """The physical networks the provider tenants of this host use."""
+    return sorted(set(t.physical_network for t in inventory.tenants_on(facts.name)
+                      if t.provider))
+
+
+def _provider_ports(inventory, facts, tags):
+    ports = [dict(name=facts.bridge_mappings[net]['interface'], bridge=provider_bridge(net),
+                  type='system') for net in _physnets(inventory, facts)]
+    for tenant in inventory.tenants_on(facts.name):
+        if not tenant.provider:
+            continue
+        inside, outside = provider_patches(tenant.name)
+        wire = (dict(tag=tenant.segmentation_id) if tenant.segmentation_id
+                else dict(vlan_mode='trunk', trunks=[0]))   # VLAN 0: untagged only
+        ports += [_tenant_port(inside, facts.integration_bridge, tenant.name, tags,
+                               type='patch', peer=outside),
+                  # no tenant mark: a tenant's marked ports carry its local VLAN
+                  dict(name=outside, bridge=provider_bridge(tenant.physical_network),
+                       type='patch', peer=inside, **wire)]
+    return ports
+
+
+def _bridges(facts, physnets=()):
     # standalone: with no controller the bridge is a normal (VLAN-aware) switch;
     # OVN: secure, ovn-controller's flows are the switch
     bridges = [dict(name=facts.integration_bridge, datapath_type=facts.datapath_type,
@@ -47,6 +79,8 @@ def _bridges(facts):
     if facts.tunnel_mode == 'flow':
         bridges.append(dict(name=TUNNEL_BRIDGE, datapath_type=facts.datapath_type,
                             fail_mode='secure'))
+    bridges += [dict(name=provider_bridge(net), datapath_type=facts.datapath_type,
+                     fail_mode='standalone') for net in physnets]
     return bridges
 
 
@@ -103,6 +137,6 @@ def build_ovs(inventory, facts, tags):
     for router in Router.on(inventory, facts, tags):     # none with OVN
         ports += [_tenant_port(name, bridge, router.tenant.name, tags) for name in router.ports()]
     if not facts.ovn:                                    # OVN makes its own tunnels
-        ports += _tunnel_ports(inventory, facts, tags)
-    return dict(bridges=_bridges(facts),
+        ports += _tunnel_ports(inventory, facts, tags) + _provider_ports(inventory, facts, tags)
+    return dict(bridges=_bridges(facts, _physnets(inventory, facts)),
                 ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))

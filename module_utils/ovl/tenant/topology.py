@@ -3,7 +3,9 @@
 """Who carries which tenant, and so which tunnels a host has. Pure, over the
 model (``ovl.tenant.model.Inventory``).
 
-A tenant spans exactly the hosts that hold one of its endpoints. A host has
+A tenant spans exactly the hosts that hold one of its endpoints. A provider
+tenant (``vlan``, ``flat``) is carried by its physical network and has no
+tunnels: it counts for none of this. A host has
 tunnels only towards hosts that share a tenant with it, and for each tenant
 only towards that tenant's other hosts (a full mesh among exactly its hosts),
 so flooding never reaches a host that does not carry the tenant.
@@ -30,6 +32,11 @@ from ansible.module_utils.ovl.tenant.names import flow_port, kernel_device, tunn
 Tunnel = collections.namedtuple('Tunnel', 'name tenant peers type')
 
 
+def tunnelled(inventory, host):
+    """The tenants on *host* carried in tunnels (not on a physical network)."""
+    return tuple(t for t in inventory.tenants_on(host) if not t.provider)
+
+
 def peers(inventory, tenant, host):
     """HostFacts of the other hosts carrying *tenant*, sorted by name."""
     return tuple(inventory.host(name) for name in tenant.hosts if name != host)
@@ -38,7 +45,7 @@ def peers(inventory, tenant, host):
 def peer_hosts(inventory, host):
     """HostFacts of every host that shares at least one tenant with *host*."""
     names = set()
-    for tenant in inventory.tenants_on(host):
+    for tenant in tunnelled(inventory, host):
         names.update(h for h in tenant.hosts if h != host)
     return tuple(inventory.host(name) for name in sorted(names))
 
@@ -46,7 +53,7 @@ def peer_hosts(inventory, host):
 def flow_types(inventory, host):
     """{peer name: sorted tunnel type names of the tenants *host* shares with it}."""
     found = {}
-    for tenant in inventory.tenants_on(host):
+    for tenant in tunnelled(inventory, host):
         for name in tenant.hosts:
             if name != host:
                 found.setdefault(name, set()).add(tenant.tunnel_type)
@@ -61,7 +68,7 @@ def tunnels(inventory, host, mode):
         out = [Tunnel(flow_port(p.underlay_ip, kind), None, (p,), types.get(kind))
                for p in peer_hosts(inventory, host) for kind in kinds[p.name]]
     else:
-        for tenant in inventory.tenants_on(host):
+        for tenant in tunnelled(inventory, host):
             others = peers(inventory, tenant, host)
             kind = types.get(tenant.tunnel_type)
             if not others:

@@ -22,7 +22,8 @@ def test_defaults_documented_in_the_readme():
         name='h1', underlay_ip='10.0.0.1', underlay_mtu=1500, underlay_interface=None,
         datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
         nat_backend='iptables', owner='ovl', libvirt_network='ovl', backend='ovs', ovn_central=None,
-        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None)
+        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None,
+        bridge_mappings={})
     assert DEFAULTS['overlay_underlay_mtu'] == 1500
 
 
@@ -61,7 +62,7 @@ def test_good_values(var, value, normalised):
     ('overlay_underlay_interface', 'e' * 16, 'is longer than 15 characters'),
     ('overlay_underlay_interface', 'br-phy', 'is the bridge the uplink moves into'),
     ('overlay_underlay_interface', 'br-int', 'is the integration bridge'),
-    ('overlay_integration_bridge', 'br-tun', 'is reserved for the bridge the project makes'),
+    ('overlay_integration_bridge', 'br-tun', 'is reserved for the bridges the project makes'),
     ('overlay_integration_bridge', 'br int', 'has characters outside'),
     ('overlay_integration_bridge', 7, "h1: overlay_integration_bridge: 7 is not an interface name"),
     ('overlay_tunnel_mode', 'gre', "h1: overlay_tunnel_mode: 'gre' is not one of port, kernel, flow"),

@@ -25,7 +25,8 @@ def test_example_inventory_normalised():
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
                         kind='namespace', mac=None, floating_ip=None, publish=[]),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
-                        kind='namespace', mac=None, floating_ip=None, publish=[])], containers=[], dhcp=False)
+                        kind='namespace', mac=None, floating_ip=None, publish=[])], containers=[],
+        dhcp=False, network_type='vxlan', physical_network=None, segmentation_id=None)
 
 
 def write(directory, name, text):
@@ -81,7 +82,7 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
         "white.yml: colour: unknown key (allowed here: containers, dhcp, endpoints, gateway, mtu, name, "
-        "snat, subnet, tunnel_type, vni)",
+        "network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
 
@@ -132,7 +133,8 @@ def test_module_returns_tenants():
         name='host2', underlay_ip='192.168.250.12', underlay_mtu=1500, underlay_interface='ens3',
         datapath_type='system', integration_bridge='br-int', tunnel_mode='port', tunnel_type='vxlan',
         nat_backend='iptables', owner='ovl', libvirt_network='ovl', backend='ovs', ovn_central=None,
-        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None)
+        ovn_encap='geneve', ovn_external_range=None, ovn_external_gateway=None,
+        bridge_mappings={})
     assert result['_argv'] == []
 
 
