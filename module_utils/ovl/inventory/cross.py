@@ -72,7 +72,7 @@ def _segment(doc, owner, segments):
     if segments.setdefault(key, owner) == owner:
         return []
     if kind == 'flat':
-        return [str(InputError('physical_network', physnet, 'already carries the flat tenant %s: '
+        return [str(InputError('physical_network', physnet, 'already carries the flat %s: '
                                'a physical network carries at most one flat tenant'
                                % _by(segments[key])))]
     return [str(InputError('segmentation_id', segment, 'is already the VLAN of %s on physical '

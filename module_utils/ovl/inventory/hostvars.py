@@ -180,8 +180,6 @@ def _mapping(value, field):
         by_interface[interface] = name
         size = networks.PHYSICAL_MTU if size is None else _int(size, where + '.mtu',
                                                                lambda v: mtu(v, where + '.mtu'))
-        if size < 68:
-            raise InputError(where + '.mtu', size, 'is below 68, the least IPv4 needs')
         out[name] = dict(interface=interface, mtu=size)
     return out
 

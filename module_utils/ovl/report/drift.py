@@ -23,7 +23,7 @@ from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.host.layers import LAYERS
 from ansible.module_utils.ovl.tenant import router
 from ansible.module_utils.ovl.tenant.endpoints import kind_of
-from ansible.module_utils.ovl.tenant.names import kernel_device
+from ansible.module_utils.ovl.tenant.names import kernel_device, provider_patches
 
 
 class Owners(object):
@@ -40,8 +40,8 @@ class Owners(object):
             for ep in tenant.endpoints:
                 for name in kind_of(ep).names(ep):
                     self.names[name] = tenant.name
-            for name in router.names(tenant.name) + (
-                    kernel_device(tenant.vni, tenant.tunnel_type),):
+            own = () if tenant.provider else (kernel_device(tenant.vni, tenant.tunnel_type),)
+            for name in router.names(tenant.name) + provider_patches(tenant.name) + own:
                 self.names[name] = tenant.name
 
     def of(self, name):

@@ -243,8 +243,8 @@ def _facts_line(facts):
 
 
 def _tenant_line(tenant):
-    return 'VNI %d, %s, %s, %s' % (
-        tenant.vni, tenant.subnet, tenant.tunnel_type,
+    return '%s, %s, %s' % (
+        tenant.wire, tenant.subnet,
         'SNAT to the outside' if tenant.snat else 'no SNAT: no way out')
 
 
@@ -292,9 +292,11 @@ def topology_text(inventory, rows=None, read=None):
     lines.append('Tunnels (one per pair of hosts that both carry the tenant):')
     for tenant in inventory.tenants:
         pairs = [p for p in view.pairs if p.tenant == tenant.name]
-        head = '  %-10s %s VNI %d:' % (tenant.name, tenant.tunnel_type, tenant.vni)
+        head = '  %-10s %s:' % (tenant.name, tenant.wire)
         if not pairs:
-            lines.append('%s none (%s)' % (head, 'one host' if tenant.hosts else 'no endpoint'))
+            lines.append('%s none (%s)' % (head, 'carried on its physical network'
+                                           if tenant.provider else 'one host'
+                                           if tenant.hosts else 'no endpoint'))
         for pair in pairs:
             mark = view.mark('tunnel', tenant.name, pair.a, pair.b)
             lines.append('%s %s <-> %s%s' % (head, pair.a, pair.b,
@@ -393,8 +395,8 @@ def _note(out, nid, title, rows):
 def _tenant_cluster(view, facts, tenant, out):
     host, colour = facts.name, view.colour[tenant.name]
     mark = view.mark('tenant', host, tenant.name)
-    label = '%s  (VNI %d, %s%s)' % (tenant.name, tenant.vni, tenant.subnet,
-                                    '' if tenant.snat else ', no SNAT')
+    label = '%s  (%s, %s%s)' % (tenant.name, tenant.wire, tenant.subnet,
+                                '' if tenant.snat else ', no SNAT')
     out.append('    subgraph %s {' % _q(cluster_id(host, tenant.name)))
     out.append('      ' + _graph_attrs(dict(
         label=label + ('\n' + mark if mark else ''), id='tenant:%s:%s' % (host, tenant.name),

@@ -97,6 +97,16 @@ class Tenant(_Record, collections.namedtuple(
         return self.physical_network is not None
 
     @property
+    def wire(self):
+        """How it is carried, as reports say it: ``vxlan VNI 100``, ``vlan
+        101 on physnet1``, ``flat on physnet1``."""
+        if not self.provider:
+            return '%s VNI %d' % (self.tunnel_type, self.vni)
+        if self.segmentation_id:
+            return 'vlan %d on %s' % (self.segmentation_id, self.physical_network)
+        return 'flat on %s' % self.physical_network
+
+    @property
     def hosts(self):
         """The hosts that carry the tenant: its endpoints' and its containers'."""
         return tuple(sorted(set(ep.host for ep in self.endpoints)

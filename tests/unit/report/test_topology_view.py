@@ -289,22 +289,22 @@ EXAMPLE_TEXT = '''\
 Overlay topology: 2 host(s), 3 tenant(s); inventory view (no host read)
 
 host1  underlay 192.168.250.11, datapath system, tunnel mode port, bridge br-int
-  blue       VNI 100, 10.0.0.0/24, vxlan, SNAT to the outside
+  blue       vxlan VNI 100, 10.0.0.0/24, SNAT to the outside
     endpoint blue-web1       10.0.0.11
     router   ovr-blue        gateway 10.0.0.1, SNAT -> 192.168.250.11 -> outside
-  green      VNI 300, 172.16.10.0/24, vxlan, no SNAT: no way out
+  green      vxlan VNI 300, 172.16.10.0/24, no SNAT: no way out
     endpoint green-app1      172.16.10.11
-  red        VNI 200, 10.0.0.0/24, vxlan, SNAT to the outside
+  red        vxlan VNI 200, 10.0.0.0/24, SNAT to the outside
     endpoint red-web1        10.0.0.11
     router   ovr-red         gateway 10.0.0.1, SNAT -> 192.168.250.11 -> outside
 
 host2  underlay 192.168.250.12, datapath system, tunnel mode port, bridge br-int
-  blue       VNI 100, 10.0.0.0/24, vxlan, SNAT to the outside
+  blue       vxlan VNI 100, 10.0.0.0/24, SNAT to the outside
     endpoint blue-web2       10.0.0.12
     router   ovr-blue        gateway 10.0.0.1, SNAT -> 192.168.250.12 -> outside
-  green      VNI 300, 172.16.10.0/24, vxlan, no SNAT: no way out
+  green      vxlan VNI 300, 172.16.10.0/24, no SNAT: no way out
     endpoint green-app2      172.16.10.12
-  red        VNI 200, 10.0.0.0/24, vxlan, SNAT to the outside
+  red        vxlan VNI 200, 10.0.0.0/24, SNAT to the outside
     endpoint red-web2        10.0.0.12
     router   ovr-red         gateway 10.0.0.1, SNAT -> 192.168.250.12 -> outside
 
