@@ -6,6 +6,7 @@
 #      LAB_WAN_SUBNET (outside's network; default 100.64.<third octet of
 #      LAB_SUBNET>.0/24, e.g. 100.64.250.0/24),
 #      LAB_HOSTS (number of overlay hosts, default 2, 1..89),
+#      LAB_PHYS_SUBNET (optional: a physical network, eth1 of every host),
 #      LAB_STOCK_HOSTS (hosts that run the stock image, space- or
 #      comma-separated, e.g. "host3"; default none),
 #      LAB_DOCKER_HOSTS (hosts that run a Docker engine of their own, for the
@@ -52,6 +53,10 @@ ENGINES=${LAB_DOCKER_HOSTS:-}; ENGINES=" ${ENGINES//,/ } "
 DOCKER=${DOCKER:-docker}
 NET="$PREFIX-underlay"
 WAN_NET="$PREFIX-wan"
+# LAB_PHYS_SUBNET: a physical network for provider tenants (vlan, flat), a third
+# --internal network every overlay host sits on as eth1 (overlay_bridge_mappings)
+PHYS_SUBNET=${LAB_PHYS_SUBNET:-}
+PHYS_NET="$PREFIX-phys"
 LISTENER_PORT=${LAB_LISTENER_PORT:-8080}
 REPO_MOUNT=/srv/ovl-apt
 
@@ -63,6 +68,7 @@ die() { echo "lab: $*" >&2; exit 2; }
 base=${SUBNET%/*}; base=${base%.*}       # 192.168.250
 WAN_SUBNET=${LAB_WAN_SUBNET:-100.64.${base##*.}.0/24}
 wan=${WAN_SUBNET%/*}; wan=${wan%.*}       # 100.64.250
+phys=${PHYS_SUBNET%/*}; phys=${phys%.*}   # e.g. 172.31.251
 EDGE_IP=$base.254; EDGE_WAN_IP=$wan.254; OUTSIDE_IP=$wan.100
 HOSTS=()
 for i in $(seq 1 "$NHOSTS"); do HOSTS+=("host$i:$base.$((10 + i))"); done
@@ -109,11 +115,18 @@ container_spec() {  # "image|repo mounted at /srv/ovl-apt|networks|engine" of an
         "$1" 2>/dev/null || true
 }
 
-networks_of() {  # the Docker networks a role sits on, as container_spec lists them
+networks_of() {  # the Docker networks a role sits on, as container_spec lists them (sorted)
     case "$1" in
         edge) echo "$NET $WAN_NET " ;;
         outside) echo "$WAN_NET " ;;
-        *) echo "$NET " ;;
+        *) if [ -n "$PHYS_SUBNET" ]; then echo "$PHYS_NET $NET "; else echo "$NET "; fi ;;
+    esac
+}
+
+first_network() {  # the network a role's container is started on (its eth0)
+    case "$1" in
+        outside) echo "$WAN_NET" ;;
+        *) echo "$NET" ;;
     esac
 }
 
@@ -195,6 +208,7 @@ up() {
         || die "install iptables and util-linux on this machine (scripts/bootstrap.sh)"
     make_network "$NET" "$SUBNET"
     make_network "$WAN_NET" "$WAN_SUBNET"
+    [ -z "$PHYS_SUBNET" ] || make_network "$PHYS_NET" "$PHYS_SUBNET"
     # Hosts of this prefix beyond LAB_HOSTS (an earlier, larger lab) go.
     want=" ${HOSTS[*]%%:*} "
     while read -r name role; do
@@ -229,10 +243,15 @@ up() {
         esac
         echo "lab: container $name ($ip, $img)"
         "$DOCKER" run -d --name "$name" --hostname "$role" \
-            --network "$(networks_of "$role" | cut -d' ' -f1)" --ip "$ip" \
+            --network "$(first_network "$role")" --ip "$ip" \
             --label ovl.lab="$PREFIX" --label ovl.role="$role" \
             "${extra[@]}" "${RUN_FLAGS[@]}" --init "$img" sleep infinity >/dev/null
         underlay_tx_off "$name" eth0
+        if [ -n "$PHYS_SUBNET" ] && [[ $role == host* ]]; then
+            # eth1: the physical network (its address is never used by the product)
+            "$DOCKER" network connect --ip "$phys.${ip##*.}" "$PHYS_NET" "$name"
+            underlay_tx_off "$name" eth1
+        fi
         if [ -n "$engine" ]; then
             "$DOCKER" exec "$name" /usr/local/sbin/ovl-lab-dockerd start
         fi
@@ -286,6 +305,7 @@ down() {
     done
     drop_network "$NET" || return 1
     drop_network "$WAN_NET" || return 1
+    drop_network "$PHYS_NET" || return 1
     echo "lab: $PREFIX down"
 }
 

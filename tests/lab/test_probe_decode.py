@@ -58,3 +58,16 @@ def test_gre_with_checksum_and_key():
 def test_other_traffic_is_not_a_tunnel():
     assert ovl_probe.parse_tunnel(outer(17, udp(53, b"\x00" * 20)), UDP, IP) is None
     assert ovl_probe.parse_tunnel(outer(6, b"\x00" * 40), UDP, IP) is None
+
+
+def test_segments_inline_tag_offloaded_tag_and_untagged():
+    """A physical network's frames: the VLAN id inline (as OVS sends them),
+    taken off by the kernel (veth's VLAN offload: the tag is in the packet's
+    auxiliary data), or none (flat); the inner ICMP is found in each."""
+    plain = inner_icmp()
+    tagged = plain[:12] + struct.pack("!HH", 0x8100, 101) + plain[12:]
+    for frame, tag, want in ((tagged, None, ("vlan", 101)), (plain, 101, ("vlan", 101)),
+                             (plain, None, ("flat", 0))):
+        found = ovl_probe.parse_segment(frame, tag)
+        assert (found["type"], found["vni"]) == want
+        assert (found["inner_proto"], found["inner_src"]) == (1, "10.0.0.11")

@@ -55,13 +55,21 @@ def row(check, tenant, subject, expected, seen, ok):
                  "expected": expected, "seen": seen, "ok": bool(ok)})
 
 
+def wire_of(t):
+    """How the tenant's frames look between hosts: its tunnel type and VNI,
+    or its provider type and VLAN id (vlan) or 0 (flat, untagged)."""
+    if t.get("physical_network"):
+        return {"type": t["network_type"], "key": t.get("segmentation_id") or 0}
+    return {"type": t["tunnel_type"], "key": t["vni"]}
+
+
 def main():
     d = json.load(sys.stdin)
     tenants = d["tenants"]
     # the validated model (overlay_tenants): every default is resolved there;
     # "endpoints" (overlay_endpoints) also holds the workloads (containers)
     eps = {e["name"]: dict(e, tenant=t["name"], vni=t["vni"], snat=bool(t["snat"]),
-                           mtu=t["mtu"], type=t["tunnel_type"])
+                           mtu=t["mtu"], type=t["tunnel_type"], wire=wire_of(t))
            for t in tenants for e in t["endpoints"]}
     by_name = {t["name"]: t for t in tenants}
     for e in d.get("endpoints") or []:
@@ -105,9 +113,10 @@ def main():
                                  else "isolated") + ("" if ok else "!!")
             row("reach", eps[src]["tenant"], "%s -> %s" % (src, dst), exp, seen, ok)
 
-    # (b) the tenant's tunnel type and key (VNI) on the underlay during a cross-host ping
+    # (b) the tenant's tunnel type and key (VNI) on the underlay during a cross-host ping;
+    # a provider tenant's VLAN id (vlan) or no tag (flat, key 0) on its physical network
     for src, r in sorted(d.get("wire", {}).items()):
-        vni = "%s:%s" % (eps[src]["type"], eps[src]["vni"])
+        vni = "%s:%s" % (eps[src]["wire"]["type"], eps[src]["wire"]["key"])
         vnis = r.get("vnis", {})
         icmp = r.get("icmp_vnis", {})
         # The ping's frames (inner ICMP) must all carry the tenant's type and
@@ -241,7 +250,8 @@ def main():
         for host, st in sorted(d.get("leftovers", {}).items()):
             left = []
             for name, ext in st.get("ports", []):
-                if dict(ext[1]).get("ovl-tenant") == t["name"]:
+                if dict(ext[1]).get("ovl-tenant") == t["name"] or name in (
+                        "ovpi-" + t["name"], "ovpp-" + t["name"]):   # its physical network patch
                     left.append("port " + name)
             for name, typ, opts in st.get("interfaces", []):
                 if dict(opts[1]).get("key") == str(t["vni"]):   # a tunnel of any type

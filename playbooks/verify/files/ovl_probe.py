@@ -16,6 +16,8 @@ Every sub-command is bounded (timeouts) and prints one JSON document.
   tunnel --iface IF --ns NS --dst IP --types JSON
                                   capture tunnel frames (VXLAN, ...) on IF while NS
                                   pings DST; counts frames per type:key
+                                  (--segments: IF is a physical network, frames
+                                  counted as vlan:ID or flat:0)
   arpcap --iface IF --seconds S   capture ARP frames (run inside a namespace)
   arpwatch --ns NS... --seconds S --ready FILE
                                   arpcap in several namespaces at once
@@ -303,39 +305,71 @@ def parse_tunnel(frame, udp_types, ip_types):
     return _inner(frame, inner, info)
 
 
+SOL_PACKET, PACKET_AUXDATA, TP_STATUS_VLAN_VALID = 263, 8, 0x10
+
+
+def _receive(s):
+    """(frame, address, the 802.1Q tag the kernel took off it or None): a
+    device with VLAN receive offload (veth) strips the tag into the packet's
+    auxiliary data; frames sent through it keep theirs inline."""
+    frame, ancillary, _flags, addr = s.recvmsg(65535, socket.CMSG_SPACE(32))
+    tag = None
+    for level, kind, data in ancillary:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(data) >= 20:
+            status, _len, _snap, _mac, _net, tci = struct.unpack("IIIHHH", data[:18])
+            if status & TP_STATUS_VLAN_VALID:
+                tag = tci & 0x0fff
+    return frame, addr, tag
+
+
 def capture(iface, seconds, parse, stop=None, ready=None, stop_file=None):
+    """Frames on *iface* for *seconds*, each given to parse(frame, tag) (tag:
+    the 802.1Q VLAN the kernel took off it, else None); the non-None results."""
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
     s.bind((iface, 0))
     s.settimeout(0.2)
     if ready:
         ready()
     found = []
+
+    def keep(frame, addr, tag):
+        r = parse(frame, tag)
+        if r is not None:
+            r["dir"] = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
+            found.append(r)
+
     end = time.time() + seconds
     while time.time() < end and not (stop and stop.is_set()):
         if stop_file and os.path.exists(stop_file):
             time.sleep(0.5)  # frames still in flight
             break
         try:
-            frame, addr = s.recvfrom(65535)
+            keep(*_receive(s))
         except socket.timeout:
             continue
-        r = parse(frame)
-        if r is not None:
-            r["dir"] = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
-            found.append(r)
     # drain what is already queued
     s.setblocking(False)
     while True:
         try:
-            frame, addr = s.recvfrom(65535)
+            keep(*_receive(s))
         except OSError:
             break
-        r = parse(frame)
-        if r is not None:
-            r["dir"] = "out" if addr[2] == socket.PACKET_OUTGOING else "in"
-            found.append(r)
     s.close()
     return found
+
+
+def parse_segment(frame, tag):
+    """A frame on a physical network -> {type: vlan, vni: its VLAN id} or
+    {type: flat, vni: 0} (untagged), with the inner summary; None for a
+    frame too short to be Ethernet."""
+    if len(frame) < 14:
+        return None
+    if tag is None and struct.unpack("!H", frame[12:14])[0] == 0x8100 and len(frame) >= 18:
+        tag = struct.unpack("!H", frame[14:16])[0] & 0x0fff
+        frame = frame[:12] + frame[16:]          # the inner summary reads it untagged
+    info = {"type": "vlan", "vni": tag} if tag else {"type": "flat", "vni": 0}
+    return _inner(frame, 0, info)
 
 
 def cmd_tunnel(args):
@@ -347,8 +381,9 @@ def cmd_tunnel(args):
     started = threading.Event()
 
     def cap():
-        got["frames"] = capture(args.iface, args.seconds,
-                                lambda f: parse_tunnel(f, udp_types, ip_types), stop, started.set)
+        parse = (parse_segment if args.segments
+                 else lambda f, _tag: parse_tunnel(f, udp_types, ip_types))
+        got["frames"] = capture(args.iface, args.seconds, parse, stop, started.set)
 
     th = threading.Thread(target=cap)
     th.start()
@@ -390,7 +425,8 @@ def parse_arp(frame):
 
 
 def cmd_arpcap(args):
-    frames = capture(args.iface, args.seconds, parse_arp, stop_file=args.stop_file,
+    frames = capture(args.iface, args.seconds, lambda f, _tag: parse_arp(f),
+                     stop_file=args.stop_file,
                      ready=lambda: (sys.stderr.write("READY\n"), sys.stderr.flush()))
     out(frames)
 
@@ -492,7 +528,11 @@ def cmd_storm(args):
             if len(fields) < 3 or fields[2] not in local:
                 continue
             port = names.get(int(fields[0])) if fields[0].isdigit() else fields[0]
-            tunnel = port is not None and (port.startswith("vx") or port == "ovp-tun")
+            # toward another host: a tunnel, br-tun's patch, a physical network's
+            # patch on br-int, or a physical network's interface on its bridge
+            tunnel = port is not None and (port.startswith(("vx", "ovpi-")) or port == "ovp-tun"
+                                           or (bridge.startswith("brp-")
+                                               and not port.startswith("ovpp-")))
             if tunnel:
                 misplaced.append({"bridge": bridge, "mac": fields[2], "endpoint": local[fields[2]],
                                   "port": port})
@@ -671,6 +711,8 @@ def main():
     p.add_argument("--dst", required=True)
     p.add_argument("--count", type=int, default=3)
     p.add_argument("--seconds", type=int, default=8)
+    p.add_argument("--segments", action="store_true",
+                   help="IF is a physical network: count frames by VLAN (vlan:ID, flat:0)")
     p.set_defaults(fn=cmd_tunnel)
     p = sub.add_parser("arpcap")
     p.add_argument("--iface", default="eth0")

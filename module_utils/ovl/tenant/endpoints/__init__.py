@@ -46,13 +46,13 @@ def flattened(inventory, workloads=()):
     """Every endpoint of the model with its tenant's resolved settings and
     the namespace its interface lives in (the verify probes it there):
     [{name, host, ip, prefixlen, kind, netns, tenant, vni, subnet, snat,
-    mtu, type, token}], a VM also with its mac and iface_id (netns None).
+    mtu, type, wire, token}], a VM also with its mac and iface_id (netns None).
     *workloads*: the operator's containers the verify
     also probes ({name, host, tenant, ip, netns, kind}: made by Docker, not by
     the tenant file), with their tenant's settings the same way; one whose
     tenant is not in the model is a ValueError naming it."""
     tenants = dict((t.name, t) for t in inventory.tenants)
-    out = [_settled(t, _with_id(t, ep), kind_of(ep).netns(ep))
+    out = [_settled(t, _with_id(t, ep), kind_of(ep).netns(ep), inventory)
            for t in inventory.tenants for ep in t.endpoints]
     for w in workloads or ():
         tenant = tenants.get(w.get('tenant'))
@@ -61,7 +61,7 @@ def flattened(inventory, workloads=()):
                              % (w.get('name'), w.get('tenant')))
         out.append(_settled(tenant, dict(name=w['name'], host=w['host'], ip=w['ip'],
                                          prefixlen=tenant.prefixlen,
-                                         kind=w.get('kind') or 'docker'), w['netns']))
+                                         kind=w.get('kind') or 'docker'), w['netns'], inventory))
     return out
 
 
@@ -78,9 +78,19 @@ def vm_interfaces(tenants, host):
                 for ep in t.endpoints_on(host) if ep.kind == vm.KIND)
 
 
-def _settled(t, ep, netns):
+def _settled(t, ep, netns, inventory):
+    """*ep* with its tenant's settings; ``wire``: how its frames look
+    between hosts: {type: the network type, key: the VNI (tunnels), the
+    VLAN id (vlan) or 0 (flat), iface: the host's interface on the physical
+    network (provider tenants; None: the underlay's)}."""
+    iface = None
+    if t.provider and ep['host'] in inventory.host_names():
+        mapped = inventory.host(ep['host']).bridge_mappings or {}
+        iface = (mapped.get(t.physical_network) or {}).get('interface')
+    wire = dict(type=t.network_type, iface=iface,
+                key=(t.segmentation_id or 0) if t.provider else t.vni)
     return dict(ep, netns=netns, tenant=t.name, vni=t.vni, subnet=t.subnet, snat=t.snat,
-                mtu=t.mtu, type=t.tunnel_type, token='%s/%s' % (t.name, ep['name']))
+                mtu=t.mtu, type=t.tunnel_type, wire=wire, token='%s/%s' % (t.name, ep['name']))
 
 
 def kind_of(ep):
