@@ -53,9 +53,12 @@ FONT = 'DejaVu Sans'
 # --- the model of the picture -------------------------------------------------------------
 
 def tunnel_pairs(inventory):
-    """Every tenant's tunnels as host pairs, from ``topology.peers``."""
+    """Every tenant's tunnels as host pairs, from ``topology.peers`` (a
+    provider tenant has none: its physical network carries it)."""
     out = []
     for tenant in inventory.tenants:
+        if tenant.provider:
+            continue
         for host in tenant.hosts:
             out.extend(Pair(tenant.name, host, peer.name)
                        for peer in topology.peers(inventory, tenant, host) if host < peer.name)
@@ -304,10 +307,11 @@ def topology_text(inventory, rows=None, read=None):
     shared = shared_subnets(inventory)
     if shared:
         lines.append('')
-        lines.append('Shared subnets (isolated by VNI: separate tunnels, VLANs and routers):')
+        lines.append('Shared subnets (isolated by VNI or VLAN: separate tunnels or segments, '
+                     'VLANs and routers):')
         for subnet, tenants in shared:
             lines.append('  %s: %s' % (subnet, ', '.join(
-                '%s (VNI %d)' % (t.name, t.vni) for t in tenants)))
+                '%s (%s)' % (t.name, t.wire) for t in tenants)))
     if view.live:
         lines.append('')
         lines.append('Drift: ' + _drift_line(view.rows, inventory.host_names(), view.read))
@@ -472,10 +476,10 @@ def _legend(view):
                         _html(', '.join(tenant.hosts) or 'no host')))
     for subnet, tenants in shared_subnets(view.inv):
         names = [t.name for t in tenants]
-        rows.append('<tr><td colspan="3" align="left"><b>%s and %s both use %s: isolated by VNI '
+        rows.append('<tr><td colspan="3" align="left"><b>%s and %s both use %s: isolated '
                     '(%s)</b></td></tr>' % (
                         _html(', '.join(names[:-1])), _html(names[-1]), _html(subnet),
-                        _html(', '.join('%s %d' % (t.name, t.vni) for t in tenants))))
+                        _html(', '.join('%s %s' % (t.name, t.wire) for t in tenants))))
     notes = ['box at the left: a tunnel of one tenant between two hosts (type, VNI), '
              'joined to their VTEPs',
              'dotted line: an endpoint and its gateway, the tenant router on the same host',

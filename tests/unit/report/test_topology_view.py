@@ -149,7 +149,7 @@ def test_tenants_that_share_a_subnet_are_told_apart():
     assert [(s, [t.name for t in ts]) for s, ts in shared_subnets(inv)] == [
         ('10.0.0.0/24', ['blue', 'red'])]
     dot = topology_dot(inv)
-    assert 'blue and red both use 10.0.0.0/24: isolated by VNI (blue 100, red 200)' in dot
+    assert 'blue and red both use 10.0.0.0/24: isolated (blue vxlan VNI 100, red vxlan VNI 200)' in dot
     colour = colours(inv)
     assert len(set(colour.values())) == len(inv.tenants)
     assert (colour['blue'], colour['red'], colour['green']) == (
@@ -313,8 +313,8 @@ Tunnels (one per pair of hosts that both carry the tenant):
   green      vxlan VNI 300: host1 <-> host2
   red        vxlan VNI 200: host1 <-> host2
 
-Shared subnets (isolated by VNI: separate tunnels, VLANs and routers):
-  10.0.0.0/24: blue (VNI 100), red (VNI 200)'''
+Shared subnets (isolated by VNI or VLAN: separate tunnels or segments, VLANs and routers):
+  10.0.0.0/24: blue (vxlan VNI 100), red (vxlan VNI 200)'''
 
 
 def test_the_text_of_the_example_inventory():
