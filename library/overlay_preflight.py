@@ -133,6 +133,15 @@ options:
         before any write, never taken over.
     type: dict
     default: {}
+  physical:
+    description:
+      - The physical networks the host's provider tenants (network_type vlan, flat) use, each
+        with its C(interface) and C(mtu) (from C(overlay_bridge_mappings)).
+      - Each interface must exist on the host, must not be the underlay interface nor a port of
+        an OVS bridge other than the project's C(brp-<name>), and its MTU must be at least the
+        mapping's; an IPv4 address on it is a warning.
+    type: dict
+    default: {}
   backend:
     description:
       - Who carries the tenants (C(overlay_backend)). With C(ovn) the host also needs
@@ -232,6 +241,7 @@ from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
 from ansible.module_utils.ovl.core.marks import FLOATING_DIR
 from ansible.module_utils.ovl.floating.preflight import problems as floating_problems
+from ansible.module_utils.ovl.host.physical import physical_problems
 from ansible.module_utils.ovl.floating.read import markers
 from ansible.module_utils.ovl.ovs.db import OVSDB
 from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
@@ -276,6 +286,7 @@ def main():
             libvirt_network=dict(type='str'),
             vm_interfaces=dict(type='dict', default={}),
             floating=dict(type='dict', default={}),
+            physical=dict(type='dict', default={}),
             backend=dict(type='str', default='ovs', choices=['ovs', 'ovn']),
             ovn_central=dict(type='bool', default=False),
         ),
@@ -297,6 +308,11 @@ def main():
     state, running, vswitchd = read_ovs(module, bool(tools['ovs-vsctl']))
     facts, found = find_underlay(args, links, addrs, (state or EMPTY_STATE)['ports'])
     problems += found
+    found, noted = physical_problems(args['physical'], links, addrs,
+                                     (state or EMPTY_STATE)['ports'],
+                                     (facts or {}).get('underlay_interface'))
+    problems += found
+    warnings += noted
     problems += floating_problems(args['floating'], args['underlay_ip'],
                                   (facts or {}).get('underlay_prefixlen'), args['host'] or os.uname()[1],
                                   addrs, markers(FLOATING_DIR))

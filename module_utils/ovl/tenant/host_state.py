@@ -83,7 +83,9 @@ def preflight_args(inventory, host):
                 backend=facts.backend, ovn_central=facts.ovn_central_here,
                 floating=dict((ep.floating_ip, '%s/%s' % (t.name, ep.name)) for t in tenants
                               if t.has_uplink(host) for ep in t.endpoints_on(host)
-                              if ep.floating_ip))
+                              if ep.floating_ip),
+                physical=dict((t.physical_network, facts.bridge_mappings[t.physical_network])
+                              for t in tenants if t.provider))
 
 
 def host_state(inventory, host, tags, discovered=None):
