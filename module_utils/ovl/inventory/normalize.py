@@ -328,9 +328,9 @@ def _provider(data, kind, facts, hosts, errors):
                                     % (host, host, ', '.join(sorted(
                                         facts[host].bridge_mappings or {})) or 'none')))
     if networks.BY_NAME[kind].tagged and segment is None:
+        where = physnet or 'its physical network'
         errors.append(_line('segmentation_id', None, 'is required with network_type vlan (the '
-                            'VLAN id of the tenant on %s, 1-4094)' % (physnet or 'its physical '
-                                                                   'network')))
+                            'VLAN id of the tenant on %s, 1-4094)' % where))
     if not networks.BY_NAME[kind].tagged and segment is not None:
         errors.append(_line('segmentation_id', segment, 'is only for network_type vlan (a flat '
                             'network is untagged)'))
