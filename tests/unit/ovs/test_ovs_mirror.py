@@ -77,3 +77,12 @@ def test_a_reopened_port_leaves_the_mirror_and_is_selected_again():
     assert gone['mirrors']['u1']['select_src_port'] == ['ove2']
     cmds, _, _ = plan_mirrors([normalize_mirror(WANT)], gone, 'ovl')
     assert cmds[-1][:3] == ['set', 'Mirror', 'u1']
+
+
+def test_a_missing_mirror_is_a_drift_row():
+    from ansible.module_utils.ovl.ovs.drift import drift
+    rows = drift({'diff': {'before': {'mirrors': {'ovl-blue': None}},
+                           'after': {'mirrors': {'ovl-blue': dict(bridge='br-int', ports=['ove1'],
+                                                                  output='cap0')}}}})
+    assert [(r['kind'], r['object'], r['state']) for r in rows] == [('mirror', 'ovl-blue',
+                                                                     'missing')]
