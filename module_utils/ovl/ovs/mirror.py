@@ -42,8 +42,8 @@ def normalize_mirror(params, prefix=''):
 
 def _ours(state, owner):
     """{name: (uuid, row)} of our mirrors."""
-    return dict((row['name'], (uuid, row)) for uuid, row in sorted((state.get('mirrors') or {})
-                                                                     .items())
+    rows = sorted((state.get('mirrors') or {}).items())
+    return dict((row['name'], (uuid, row)) for uuid, row in rows
                 if (row.get('external_ids') or {}).get(OWNER_KEY) == owner)
 
 
