@@ -11,9 +11,9 @@ here (carried on a physical network the operator names, no tunnel):
 - ``flat``: untagged on the physical network; at most one flat tenant per
   physical network.
 
-Columns: ``name``; ``tagged`` (the frames carry the segmentation id);
-``overhead`` (bytes a frame adds on the physical network: none, the MTU of
-the physical network is the tenant's).
+Columns: ``name``; ``tagged`` (the frames carry the segmentation id). A
+provider tenant adds no bytes on the wire: its MTU is the physical
+network's.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -22,18 +22,15 @@ __metaclass__ = type
 import collections
 import re
 
-from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.validate import InputError
 
-ProviderType = collections.namedtuple('ProviderType', 'name tagged overhead')
+ProviderType = collections.namedtuple('ProviderType', 'name tagged')
 
-VLAN = ProviderType('vlan', True, 0)
-FLAT = ProviderType('flat', False, 0)
+VLAN = ProviderType('vlan', True)
+FLAT = ProviderType('flat', False)
 PROVIDERS = (VLAN, FLAT)
 PROVIDER_NAMES = tuple(p.name for p in PROVIDERS)
 BY_NAME = dict((p.name, p) for p in PROVIDERS)
-NAMES = tunnels.NAMES + PROVIDER_NAMES
-SEGMENT_MIN, SEGMENT_MAX = 1, 4094
 # the MTU of a physical network whose mapping names none (Neutron's
 # global_physnet_mtu)
 PHYSICAL_MTU = 1500

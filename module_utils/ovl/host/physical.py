@@ -23,11 +23,11 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core import tunnels
 from ansible.module_utils.ovl.core.marks import TUNNEL_BRIDGE, UPLINK_BRIDGE
-from ansible.module_utils.ovl.tenant.names import provider_bridge
+from ansible.module_utils.ovl.tenant.names import PROVIDER_PREFIX, provider_bridge
 
 # names of what the project makes on a host (endpoint ports, router legs,
 # OVS's own devices, tunnels): not offered as candidates in a message
-MADE = ('ov', 'brp-', 'lo', UPLINK_BRIDGE, TUNNEL_BRIDGE) + tuple(t.prefix for t in tunnels.TYPES)
+MADE = ('ov', PROVIDER_PREFIX, 'lo', UPLINK_BRIDGE, TUNNEL_BRIDGE) + tuple(t.prefix for t in tunnels.TYPES)
 
 
 def _candidates(links):

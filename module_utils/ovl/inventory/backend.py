@@ -34,6 +34,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible.module_utils.ovl.core import networks
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.inventory.hostvars import common
 
@@ -107,7 +108,7 @@ def backend_errors(data, facts):
                                     'and their next hop)' % var))
     if data.get('containers'):
         errors.append(_line('containers', data['containers'], NOT_YET))
-    if data.get('network_type') in ('vlan', 'flat'):
+    if networks.is_provider(data.get('network_type')):
         errors.append(_line('network_type', data['network_type'], NOT_YET))
     if data.get('mirror'):
         errors.append(_line('mirror', data['mirror'], NOT_YET))

@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.module_utils.ovl.core import networks
 from ansible.module_utils.ovl.core.validate import InputError
 from ansible.module_utils.ovl.tenant.names import nat_address
 
@@ -71,15 +72,16 @@ def cross_errors(docs):
 def _segment(doc, owner, segments):
     """A physical network carries each VLAN id once, and one flat tenant."""
     physnet, kind = doc.get('physical_network'), doc.get('network_type')
-    if physnet is None or kind not in ('vlan', 'flat'):
+    if physnet is None or not networks.is_provider(kind):
         return []
-    segment = doc.get('segmentation_id') if kind == 'vlan' else None
-    if kind == 'vlan' and segment is None:
+    tagged = networks.BY_NAME[kind].tagged
+    segment = doc.get('segmentation_id') if tagged else None
+    if tagged and segment is None:
         return []
     key = (physnet, segment)
     if segments.setdefault(key, owner) == owner:
         return []
-    if kind == 'flat':
+    if not tagged:
         return [str(InputError('physical_network', physnet, 'already carries the flat %s: '
                                'a physical network carries at most one flat tenant'
                                % _by(segments[key])))]

@@ -28,7 +28,8 @@ import re
 from ansible.module_utils.ovl.core import networks, tunnels
 from ansible.module_utils.ovl.core.validate import InputError, ifname, mtu, owner_name
 from ansible.module_utils.ovl.tenant.model import HostFacts
-from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE, host_suffix
+from ansible.module_utils.ovl.tenant.names import (
+    PROVIDER_PREFIX, RESERVED_BRIDGES, UPLINK_BRIDGE, host_suffix)
 
 DATAPATH_TYPES = ('system', 'netdev')
 TUNNEL_MODES = ('port', 'kernel', 'flow')
@@ -113,9 +114,14 @@ def _underlay_mtu(value, field):
     return number
 
 
+def _ours(name):
+    """A bridge name the project makes itself."""
+    return name in RESERVED_BRIDGES or name.startswith(PROVIDER_PREFIX)
+
+
 def _bridge(value, field):
     name = ifname(value, field)
-    if name in RESERVED_BRIDGES or name.startswith('brp-'):
+    if _ours(name):
         raise InputError(field, value, 'is reserved for the bridges the project makes itself '
                          '(%s, brp-<physical network>)' % ', '.join(RESERVED_BRIDGES))
     return name
@@ -171,7 +177,7 @@ def _mapping(value, field):
         else:
             interface, size = item, None
         interface = ifname(interface, where + ('.interface' if isinstance(item, dict) else ''))
-        if interface in RESERVED_BRIDGES or interface.startswith('brp-'):
+        if _ours(interface):
             raise InputError(where, interface, 'is a bridge the project makes; name the '
                              'interface of the physical network (e.g. eth1)')
         if interface in by_interface:

@@ -269,7 +269,7 @@ def normalise(data, stem, facts, path=None):
         return None, errors
     if networks.is_provider(kind):
         physnet, segment = _provider(data, kind, facts, hosts, errors)
-        limit, by, overhead, what = _physical_mtu(facts, hosts, physnet)
+        limit, what = _physical_mtu(facts, hosts, physnet)
     else:
         physnet = segment = None
         for field in ('physical_network', 'segmentation_id'):
@@ -373,11 +373,11 @@ def _provider(data, kind, facts, hosts, errors):
 
 
 def _physical_mtu(facts, hosts, physnet):
-    """(largest MTU, the host limiting it, overhead 0, why) of a provider
-    tenant on *physnet* over its *hosts*."""
+    """(largest MTU, why) of a provider tenant on *physnet* over its
+    *hosts*: no overhead, the smallest MTU of the network there."""
     sizes = sorted((facts[h].bridge_mappings[physnet]['mtu'], h) for h in hosts
                    if h in facts and physnet in (facts[h].bridge_mappings or {}))
     if not sizes:
-        return networks.PHYSICAL_MTU, None, 0, 'the MTU of physical network %s' % physnet
+        return networks.PHYSICAL_MTU, 'the MTU of physical network %s' % physnet
     size, host = sizes[0]
-    return size, host, 0, 'the MTU %d of physical network %s on %s' % (size, physnet, host)
+    return size, 'the MTU %d of physical network %s on %s' % (size, physnet, host)

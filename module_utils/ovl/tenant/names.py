@@ -100,10 +100,13 @@ def flow_port(peer_ip, ttype=tunnels.DEFAULT):
     return '%sf-%s' % (tunnels.get(ttype).prefix, host_suffix(peer_ip))
 
 
+PROVIDER_PREFIX = 'brp-'
+
+
 def provider_bridge(physnet):
     """The bridge of a physical network: its interface, and one patch port
     per provider tenant that uses it."""
-    return 'brp-' + physnet
+    return PROVIDER_PREFIX + physnet
 
 
 def provider_patches(tenant):
