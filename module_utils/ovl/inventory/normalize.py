@@ -22,6 +22,7 @@ from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.backend import default_type, tunnel_overhead
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
 from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, MirrorTo, Published, Tenant
+from ansible.module_utils.ovl.tenant.names import PROVIDER_PREFIX, RESERVED_BRIDGES
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
 
@@ -303,7 +304,7 @@ def normalise(data, stem, facts, path=None):
 
 
 # what the project names its own devices and bridges: never a capture interface
-MADE_PREFIXES = ('ov', 'brp-', 'br-phy', 'br-tun')
+MADE_PREFIXES = ('ov', PROVIDER_PREFIX) + RESERVED_BRIDGES
 
 
 def _mirror(data, hosts, errors):
