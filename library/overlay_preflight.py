@@ -142,6 +142,13 @@ options:
         mapping's; an IPv4 address on it is a warning.
     type: dict
     default: {}
+  captures:
+    description:
+      - The capture interfaces of the tenants mirrored on this host, each with its tenant (a
+        mapping of interface to tenant). Each must exist and be on no OVS bridge but
+        I(integration_bridge).
+    type: dict
+    default: {}
   backend:
     description:
       - Who carries the tenants (C(overlay_backend)). With C(ovn) the host also needs
@@ -241,7 +248,7 @@ from ansible.module_utils.ovl.ip.read import read_namespace_in
 from ansible.module_utils.ovl.libvirt.preflight import libvirt_problems
 from ansible.module_utils.ovl.core.marks import FLOATING_DIR
 from ansible.module_utils.ovl.floating.preflight import problems as floating_problems
-from ansible.module_utils.ovl.host.physical import physical_problems
+from ansible.module_utils.ovl.host.physical import capture_problems, physical_problems
 from ansible.module_utils.ovl.floating.read import markers
 from ansible.module_utils.ovl.ovs.db import OVSDB
 from ansible.module_utils.ovl.ovs.driver import EMPTY_STATE
@@ -287,6 +294,7 @@ def main():
             vm_interfaces=dict(type='dict', default={}),
             floating=dict(type='dict', default={}),
             physical=dict(type='dict', default={}),
+            captures=dict(type='dict', default={}),
             backend=dict(type='str', default='ovs', choices=['ovs', 'ovn']),
             ovn_central=dict(type='bool', default=False),
         ),
@@ -313,6 +321,8 @@ def main():
                                      (facts or {}).get('underlay_interface'))
     problems += found
     warnings += noted
+    problems += capture_problems(args['captures'], links, (state or EMPTY_STATE)['ports'],
+                                 args['integration_bridge'])
     problems += floating_problems(args['floating'], args['underlay_ip'],
                                   (facts or {}).get('underlay_prefixlen'), args['host'] or os.uname()[1],
                                   addrs, markers(FLOATING_DIR))

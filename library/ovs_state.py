@@ -64,8 +64,23 @@ options:
         description: Keys of the port's C(Interface) C(external_ids) to set (null removes), e.g.
           C(iface-id) that binds it to an OVN logical port.
         type: dict
+  mirrors:
+    description:
+      - Port mirrors, OVS C(Mirror) rows marked with I(owner). Every frame entering or
+        leaving one of I(ports) is copied to I(output), which OVS then keeps for mirroring
+        only. Each port must be listed in I(ports) or already be on I(bridge).
+      - With I(prune), our mirrors not listed are removed; a mirror that is not ours is never
+        touched.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name: {description: Mirror name (our mirrors are found by name and owner)., type: str, required: true}
+      bridge: {description: Bridge of the mirror., type: str, required: true}
+      ports: {description: Ports whose frames (in and out) are mirrored., type: list, elements: str, required: true}
+      output: {description: Port that receives the copies., type: str, required: true}
   prune:
-    description: Delete ports and bridges marked with I(owner) that are not listed.
+    description: Delete ports, bridges and mirrors marked with I(owner) that are not listed.
     type: bool
     default: false
   reopen:

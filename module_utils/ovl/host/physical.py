@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The interfaces a host's physical networks are mapped to
-(``overlay_bridge_mappings``), judged from the host's own state before
-anything changes. Pure.
+"""The host interfaces the inventory names, judged from the host's own
+state before anything changes: those its physical networks are mapped to
+(``overlay_bridge_mappings``) and the capture interfaces of mirrored
+tenants (``mirror``). Pure.
 
 ``physical_problems(physical, links, addrs, ovs_ports, underlay) ->
 (problems, warnings)``: *physical* is {physical network: {interface, mtu}}
@@ -63,3 +64,22 @@ def physical_problems(physical, links, addrs, ovs_ports, underlay):
                             'the kernel datapath the host no longer receives on it)'
                             % (field, name, ', '.join(held), provider_bridge(net)))
     return problems, warnings
+
+
+def capture_problems(captures, links, ovs_ports, bridge):
+    """Problems of the capture interfaces {interface: tenant} of this host:
+    each must exist, and be on no OVS bridge but *bridge* (the integration
+    bridge, where the project puts it)."""
+    problems = []
+    for name, tenant in sorted((captures or {}).items()):
+        field = 'mirror of tenant %s' % tenant
+        if name not in (links or {}):
+            problems.append('%s: %r is not an interface of this host (make it first, e.g. a veth '
+                            'whose other end runs the capture; its interfaces, without those the '
+                            'project made: %s)' % (field, name, _candidates(links)))
+            continue
+        on = (ovs_ports or {}).get(name, {}).get('bridge')
+        if on and on != bridge:
+            problems.append('%s: %r is already a port of OVS bridge %s; the project puts it on %s'
+                            % (field, name, on, bridge))
+    return problems

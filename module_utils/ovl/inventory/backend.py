@@ -24,8 +24,9 @@ carries every field; with ``ovn``:
 - VM endpoints and DHCP are OVN's own (the VM's port bound by its
   interface id, ``DHCP_Options``); the fields OVN does not carry yet,
   ``containers`` (Docker networks: the plugin would have to make logical
-  ports) and the provider network types (``vlan``, ``flat``: a localnet
-  port per tenant switch), are refused by name.
+  ports), the provider network types (``vlan``, ``flat``: a localnet
+  port per tenant switch) and ``mirror`` (OVN's own port mirroring), are
+  refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -109,6 +110,8 @@ def backend_errors(data, facts):
         errors.append(_line('containers', data['containers'], NOT_YET))
     if networks.is_provider(data.get('network_type')):
         errors.append(_line('network_type', data['network_type'], NOT_YET))
+    if data.get('mirror'):
+        errors.append(_line('mirror', data['mirror'], NOT_YET))
     vips = {}
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):

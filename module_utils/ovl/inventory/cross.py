@@ -3,7 +3,8 @@
 """Checks across tenant files: VNI and tenant names unique, endpoint names
 unique per host, VM MACs unique, floating addresses unique, published host
 ports unique per host and protocol, a VLAN id once per physical network and
-one flat tenant per physical network.
+one flat tenant per physical network, a capture interface (``mirror``) for
+one tenant only.
 
 ``cross_errors(docs) -> [(display_path, 'field: value reason'), ...]`` where
 *docs* is a list of (display_path, the schema-valid part of a document; a
@@ -26,10 +27,17 @@ def _by(owner):
 def cross_errors(docs):
     errors = []
     vnis, names, endpoints, macs, floating, ports = {}, {}, {}, {}, {}, {}
-    slots, segments = {}, {}
+    slots, segments, captures = {}, {}, {}
     for path, doc in docs:
         owner = (doc.get('name', '?'), path)
         errors.extend((path, line) for line in _segment(doc, owner, segments))
+        for index, item in enumerate(doc.get('mirror') or []):
+            key = (item['host'], item['interface'])
+            if captures.setdefault(key, owner) != owner:
+                errors.append((path, str(InputError(
+                    'mirror[%d].interface' % index, item['interface'], 'is already the capture '
+                    'interface of %s on %s: a capture interface shows one tenant only'
+                    % (_by(captures[key]), item['host'])))))
         if 'vni' in doc:
             if doc['vni'] in vnis:
                 errors.append((path, str(InputError('vni', doc['vni'], 'is already used by %s'

@@ -21,7 +21,8 @@ from ansible.module_utils.ovl.core import networks, tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.backend import default_type, tunnel_overhead
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
-from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, Published, Tenant
+from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, MirrorTo, Published, Tenant
+from ansible.module_utils.ovl.tenant.names import PROVIDER_PREFIX, RESERVED_BRIDGES
 
 RESERVED_PREFIXES = ('ovr-',)  # router namespaces are ovr-<tenant>
 
@@ -263,6 +264,7 @@ def normalise(data, stem, facts, path=None):
     hosts = sorted(set(ep['host'] for ep in data.get('endpoints') or [])
                    | set(c['host'] for c in data.get('containers') or []
                          if c['host'] in facts))
+    mirror = _mirror(data, hosts, errors)
     kind = _network_type(data, facts, errors)
     if kind is None:
         return None, errors
@@ -298,7 +300,41 @@ def normalise(data, stem, facts, path=None):
                   mtu=int(tenant_mtu), endpoints=endpoints, file=path,
                   tunnel_type=None if physnet else kind, containers=containers,
                   dhcp=bool(data.get('dhcp', False)), network_type=kind,
-                  physical_network=physnet, segmentation_id=segment), []
+                  physical_network=physnet, segmentation_id=segment, mirror=mirror), []
+
+
+# what the project names its own devices and bridges: never a capture interface
+MADE_PREFIXES = ('ov', PROVIDER_PREFIX) + RESERVED_BRIDGES
+
+
+def _mirror(data, hosts, errors):
+    """Where the tenant is mirrored: one capture interface per host, on a
+    host that carries the tenant, not a name the project gives its own."""
+    out, seen = [], {}
+    for index, item in enumerate(data.get('mirror') or []):
+        where = 'mirror[%d]' % index
+        if item['host'] not in hosts:
+            errors.append(_line(where + '.host', item['host'], 'does not carry the tenant (its '
+                                'hosts: %s): there is nothing of it to mirror there'
+                                % (', '.join(hosts) or 'none')))
+            continue
+        if item['host'] in seen:
+            errors.append(_line(where + '.host', item['host'], 'is already mirrored by mirror[%d]'
+                                % seen[item['host']]))
+            continue
+        seen[item['host']] = index
+        try:
+            name = ifname(item['interface'], where + '.interface')
+        except InputError as exc:
+            errors.append(str(exc))
+            continue
+        if name.startswith(MADE_PREFIXES):
+            errors.append(_line(where + '.interface', name, 'is a name the project gives its own '
+                                'devices (%s...); name the capture interface you made'
+                                % ', '.join(MADE_PREFIXES)))
+            continue
+        out.append(MirrorTo(item['host'], name))
+    return tuple(out)
 
 
 def _network_type(data, facts, errors):

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """What the ovs layer's check-mode diff says differs, as drift rows
-``{kind, object, state, detail, owner}``: bridges and ports; a changed tag
-or tunnel option is named as such. Pure."""
+``{kind, object, state, detail, owner}``: bridges, ports and mirrors; a
+changed tag or tunnel option is named as such. Pure."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -28,7 +28,7 @@ def drift(result):
     rows = []
     diff = result.get('diff') or {}
     before, after = diff.get('before') or {}, diff.get('after') or {}
-    for section, kind in (('bridges', 'bridge'), ('ports', 'port')):
+    for section, kind in (('bridges', 'bridge'), ('ports', 'port'), ('mirrors', 'mirror')):
         old, new = before.get(section) or {}, after.get(section) or {}
         for name in sorted(set(old) | set(new)):
             have, want = old.get(name), new.get(name)

@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """Read a whole Open vSwitch configuration with ONE ovs-vsctl process.
 
-``read_argv()`` lists Bridge, Port and Interface as JSON in one invocation;
-``parse_state()`` turns the three JSON documents into plain dicts:
+``read_argv()`` lists Bridge, Port, Interface and Mirror as JSON in one
+invocation; ``parse_state()`` turns the JSON documents into plain dicts:
 
     {'bridges': {name: {datapath_type, fail_mode, other_config, external_ids,
                         mtu, ports: [port names]}},
      'ports':   {name: {bridge, tag, trunks, vlan_mode, protected, external_ids,
-                        type, options, mtu, interface_external_ids, ofport}}}
+                        type, options, mtu, interface_external_ids, ofport}},
+     'mirrors': {uuid: {name, bridge, select_src_port, select_dst_port (port
+                        names, sorted), output_port (a name or None),
+                        external_ids}}}
+
+(three documents, without Mirror, are read as a state with no mirrors).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -16,9 +21,10 @@ __metaclass__ = type
 
 import json
 
-BRIDGE_COLUMNS = '_uuid,name,ports,datapath_type,fail_mode,other_config,external_ids'
+BRIDGE_COLUMNS = '_uuid,name,ports,mirrors,datapath_type,fail_mode,other_config,external_ids'
 PORT_COLUMNS = '_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids,protected'
 IFACE_COLUMNS = '_uuid,name,type,options,mtu_request,external_ids,ofport'
+MIRROR_COLUMNS = '_uuid,name,select_src_port,select_dst_port,output_port,external_ids'
 
 
 def base_argv(db=None, timeout=None):
@@ -36,6 +42,7 @@ def read_argv(db=None, timeout=None):
         '--', '--columns=' + BRIDGE_COLUMNS, 'list', 'Bridge',
         '--', '--columns=' + PORT_COLUMNS, 'list', 'Port',
         '--', '--columns=' + IFACE_COLUMNS, 'list', 'Interface',
+        '--', '--columns=' + MIRROR_COLUMNS, 'list', 'Mirror',
     ]
 
 
@@ -73,9 +80,10 @@ def _rows(document):
 
 def parse_state(stdout):
     docs = [line for line in stdout.splitlines() if line.strip()]
-    if len(docs) != 3:
-        raise ValueError('expected 3 JSON tables from ovs-vsctl, got %d' % len(docs))
-    bridges_raw, ports_raw, ifaces_raw = (_rows(d) for d in docs)
+    if len(docs) not in (3, 4):
+        raise ValueError('expected 4 JSON tables from ovs-vsctl, got %d' % len(docs))
+    bridges_raw, ports_raw, ifaces_raw = (_rows(d) for d in docs[:3])
+    mirrors_raw = _rows(docs[3]) if len(docs) == 4 else []
 
     ifaces = {}
     for row in ifaces_raw:
@@ -84,7 +92,11 @@ def parse_state(stdout):
     for row in ports_raw:
         port_by_uuid[datum(row['_uuid'])] = row
 
-    state = {'bridges': {}, 'ports': {}}
+    state = {'bridges': {}, 'ports': {}, 'mirrors': {}}
+    mirror_bridge = {}
+    for row in bridges_raw:
+        for uuid in as_list(row.get('mirrors', ['set', []])):
+            mirror_bridge[uuid] = row['name']
     for row in bridges_raw:
         name = row['name']
         port_names = []
@@ -124,4 +136,17 @@ def parse_state(stdout):
         state['ports'][row['name']] = entry
         if entry['bridge'] in state['bridges'] and row['name'] == entry['bridge']:
             state['bridges'][entry['bridge']]['mtu'] = entry['mtu']
+
+    def names(value):
+        return sorted(port_by_uuid[u]['name'] for u in as_list(value) if u in port_by_uuid)
+
+    for row in mirrors_raw:
+        uuid = datum(row['_uuid'])
+        output = names(row['output_port'])
+        state['mirrors'][uuid] = {
+            'name': row['name'], 'bridge': mirror_bridge.get(uuid),
+            'select_src_port': names(row['select_src_port']),
+            'select_dst_port': names(row['select_dst_port']),
+            'output_port': output[0] if output else None,
+            'external_ids': datum(row['external_ids'])}
     return state

@@ -11,6 +11,7 @@ from ansible.module_utils.ovl.ovs.driver import COMMON_ARGS, PLAN_IF_DOWN_ARG
 from ansible.module_utils.ovl.core.marks import OWNER_KEY
 from ansible.module_utils.ovl.ovs.plan import is_ours
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
+from ansible.module_utils.ovl.ovs.mirror import normalize_mirror, plan_mirrors
 from ansible.module_utils.ovl.core import validate as v
 
 PORT_KEYS = dict(
@@ -32,6 +33,12 @@ PORT_KEYS = dict(
     mtu=dict(type='int'),
     external_ids=dict(type='dict'),
     iface_external_ids=dict(type='dict'),
+)
+MIRROR_KEYS = dict(
+    name=dict(type='str', required=True),
+    bridge=dict(type='str', required=True),
+    ports=dict(type='list', elements='str', required=True),
+    output=dict(type='str', required=True),
 )
 BRIDGE_KEYS = dict(
     name=dict(type='str', required=True),
@@ -58,8 +65,35 @@ def normalize(params):
     return bridges, ports, known
 
 
+def normalize_mirrors(params):
+    mirrors = [normalize_mirror(m, 'mirrors[%d].' % i)
+               for i, m in enumerate(params.get('mirrors') or [])]
+    seen = {}
+    for i, mirror in enumerate(mirrors):
+        if mirror['name'] in seen:
+            raise ValueError('mirrors[%d].name: %r is listed twice' % (i, mirror['name']))
+        seen[mirror['name']] = i
+        if mirror['output'] in mirror['ports']:
+            raise ValueError('mirrors[%d].output: %r is also one of its ports' % (i, mirror['output']))
+    return mirrors
+
+
+def _mirror_ports_known(mirrors, ports, state):
+    """Every port a mirror names is wanted on its bridge or already there."""
+    where = dict((p['name'], p['bridge']) for p in ports)
+    for name, port in state['ports'].items():
+        where.setdefault(name, port['bridge'])
+    for i, mirror in enumerate(mirrors):
+        for name in mirror['ports'] + [mirror['output']]:
+            if where.get(name) != mirror['bridge']:
+                raise ValueError('mirrors[%d]: port %r is not on bridge %s (%s)' % (
+                    i, name, mirror['bridge'], 'on %s' % where[name] if name in where
+                    else 'no such port'))
+
+
 def builder(params):
     bridges, ports, listed = normalize(params)
+    mirrors = normalize_mirrors(params)
 
     def _build(state):
         for i, port in enumerate(ports):
@@ -82,6 +116,12 @@ def builder(params):
         pre = [['del-port', state['ports'][n]['bridge'], n] for n in reopen]
         cmds, before, after, warnings = plan_state(bridges, resolved, without(state, reopen),
                                                    params['owner'], params['prune'])
+        if mirrors or state.get('mirrors'):
+            _mirror_ports_known(mirrors, ports, state)
+            gone = set(name for name, view in after['bridges'].items() if view is None)
+            more, before['mirrors'], after['mirrors'] = plan_mirrors(
+                mirrors, state, params['owner'], params['prune'], gone)
+            cmds += more
         return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings,
                                      'pre_transaction': pre, 'reopened': reopen}
     return _build
@@ -94,13 +134,19 @@ def without(state, names):
     ports = dict((k, v) for k, v in state['ports'].items() if k not in names)
     bridges = dict((k, dict(v, ports=[p for p in v['ports'] if p not in names]))
                    for k, v in state['bridges'].items())
-    return dict(state, ports=ports, bridges=bridges)
+    # a deleted port leaves the mirrors that select it (weak references)
+    mirrors = dict((uuid, dict(m, select_src_port=[p for p in m['select_src_port'] if p not in names],
+                               select_dst_port=[p for p in m['select_dst_port'] if p not in names],
+                               output_port=None if m['output_port'] in names else m['output_port']))
+                   for uuid, m in (state.get('mirrors') or {}).items())
+    return dict(state, ports=ports, bridges=bridges, mirrors=mirrors)
 
 
 # ovs_state's options (overlay_apply's ovs layer takes the same)
 ARGUMENT_SPEC = dict(
     bridges=dict(type='list', elements='dict', default=[], options=BRIDGE_KEYS),
     ports=dict(type='list', elements='dict', default=[], options=PORT_KEYS),
+    mirrors=dict(type='list', elements='dict', default=[], options=MIRROR_KEYS),
     prune=dict(type='bool', default=False),
     reopen=dict(type='list', elements='str', default=[]),
     **dict(COMMON_ARGS, **PLAN_IF_DOWN_ARG)

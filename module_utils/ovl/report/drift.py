@@ -41,6 +41,7 @@ class Owners(object):
                 for name in kind_of(ep).names(ep):
                     self.names[name] = tenant.name
             own = () if tenant.provider else (kernel_device(tenant.vni, tenant.tunnel_type),)
+            own += tuple(['ovl-' + tenant.name] if tenant.mirror else [])   # its Mirror row
             for name in router.names(tenant.name) + provider_patches(tenant.name) + own:
                 self.names[name] = tenant.name
 

@@ -85,7 +85,9 @@ def preflight_args(inventory, host):
                               if t.has_uplink(host) for ep in t.endpoints_on(host)
                               if ep.floating_ip),
                 physical=dict((t.physical_network, facts.bridge_mappings[t.physical_network])
-                              for t in tenants if t.provider))
+                              for t in tenants if t.provider),
+                captures=dict((t.mirror_on(host), t.name) for t in tenants
+                              if t.mirror_on(host) and not facts.ovn))
 
 
 def host_state(inventory, host, tags, discovered=None):

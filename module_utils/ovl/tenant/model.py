@@ -13,7 +13,7 @@ input that ``ovl.inventory.load`` has checked.
   (kind ``vm``), None for the other kinds
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
   tunnel_type, containers, dhcp, network_type, physical_network,
-  segmentation_id)``; ``containers``: ``ContainerHost(host, range)``;
+  segmentation_id, mirror)``; ``mirror``: ``MirrorTo(host, interface)``; ``containers``: ``ContainerHost(host, range)``;
   ``hosts`` (sorted names of the hosts carrying an endpoint or containers)
   is derived
 - ``HostFacts(name, underlay_ip, underlay_mtu, underlay_interface,
@@ -75,9 +75,15 @@ class ContainerHost(_Record, collections.namedtuple('ContainerHost', 'host range
     __slots__ = ()
 
 
+class MirrorTo(_Record, collections.namedtuple('MirrorTo', 'host interface')):
+    """Where a tenant's traffic on *host* is mirrored: the operator's
+    capture *interface* there."""
+    __slots__ = ()
+
+
 class Tenant(_Record, collections.namedtuple(
         'Tenant', 'name vni subnet prefixlen gateway snat mtu endpoints file tunnel_type '
-                  'containers dhcp network_type physical_network segmentation_id')):
+                  'containers dhcp network_type physical_network segmentation_id mirror')):
     """*network_type*: the tunnel type (then *tunnel_type* is the same) or a
     provider type (``vlan``, ``flat``: *tunnel_type* is None, the tenant is
     carried on *physical_network*, with *segmentation_id* as its VLAN)."""
@@ -85,11 +91,21 @@ class Tenant(_Record, collections.namedtuple(
 
     def __new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
                 tunnel_type, containers=(), dhcp=False, network_type=None, physical_network=None,
-                segmentation_id=None):
+                segmentation_id=None, mirror=()):
+        mirror = tuple(m if isinstance(m, MirrorTo) else MirrorTo.from_dict(m)
+                       for m in mirror or ())
         return super(Tenant, cls).__new__(cls, name, vni, subnet, prefixlen, gateway, snat, mtu,
                                           endpoints, file, tunnel_type, tuple(containers or ()),
                                           bool(dhcp), network_type or tunnel_type,
-                                          physical_network or None, segmentation_id or None)
+                                          physical_network or None, segmentation_id or None,
+                                          mirror)
+
+    def mirror_on(self, host):
+        """The capture interface of this tenant on *host*, or None."""
+        for item in self.mirror:
+            if item.host == host:
+                return item.interface
+        return None
 
     @property
     def provider(self):
@@ -132,6 +148,7 @@ class Tenant(_Record, collections.namedtuple(
         out = dict(self._asdict())
         out['endpoints'] = [ep.as_dict() for ep in self.endpoints]
         out['containers'] = [c.as_dict() for c in self.containers]
+        out['mirror'] = [m.as_dict() for m in self.mirror]
         out['hosts'] = list(self.hosts)
         return out
 

@@ -28,6 +28,13 @@ tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
   the local VLAN, ``ovpp-<tenant>`` on the provider bridge tagged with the
   segmentation id (vlan) or trunking VLAN 0 only, the untagged frames (flat).
   Frames of other VLANs on the wire reach no tenant.
+- mirrors (a tenant's ``mirror`` on this host): the operator's capture
+  interface as a port of br-int (untagged; OVS keeps a mirror output for
+  mirroring only) and one Mirror ``ovl-<tenant>`` selecting the tenant's own
+  ports there, in and out: its endpoints', its router's gateway leg, its
+  physical network patch, its tunnels in modes port and kernel (one tenant
+  each); never a port shared by tenants (flow mode's patch to br-tun), so
+  the copies hold this tenant's frames only.
 - OVN backend: br-int is ovn-controller's (secure), the endpoint ports are
   untagged with ``external_ids:iface-id`` on their interface, no routers and
   no tunnels (OVN makes its own), br-phy with the uplink (the external
@@ -126,6 +133,22 @@ def _endpoint_port(facts, name, tenant, ep, tags):
     return _tenant_port(name, facts.integration_bridge, tenant.name, tags)
 
 
+def _mirrors(inventory, facts, ports):
+    """(capture ports, Mirror rows) of the tenants mirrored on this host,
+    from the tenant ports of br-int already built."""
+    captures, mirrors = [], []
+    for tenant in inventory.tenants_on(facts.name):
+        output = tenant.mirror_on(facts.name)
+        if not output:
+            continue
+        own = sorted(p['name'] for p in ports if p.get('tenant') == tenant.name
+                     and p['bridge'] == facts.integration_bridge)
+        captures.append(dict(name=output, bridge=facts.integration_bridge, type='system'))
+        mirrors.append(dict(name='ovl-' + tenant.name, bridge=facts.integration_bridge,
+                            ports=own, output=output))
+    return captures, mirrors
+
+
 def build_ovs(inventory, facts, tags):
     bridge = facts.integration_bridge
     ports = []
@@ -136,7 +159,13 @@ def build_ovs(inventory, facts, tags):
             ports += [_endpoint_port(facts, name, tenant, ep, tags) for name in kind_of(ep).ports(ep)]
     for router in Router.on(inventory, facts, tags):     # none with OVN
         ports += [_tenant_port(name, bridge, router.tenant.name, tags) for name in router.ports()]
+    mirrors = []
     if not facts.ovn:                                    # OVN makes its own tunnels
         ports += _tunnel_ports(inventory, facts, tags) + _provider_ports(inventory, facts, tags)
-    return dict(bridges=_bridges(facts, _physnets(inventory, facts)),
-                ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))
+        captures, mirrors = _mirrors(inventory, facts, ports)
+        ports += captures
+    out = dict(bridges=_bridges(facts, _physnets(inventory, facts)),
+               ports=sorted(ports, key=lambda p: (p['bridge'], p['name'])))
+    if mirrors:                          # none: ovs_state still prunes ours
+        out['mirrors'] = mirrors
+    return out

@@ -9,6 +9,7 @@ Input (stdin): JSON with keys
   info      {endpoint: {mac, ...}}            (ovl_probe.py info)
   probe     {src_endpoint: {dst_endpoint: {...}}} (ovl_probe.py probe)
   wire      {src_endpoint: {...}}             (ovl_probe.py tunnel: frames per "type:key")
+  mirror    {host/tenant: {iface, probes, macs: {src_mac: {icmp, tcp, other}}}} (ovl_probe.py mirror)
   arp       {sender_endpoint: seen_on: {endpoint: [frames]}} -> see below
   arpcap    {endpoint: [frames]}              (ovl_probe.py arpwatch, all hosts merged)
   snat      {endpoint: {result, reply}}       (ovl_probe.py connect)
@@ -231,6 +232,33 @@ def main():
                                 e["mtu"] + 1, "refused" if over_ok else "NOT refused (%s)"
                                 % (over_err.strip()[-60:] or r.get("over_rc"))),
             at_ok and over_ok)
+
+    # (h) port mirroring: the capture interface of a mirrored tenant holds its ICMP
+    # and TCP, and no frame whose source is another tenant's endpoint
+    owner_of = {}
+    for name, e in eps.items():
+        mac = (info.get(name) or {}).get("mac") or e.get("mac")
+        if mac:
+            owner_of[mac.lower()] = (e["tenant"], name)
+    for key, r in sorted(d.get("mirror", {}).items()):
+        tenant = r.get("tenant")
+        mine = {"icmp": 0, "tcp": 0}
+        foreign = {}
+        for mac, counts in r.get("macs", {}).items():
+            who = owner_of.get(mac.lower())
+            if who is None:
+                continue                       # a router leg, the host's own: not an endpoint
+            if who[0] == tenant:
+                for proto in mine:
+                    mine[proto] += counts.get(proto, 0)
+            else:
+                foreign[who[1]] = sum(counts.values())
+        ok = mine["icmp"] > 0 and mine["tcp"] > 0 and not foreign
+        row("mirror", tenant, "%s on %s" % (key.split("/")[0], r.get("iface")),
+            "%s's ICMP and TCP, no other tenant's frame" % tenant,
+            "%s: icmp %d, tcp %d; other tenants' endpoints: %s" % (
+                tenant, mine["icmp"], mine["tcp"],
+                ", ".join("%s (%d)" % kv for kv in sorted(foreign.items())) or "none"), ok)
 
     # (g) no storm at rest, no local endpoint MAC learned on a tunnel port
     for host, r in sorted(d.get("storm", {}).items()):

@@ -18,6 +18,8 @@ Every sub-command is bounded (timeouts) and prints one JSON document.
                                   pings DST; counts frames per type:key
                                   (--segments: IF is a physical network, frames
                                   counted as vlan:ID or flat:0)
+  mirror --iface IF --probes JSON  capture on a mirror's output IF while the probes
+                                  ({ns, dst, port}) ping and fetch; frames per source MAC
   arpcap --iface IF --seconds S   capture ARP frames (run inside a namespace)
   arpwatch --ns NS... --seconds S --ready FILE
                                   arpcap in several namespaces at once
@@ -406,6 +408,59 @@ def cmd_tunnel(args):
          "vnis": vnis, "icmp_vnis": icmp, "sample": frames[:6]})
 
 
+def parse_l4(frame, tag):
+    """A frame -> {src_mac, proto: icmp/tcp/other} (802.1Q inline or not)."""
+    if len(frame) < 14:
+        return None
+    off = 12
+    etype = struct.unpack("!H", frame[off:off + 2])[0]
+    if etype == 0x8100 and len(frame) >= 18:
+        off += 4
+        etype = struct.unpack("!H", frame[off:off + 2])[0]
+    proto = "other"
+    if etype == 0x0800 and len(frame) >= off + 2 + 20:
+        proto = {1: "icmp", 6: "tcp"}.get(frame[off + 2 + 9], "other")
+    return {"src_mac": ":".join("%02x" % b for b in frame[6:12]), "proto": proto}
+
+
+def cmd_mirror(args):
+    """Capture on IF (a mirror's output port) while the probes run: each
+    {ns, dst, port} pings dst from ns and, with a port, fetches its token
+    over TCP; frames counted per source MAC and protocol."""
+    probes = json.loads(args.probes)
+    stop, started, got = threading.Event(), threading.Event(), {}
+
+    def cap():
+        got["frames"] = capture(args.iface, args.seconds, parse_l4, stop, started.set)
+
+    th = threading.Thread(target=cap)
+    th.start()
+    started.wait(5)
+    done = []
+    for p in probes:
+        rc, _o, _e = run(["ip", "netns", "exec", p["ns"], sys.executable, ME, "ping", "--dst",
+                          p["dst"], "--count", "2"], timeout=10)
+        item = dict(p, ping="ok" if rc == 0 else "fail")
+        if p.get("port"):
+            target = "%s:%s" % (p["dst"], p["port"])
+            rc, so, _e = run(["ip", "netns", "exec", p["ns"], sys.executable, ME, "fetch",
+                              "--target", target], timeout=15)
+            try:
+                line = json.loads(so).get(target, {}).get("line")
+            except ValueError:
+                line = None
+            item["tcp"] = line or "fail"
+        done.append(item)
+    time.sleep(0.5)
+    stop.set()
+    th.join(args.seconds + 5)
+    macs = {}
+    for f in got.get("frames", []):
+        counts = macs.setdefault(f["src_mac"], {})
+        counts[f["proto"]] = counts.get(f["proto"], 0) + 1
+    out({"iface": args.iface, "probes": done, "macs": macs})
+
+
 def parse_arp(frame):
     if len(frame) < 42:
         return None
@@ -714,6 +769,11 @@ def main():
     p.add_argument("--segments", action="store_true",
                    help="IF is a physical network: count frames by VLAN (vlan:ID, flat:0)")
     p.set_defaults(fn=cmd_tunnel)
+    p = sub.add_parser("mirror")
+    p.add_argument("--iface", required=True)
+    p.add_argument("--probes", required=True, help="JSON list of {ns, dst, port or null}")
+    p.add_argument("--seconds", type=int, default=60)
+    p.set_defaults(fn=cmd_mirror)
     p = sub.add_parser("arpcap")
     p.add_argument("--iface", default="eth0")
     p.add_argument("--seconds", type=int, default=8)

@@ -40,3 +40,13 @@ def test_already_in_its_provider_bridge_is_fine_and_quiet():
 def test_problems_name_the_variable_and_the_interface(physical, ports, expected):
     problems, _ = judge(physical, ports)
     assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_capture_interfaces_must_exist_and_be_free():
+    from ansible.module_utils.ovl.host.physical import capture_problems
+    assert capture_problems({'eth2': 'red'}, LINKS, {'eth2': {'bridge': 'br-int'}}, 'br-int') == []
+    assert capture_problems({'cap0': 'red'}, LINKS, {}, 'br-int')[0].startswith(
+        "mirror of tenant red: 'cap0' is not an interface of this host (make it first")
+    assert capture_problems({'eth2': 'red'}, LINKS, {'eth2': {'bridge': 'br-ex'}}, 'br-int') == [
+        "mirror of tenant red: 'eth2' is already a port of OVS bridge br-ex; the project puts it "
+        'on br-int']

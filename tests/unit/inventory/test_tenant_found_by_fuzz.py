@@ -9,7 +9,7 @@ from tenant_helpers import HOSTS, SCHEMA, load_inventory
 
 BASE = 'name: blue\nvni: 100\nsubnet: 10.0.0.0/24\n'
 EP = '  - name: a\n    host: host1\n    ip: 10.0.0.5\n'
-ALLOWED = ' (allowed here: containers, dhcp, endpoints, gateway, mtu, name, network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)'
+ALLOWED = ' (allowed here: containers, dhcp, endpoints, gateway, mirror, mtu, name, network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)'
 LIMIT = ' (the limit of a tenant file; see "Limits of a tenant file" in the README)'
 
 

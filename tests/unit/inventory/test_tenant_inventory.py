@@ -26,7 +26,7 @@ def test_example_inventory_normalised():
                         kind='namespace', mac=None, floating_ip=None, publish=[]),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
                         kind='namespace', mac=None, floating_ip=None, publish=[])], containers=[],
-        dhcp=False, network_type='vxlan', physical_network=None, segmentation_id=None)
+        dhcp=False, network_type='vxlan', physical_network=None, segmentation_id=None, mirror=[])
 
 
 def write(directory, name, text):
@@ -81,8 +81,8 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         "(known: host1, host2, host3)",
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
-        "white.yml: colour: unknown key (allowed here: containers, dhcp, endpoints, gateway, mtu, name, "
-        "network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)",
+        "white.yml: colour: unknown key (allowed here: containers, dhcp, endpoints, gateway, mirror, mtu, "
+        "name, network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
 

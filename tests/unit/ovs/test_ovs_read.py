@@ -21,10 +21,11 @@ def test_optional(raw, expected):
     assert optional(raw) == expected
 
 
-def test_read_is_one_process_listing_three_tables():
+def test_read_is_one_process_listing_four_tables():
     argv = read_argv('unix:/x.sock', 5)
     assert argv[:4] == ['ovs-vsctl', '--db=unix:/x.sock', '--timeout=5', '--format=json']
-    assert [argv[i + 1] for i, a in enumerate(argv) if a == 'list'] == ['Bridge', 'Port', 'Interface']
+    assert [argv[i + 1] for i, a in enumerate(argv) if a == 'list'] == ['Bridge', 'Port', 'Interface',
+                                                                        'Mirror']
 
 
 def test_parse_state_maps_ports_to_bridges_and_interfaces():

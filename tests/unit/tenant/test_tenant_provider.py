@@ -207,3 +207,59 @@ def test_a_host_without_provider_tenants_gets_no_provider_bridge(tmp_path):
     built = build_ovs(inv, inv.host('host1'), TAGS)
     assert [b['name'] for b in built['bridges']] == ['br-int']
     assert not any(p['name'].startswith('ovp') for p in built['ports'])
+
+
+# ------------------------------------------------------------------ mirroring
+
+MIRRORED = VLAN.format(name='red', vni=200, seg=101) + 'mirror:\n  - {host: host2, interface: cap0}\n'
+
+
+def test_a_mirrored_tenant_gets_its_capture_port_and_one_mirror_of_its_own_ports(tmp_path):
+    inv = inventory_of(tmp_path, {'red': MIRRORED, 'blue': OVERLAY})
+    built = build_ovs(inv, inv.host('host2'), TAGS)
+    ports = dict((p['name'], p) for p in built['ports'])
+    assert ports['cap0'] == dict(name='cap0', bridge='br-int', type='system')
+    assert built['mirrors'] == [dict(name='ovl-red', bridge='br-int', output='cap0', ports=sorted(
+        [endpoint_port('red-2'), 'ovg-red', 'ovpi-red']))]
+    # blue's ports (endpoint, tunnel) are in no mirror; host1 has none
+    assert 'mirrors' not in build_ovs(inv, inv.host('host1'), TAGS)
+
+
+@pytest.mark.parametrize('mode, tunnel', [('port', 'vx64-a8fa0b'), ('kernel', 'vx64'),
+                                          ('flow', None)])
+def test_a_tunnelled_tenant_mirror_has_its_own_tunnels_never_a_shared_one(tmp_path, mode, tunnel):
+    blue = OVERLAY + 'mirror:\n  - {host: host2, interface: cap0}\n'
+    inv = inventory_of(tmp_path, {'blue': blue}, mode)
+    mirror = build_ovs(inv, inv.host('host2'), TAGS)['mirrors'][0]
+    assert (tunnel in mirror['ports']) if tunnel else not any(
+        p.startswith(('vx', 'ovp-')) for p in mirror['ports']), mirror
+
+
+@pytest.mark.parametrize('text, expected', [
+    (MIRRORED.replace('host: host2, interface', 'host: host3, interface'),
+     "red.yml: mirror[0].host: 'host3' does not carry the tenant (its hosts: host1, host2)"),
+    (MIRRORED.replace('cap0', 'ovs-cap'),
+     "red.yml: mirror[0].interface: 'ovs-cap' is a name the project gives its own devices"),
+    (MIRRORED + '  - {host: host2, interface: cap1}\n',
+     "red.yml: mirror[1].host: 'host2' is already mirrored by mirror[0]"),
+    (MIRRORED.replace('cap0', 'cap 0'), "red.yml: mirror[0].interface: 'cap 0' is not an "
+                                        "interface name"),
+])
+def test_bad_mirrors_name_file_field_and_value(tmp_path, text, expected):
+    tenants, errors = loaded(tmp_path, {'red': text})
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_one_capture_interface_shows_one_tenant(tmp_path):
+    blue = OVERLAY + 'mirror:\n  - {host: host2, interface: cap0}\n'
+    _, errors = loaded(tmp_path, {'red': MIRRORED, 'blue': blue})
+    assert errors == ["red.yml: mirror[0].interface: 'cap0' is already the capture interface of "
+                      "tenant blue (blue.yml) on host2: a capture interface shows one tenant only"]
+
+
+def test_ovn_refuses_mirror_by_name(tmp_path):
+    blue = OVERLAY + 'mirror:\n  - {host: host2, interface: cap0}\n'
+    _, errors = loaded(tmp_path, {'blue': blue},
+                       play={'overlay_backend': 'ovn', 'overlay_ovn_central': 'host1'})
+    assert any(e.startswith("blue.yml: mirror: [{'host': 'host2', 'interface': 'cap0'}] is not "
+                            'carried by overlay_backend ovn') for e in errors), errors
