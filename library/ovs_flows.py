@@ -39,6 +39,21 @@ options:
       priority: {description: Priority (0-65535)., type: int, default: 32768}
       match: {description: Match fields as ovs-ofctl takes them (port names allowed)., type: str, default: ''}
       actions: {description: Actions as ovs-ofctl takes them (port names allowed)., type: str, required: true}
+  meters:
+    description:
+      - Police what comes in on a port of a NORMAL-switching bridge (a rate limit from the
+        device behind it) with an OpenFlow 1.3 meter (kbps, burst, one drop band) and the flow
+        C(table=0,priority=10,in_port=PORT,actions=meter:ID,NORMAL). The meter id is the
+        project's C(0x0f1c0000) plus the port's OpenFlow number.
+      - Given (even empty), the project's meters on the bridge that are not listed are deleted,
+        after the flows that use them; meters of other ids are never touched. Omitted, meters
+        are not read.
+    type: list
+    elements: dict
+    suboptions:
+      port: {description: The port whose incoming frames are policed., type: str, required: true}
+      max_kbps: {description: The rate in kbit/s., type: int, required: true}
+      burst_kbit: {description: The burst in kbit., type: int, required: true}
   prune:
     description: Delete the project's flows on the bridge that are not listed.
     type: bool

@@ -64,6 +64,16 @@ options:
         description: Keys of the port's C(Interface) C(external_ids) to set (null removes), e.g.
           C(iface-id) that binds it to an OVN logical port.
         type: dict
+      shape:
+        description:
+          - Shape what OVS sends out of the port (a rate limit to the device behind it) with a
+            C(linux-htb) QoS row and one Queue (queue 0) marked with I(owner); omitted, a QoS of
+            ours on the port is cleared and destroyed. A QoS that is not ours is never touched
+            (a warning).
+        type: dict
+        suboptions:
+          max_kbps: {description: The rate in kbit/s., type: int, required: true}
+          burst_kbit: {description: The burst in kbit., type: int, required: true}
   mirrors:
     description:
       - Port mirrors, OVS C(Mirror) rows marked with I(owner). Every frame entering or

@@ -70,14 +70,24 @@ def schema_section():
              'From `schema/tenant.schema.json`. ' + plain(schema.get('description', '')), '']
     rows = []
 
+    def resolved(spec):
+        """*spec* with its ``$ref`` (``#/definitions/NAME``) filled in."""
+        if '$ref' not in spec:
+            return spec
+        target = schema['definitions'][spec['$ref'].rsplit('/', 1)[1]]
+        return dict(target, **dict((k, v) for k, v in spec.items() if k != '$ref'))
+
     def walk(props, required, prefix):
         for name, spec in props.items():
+            spec = resolved(spec)
             kind = spec.get('type', '')
             rows.append(['`%s%s`' % (prefix, name), kind, 'yes' if name in required else 'no',
                          plain(constraint(spec)), plain(spec.get('description', ''))])
             items = spec.get('items') or {}
             if items.get('properties'):
                 walk(items['properties'], items.get('required', []), prefix + name + '[].')
+            if spec.get('properties'):
+                walk(spec['properties'], spec.get('required', []), prefix + name + '.')
     walk(schema['properties'], schema.get('required', []), '')
     return lines + table(['field', 'type', 'required', 'values', 'meaning'], rows)
 

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
-"""The driver of ``ovs_flows`` (``ovl.core.result``): two ovs-ofctl reads, the
-pure planner, one atomic ``--bundle add-flows`` step."""
+"""The driver of ``ovs_flows`` (``ovl.core.result``): two ovs-ofctl reads
+(three with ``meters``), the pure planners, one atomic ``--bundle add-flows``
+step (with meters: their add/mod steps before it, their deletions after it,
+so a flow never names a meter that is not there)."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -12,6 +14,8 @@ from ansible.module_utils.ovl.core.result import Driver, Plan
 from ansible.module_utils.ovl.core.runner import CommandError, first_line
 from ansible.module_utils.ovl.core import validate as v
 from ansible.module_utils.ovl.core.step import step
+from ansible.module_utils.ovl.flows.meters import (
+    OPENFLOW, meters_argv, normalize_meters, parse_meters, plan_meters)
 from ansible.module_utils.ovl.flows.model import normalize_flows
 from ansible.module_utils.ovl.flows.plan import plan_flows
 from ansible.module_utils.ovl.flows.read import (
@@ -22,6 +26,11 @@ FLOW_KEYS = dict(
     priority=dict(type='int', default=32768),
     match=dict(type='str', default=''),
     actions=dict(type='str', required=True),
+)
+METER_KEYS = dict(
+    port=dict(type='str', required=True),
+    max_kbps=dict(type='int', required=True),
+    burst_kbit=dict(type='int', required=True),
 )
 
 
@@ -50,24 +59,42 @@ class FlowsDriver(Driver):
         if self.params['target'] is not None and not TARGET_RE.match(self.params['target']):
             raise v.InputError('target', self.params['target'],
                                'is not an OpenFlow target (unix:PATH, tcp:IP:PORT or a bridge name)')
-        return normalize_flows(self.params['flows'])
+        meters = self.params.get('meters')
+        return dict(flows=normalize_flows(self.params['flows']),
+                    meters=None if meters is None else normalize_meters(meters))
 
     def target(self):
         return self.params['target'] or self.params['bridge']
 
     def read(self, runner, want):
-        return read(runner, self.target(), self.params['timeout'], self.module.check_mode)
+        ports, flows = read(runner, self.target(), self.params['timeout'], self.module.check_mode)
+        meters = {}
+        if want['meters'] is not None and (ports or not self.module.check_mode):
+            base = ofctl_base(self.params['timeout'])
+            meters = parse_meters(runner.check(meters_argv(base, self.target())))
+        return ports, flows, meters
 
     def plan(self, want, have):
-        ports, flows = have
-        mods, before, after = plan_flows(want, flows, ports, self.params['prune'],
+        ports, flows, meters = have
+        puts, drops, policed, m_before, m_after = plan_meters(
+            want['meters'] or [], meters, ports, self.module.check_mode)
+        mods, before, after = plan_flows(want['flows'] + normalize_flows(policed, 'meters'),
+                                         flows, ports, self.params['prune'],
                                          self.params['flush_learned'])
-        argv = ofctl_base(self.params['timeout']) + ['--bundle', 'add-flows', self.target(), '-']
-        steps = [step(argv, ''.join(line + '\n' for line in mods))] if mods else []
-        return Plan(steps, mods=mods, before=before, after=after)
+        base = ofctl_base(self.params['timeout'])
+        steps = [step(base + OPENFLOW + [tail[0], self.target(), tail[1]]) for tail in puts]
+        if mods:
+            steps.append(step(base + ['--bundle', 'add-flows', self.target(), '-'],
+                              ''.join(line + '\n' for line in mods)))
+        steps += [step(base + OPENFLOW + [tail[0], self.target(), tail[1]]) for tail in drops]
+        return Plan(steps, mods=mods, before=before, after=after, meters_before=m_before,
+                    meters_after=m_after)
 
     def diff(self, want, have, plan):
-        return dict(flows=plan.before), dict(flows=plan.after)
+        if want['meters'] is None:
+            return dict(flows=plan.before), dict(flows=plan.after)
+        return (dict(flows=plan.before, meters=plan.meters_before),
+                dict(flows=plan.after, meters=plan.meters_after))
 
     def extra(self, want, have, plan):
         return dict(flow_mods=plan.mods)
@@ -77,6 +104,7 @@ class FlowsDriver(Driver):
 ARGUMENT_SPEC = dict(
     bridge=dict(type='str', required=True),
     flows=dict(type='list', elements='dict', default=[], options=FLOW_KEYS),
+    meters=dict(type='list', elements='dict', options=METER_KEYS),
     prune=dict(type='bool', default=False),
     flush_learned=dict(type='bool', default=True),
     target=dict(type='str'),

@@ -25,8 +25,8 @@ carries every field; with ``ovn``:
   interface id, ``DHCP_Options``); the fields OVN does not carry yet,
   ``containers`` (Docker networks: the plugin would have to make logical
   ports), the provider network types (``vlan``, ``flat``: a localnet
-  port per tenant switch) and ``mirror`` (OVN's own port mirroring), are
-  refused by name.
+  port per tenant switch), ``mirror`` (OVN's own port mirroring) and
+  ``rate_limit`` (OVN's QoS rows), are refused by name.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -112,6 +112,8 @@ def backend_errors(data, facts):
         errors.append(_line('network_type', data['network_type'], NOT_YET))
     if data.get('mirror'):
         errors.append(_line('mirror', data['mirror'], NOT_YET))
+    if data.get('rate_limit'):
+        errors.append(_line('rate_limit', data['rate_limit'], NOT_YET))
     vips = {}
     for index, ep in enumerate(data.get('endpoints') or []):
         if not isinstance(ep, dict):
@@ -126,6 +128,8 @@ def backend_errors(data, facts):
                                     'tenant (%s): with overlay_backend ovn every published port is '
                                     'on the tenant router\'s one address' % (vips[key], key[0])))
             vips.setdefault(key, ep.get('name'))
+        if ep.get('rate_limit'):
+            errors.append(_line('endpoints[%d].rate_limit' % index, ep['rate_limit'], NOT_YET))
         if ep.get('floating_ip'):
             errors += _floating_errors('endpoints[%d].floating_ip' % index, ep['floating_ip'],
                                        facts)

@@ -21,6 +21,7 @@ from ansible.module_utils.ovl.core import networks, tunnels
 from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND
 from ansible.module_utils.ovl.inventory.backend import default_type, tunnel_overhead
 from ansible.module_utils.ovl.inventory.hostvars import common, mtu_limit
+from ansible.module_utils.ovl.inventory.limits import endpoint_limit
 from ansible.module_utils.ovl.tenant.model import ContainerHost, Endpoint, MirrorTo, Published, Tenant
 from ansible.module_utils.ovl.tenant.names import PROVIDER_PREFIX, RESERVED_BRIDGES
 
@@ -193,7 +194,8 @@ def _endpoints(data, net, gateway, facts, errors):
             out.append(Endpoint(ep['name'], ep['host'], ep['ip'], net.prefixlen,
                                 ep.get('kind') or DEFAULT_KIND, mac,
                                 _floating(ep, where, net, facts, errors),
-                                _publish(ep, where, errors)))
+                                _publish(ep, where, errors),
+                                endpoint_limit(data, ep, where, errors)))
     return tuple(sorted(out, key=lambda e: (e.name, e.host)))
 
 

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: Apache-2.0
 """What the ovs layer's check-mode diff says differs, as drift rows
-``{kind, object, state, detail, owner}``: bridges, ports and mirrors; a
+``{kind, object, state, detail, owner}``: bridges, ports, mirrors and
+ports' shapes (rate limit to the port); a
 changed tag or tunnel option is named as such. Pure."""
 from __future__ import absolute_import, division, print_function
 
@@ -28,7 +29,8 @@ def drift(result):
     rows = []
     diff = result.get('diff') or {}
     before, after = diff.get('before') or {}, diff.get('after') or {}
-    for section, kind in (('bridges', 'bridge'), ('ports', 'port'), ('mirrors', 'mirror')):
+    for section, kind in (('bridges', 'bridge'), ('ports', 'port'), ('mirrors', 'mirror'),
+                          ('shapes', 'rate limit')):
         old, new = before.get(section) or {}, after.get(section) or {}
         for name in sorted(set(old) | set(new)):
             have, want = old.get(name), new.get(name)

@@ -2,18 +2,23 @@
 # SPDX-License-Identifier: Apache-2.0
 """Read a whole Open vSwitch configuration with ONE ovs-vsctl process.
 
-``read_argv()`` lists Bridge, Port, Interface and Mirror as JSON in one
-invocation; ``parse_state()`` turns the JSON documents into plain dicts:
+``read_argv()`` lists Bridge, Port, Interface, Mirror, QoS and Queue as
+JSON in one invocation; ``parse_state()`` turns the JSON documents into plain dicts:
 
     {'bridges': {name: {datapath_type, fail_mode, other_config, external_ids,
                         mtu, ports: [port names]}},
      'ports':   {name: {bridge, tag, trunks, vlan_mode, protected, external_ids,
-                        type, options, mtu, interface_external_ids, ofport}},
+                        type, options, mtu, interface_external_ids, ofport,
+                        qos (a QoS uuid or None)}},
      'mirrors': {uuid: {name, bridge, select_src_port, select_dst_port (port
                         names, sorted), output_port (a name or None),
-                        external_ids}}}
+                        external_ids}},
+     'qos':     {uuid: {type, other_config, queues: {number: Queue uuid},
+                        external_ids}},
+     'queues':  {uuid: {other_config, external_ids}}}
 
-(three documents, without Mirror, are read as a state with no mirrors).
+(three or four documents, without Mirror or QoS and Queue, are read as a
+state without them).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -22,9 +27,11 @@ __metaclass__ = type
 import json
 
 BRIDGE_COLUMNS = '_uuid,name,ports,mirrors,datapath_type,fail_mode,other_config,external_ids'
-PORT_COLUMNS = '_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids,protected'
+PORT_COLUMNS = '_uuid,name,interfaces,tag,trunks,vlan_mode,external_ids,protected,qos'
 IFACE_COLUMNS = '_uuid,name,type,options,mtu_request,external_ids,ofport'
 MIRROR_COLUMNS = '_uuid,name,select_src_port,select_dst_port,output_port,external_ids'
+QOS_COLUMNS = '_uuid,type,other_config,queues,external_ids'
+QUEUE_COLUMNS = '_uuid,other_config,external_ids'
 
 
 def base_argv(db=None, timeout=None):
@@ -43,6 +50,8 @@ def read_argv(db=None, timeout=None):
         '--', '--columns=' + PORT_COLUMNS, 'list', 'Port',
         '--', '--columns=' + IFACE_COLUMNS, 'list', 'Interface',
         '--', '--columns=' + MIRROR_COLUMNS, 'list', 'Mirror',
+        '--', '--columns=' + QOS_COLUMNS, 'list', 'QoS',
+        '--', '--columns=' + QUEUE_COLUMNS, 'list', 'Queue',
     ]
 
 
@@ -80,10 +89,11 @@ def _rows(document):
 
 def parse_state(stdout):
     docs = [line for line in stdout.splitlines() if line.strip()]
-    if len(docs) not in (3, 4):
-        raise ValueError('expected 4 JSON tables from ovs-vsctl, got %d' % len(docs))
+    if len(docs) not in (3, 4, 6):
+        raise ValueError('expected 6 JSON tables from ovs-vsctl, got %d' % len(docs))
     bridges_raw, ports_raw, ifaces_raw = (_rows(d) for d in docs[:3])
-    mirrors_raw = _rows(docs[3]) if len(docs) == 4 else []
+    mirrors_raw = _rows(docs[3]) if len(docs) >= 4 else []
+    qos_raw, queues_raw = (_rows(docs[4]), _rows(docs[5])) if len(docs) == 6 else ([], [])
 
     ifaces = {}
     for row in ifaces_raw:
@@ -92,7 +102,7 @@ def parse_state(stdout):
     for row in ports_raw:
         port_by_uuid[datum(row['_uuid'])] = row
 
-    state = {'bridges': {}, 'ports': {}, 'mirrors': {}}
+    state = {'bridges': {}, 'ports': {}, 'mirrors': {}, 'qos': {}, 'queues': {}}
     mirror_bridge = {}
     for row in bridges_raw:
         for uuid in as_list(row.get('mirrors', ['set', []])):
@@ -132,6 +142,7 @@ def parse_state(stdout):
             'interface_external_ids': datum(iface.get('external_ids', ['map', []])),
             'ofport': optional(iface.get('ofport', ['set', []])),
             'bond': len(iface_uuids) > 1,
+            'qos': optional(row.get('qos', ['set', []])),
         }
         state['ports'][row['name']] = entry
         if entry['bridge'] in state['bridges'] and row['name'] == entry['bridge']:
@@ -149,4 +160,12 @@ def parse_state(stdout):
             'select_dst_port': names(row['select_dst_port']),
             'output_port': output[0] if output else None,
             'external_ids': datum(row['external_ids'])}
+    for row in qos_raw:
+        state['qos'][datum(row['_uuid'])] = {
+            'type': row['type'], 'other_config': datum(row['other_config']),
+            'queues': dict((int(k), v) for k, v in datum(row['queues']).items()),
+            'external_ids': datum(row['external_ids'])}
+    for row in queues_raw:
+        state['queues'][datum(row['_uuid'])] = {
+            'other_config': datum(row['other_config']), 'external_ids': datum(row['external_ids'])}
     return state

@@ -12,6 +12,7 @@ from ansible.module_utils.ovl.core.marks import OWNER_KEY
 from ansible.module_utils.ovl.ovs.plan import is_ours
 from ansible.module_utils.ovl.ovs.plan_host import plan_state, resolve_tenant_tags
 from ansible.module_utils.ovl.ovs.mirror import normalize_mirror, plan_mirrors
+from ansible.module_utils.ovl.ovs.qos import normalize_shape, plan_shapes
 from ansible.module_utils.ovl.core import validate as v
 
 PORT_KEYS = dict(
@@ -33,6 +34,8 @@ PORT_KEYS = dict(
     mtu=dict(type='int'),
     external_ids=dict(type='dict'),
     iface_external_ids=dict(type='dict'),
+    shape=dict(type='dict', options=dict(max_kbps=dict(type='int', required=True),
+                                         burst_kbit=dict(type='int', required=True))),
 )
 MIRROR_KEYS = dict(
     name=dict(type='str', required=True),
@@ -78,6 +81,12 @@ def normalize_mirrors(params):
     return mirrors
 
 
+def normalize_shapes(params):
+    """{port: shape or None} of every listed port (``ovl.ovs.qos``)."""
+    return dict((p['name'], normalize_shape(p.get('shape'), 'ports[%d].shape.' % i))
+                for i, p in enumerate(params['ports']))
+
+
 def _mirror_ports_known(mirrors, ports, state):
     """Every port a mirror names is wanted on its bridge or already there."""
     where = dict((p['name'], p['bridge']) for p in ports)
@@ -94,6 +103,7 @@ def _mirror_ports_known(mirrors, ports, state):
 def builder(params):
     bridges, ports, listed = normalize(params)
     mirrors = normalize_mirrors(params)
+    shapes = normalize_shapes(params)
 
     def _build(state):
         for i, port in enumerate(ports):
@@ -122,6 +132,11 @@ def builder(params):
             more, before['mirrors'], after['mirrors'] = plan_mirrors(
                 mirrors, state, params['owner'], params['prune'], gone)
             cmds += more
+        gone = set(reopen) | set(n for n, view in after['ports'].items() if view is None)
+        more, before['shapes'], after['shapes'], notes = plan_shapes(
+            shapes, state, params['owner'], gone)
+        cmds += more
+        warnings = list(warnings) + notes
         return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings,
                                      'pre_transaction': pre, 'reopened': reopen}
     return _build

@@ -17,7 +17,8 @@ every layer of ``overlay_apply`` (computed by the module on the host from
 
 - ``ip``: ip_state (namespaces, links, addresses, routes);
 - ``ovs``: ovs_state (bridges, ports; every tenant port with its tag);
-- ``int_flows``: ovs_flows on the integration bridge (gateway ARP stays local);
+- ``int_flows``: ovs_flows on the integration bridge (gateway ARP stays local;
+  the meters of the endpoints' egress limits, ``ovl.tenant.rate_limit``);
 - ``tun_flows``: ovs_flows on br-tun (flow mode), else None;
 - ``underlay``: ip_move_address (netdev: the VTEP address onto br-phy), else None;
 - ``nat``: nat_state namespaces; ``forward``: the host must route IPv4;
@@ -44,6 +45,7 @@ from ansible.module_utils.ovl.tenant.endpoints import tools_for, vm_interfaces
 from ansible.module_utils.ovl.tenant.flows import build_flows
 from ansible.module_utils.ovl.tenant.model import Inventory
 from ansible.module_utils.ovl.tenant.gateway_arp import build_int_flows
+from ansible.module_utils.ovl.tenant.rate_limit import meters_on
 from ansible.module_utils.ovl.tenant.ip import announcements, build_ip
 from ansible.module_utils.ovl.tenant.libvirt import build_libvirt, has_vms
 from ansible.module_utils.ovl.tenant.names import RESERVED_BRIDGES, UPLINK_BRIDGE
@@ -102,7 +104,7 @@ def host_state(inventory, host, tags, discovered=None):
         facts=facts.as_dict(),
         ip=build_ip(inventory, facts, tags),
         ovs=build_ovs(inventory, facts, tags),
-        int_flows=build_int_flows(inventory, facts),
+        int_flows=dict(build_int_flows(inventory, facts), meters=meters_on(inventory, facts)),
         tun_flows=build_flows(inventory, facts, tags) if facts.tunnel_mode == 'flow' else None,
         underlay=underlay,
         nat=build_nat(inventory, facts, tags),

@@ -9,8 +9,10 @@ the filters, the tests) reads these records instead of re-deriving shapes
 from dicts. Nothing here validates: the records are only ever built from
 input that ``ovl.inventory.load`` has checked.
 
-- ``Endpoint(name, host, ip, prefixlen, kind, mac)``; *mac*: a VM's
-  (kind ``vm``), None for the other kinds
+- ``Endpoint(name, host, ip, prefixlen, kind, mac, floating_ip, publish,
+  rate_limit)``; *mac*: a VM's (kind ``vm``), None for the other kinds;
+  *rate_limit*: ``RateLimit(egress, ingress)`` of ``Limit(max_kbps,
+  burst_kbit)`` or None
 - ``Tenant(name, vni, subnet, prefixlen, gateway, snat, mtu, endpoints, file,
   tunnel_type, containers, dhcp, network_type, physical_network,
   segmentation_id, mirror)``; ``mirror``: ``MirrorTo(host, interface)``; ``containers``: ``ContainerHost(host, range)``;
@@ -50,22 +52,53 @@ class Published(_Record, collections.namedtuple('Published', 'proto port host_po
     __slots__ = ()
 
 
+class Limit(_Record, collections.namedtuple('Limit', 'max_kbps burst_kbit')):
+    """A rate limit of one direction: *max_kbps* kbit/s, bursts of
+    *burst_kbit* kbit."""
+    __slots__ = ()
+
+
+class RateLimit(_Record, collections.namedtuple('RateLimit', 'egress ingress')):
+    """An endpoint's rate limits, each a Limit or None: *egress* what it
+    sends, *ingress* what it receives (Neutron's directions, seen from the
+    endpoint)."""
+    __slots__ = ()
+
+    def __new__(cls, egress=None, ingress=None):
+        def _limit(value):
+            return value if value is None or isinstance(value, Limit) else Limit.from_dict(value)
+        return super(RateLimit, cls).__new__(cls, _limit(egress), _limit(ingress))
+
+    def as_dict(self):
+        return dict((k, v.as_dict()) for k, v in self._asdict().items() if v is not None)
+
+    @classmethod
+    def of(cls, value):
+        """A RateLimit from a RateLimit, a dict or None; None when it limits nothing."""
+        if value is not None and not isinstance(value, RateLimit):
+            value = cls(**value)
+        return value if value is not None and (value.egress or value.ingress) else None
+
+
 class Endpoint(_Record, collections.namedtuple(
-        'Endpoint', 'name host ip prefixlen kind mac floating_ip publish')):
+        'Endpoint', 'name host ip prefixlen kind mac floating_ip publish rate_limit')):
     """*kind*: how it is realised on its host (``ovl.tenant.endpoints``);
-    *floating_ip*, *publish*: what is offered to the outside (issue 23)."""
+    *floating_ip*, *publish*: what is offered to the outside (issue 23);
+    *rate_limit*: its RateLimit in effect (its own or its tenant's), or None."""
     __slots__ = ()
 
     def __new__(cls, name, host, ip, prefixlen, kind='namespace', mac=None, floating_ip=None,
-                publish=()):
+                publish=(), rate_limit=None):
         publish = tuple(p if isinstance(p, Published) else Published.from_dict(p)
                         for p in publish or ())
         return super(Endpoint, cls).__new__(cls, name, host, ip, prefixlen, kind or 'namespace',
-                                            mac or None, floating_ip or None, publish)
+                                            mac or None, floating_ip or None, publish,
+                                            RateLimit.of(rate_limit))
 
     def as_dict(self):
         out = dict(self._asdict())
         out['publish'] = [p.as_dict() for p in self.publish]
+        out['rate_limit'] = self.rate_limit.as_dict() if self.rate_limit else None
         return out
 
 

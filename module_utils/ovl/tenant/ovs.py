@@ -8,8 +8,9 @@ the host-local VLAN of each of its tenants (from the preflight's read; every
 tenant port gets it explicitly, so ``ovs_state`` allocates nothing).
 
 - ``br-int``: standalone (a VLAN-aware NORMAL switch), the tagged ports of
-  each endpoint (by its kind, ``ovl.tenant.endpoints``) and of each router
-  (its gateway leg, ``ovl.tenant.router``);
+  each endpoint (by its kind, ``ovl.tenant.endpoints``; with its ingress
+  limit as the port's ``shape``, ``ovl.tenant.rate_limit``) and of each
+  router (its gateway leg, ``ovl.tenant.router``);
 - ``br-phy`` (netdev datapath): the uplink, so OVS can send tunnels itself;
 - tunnels (``ovl.tenant.topology``): mode ``port``: an OVS VXLAN port per
   tenant per peer, tagged, ``protected`` (split horizon: NORMAL never
@@ -48,6 +49,7 @@ from ansible.module_utils.ovl.tenant.endpoints import kind_of
 from ansible.module_utils.ovl.tenant.endpoints.vm import iface_id
 from ansible.module_utils.ovl.tenant.names import (
     PATCH_INT, PATCH_TUN, TUNNEL_BRIDGE, UPLINK_BRIDGE, provider_bridge, provider_patches, tag_of)
+from ansible.module_utils.ovl.tenant.rate_limit import shape_of
 from ansible.module_utils.ovl.tenant.router import Router
 from ansible.module_utils.ovl.tenant.topology import tunnels
 
@@ -130,7 +132,10 @@ def _endpoint_port(facts, name, tenant, ep, tags):
     if facts.ovn:
         return dict(name=name, bridge=facts.integration_bridge, type='system', tenant=tenant.name,
                     untagged=True, iface_external_ids={'iface-id': iface_id(tenant.name, ep.name)})
-    return _tenant_port(name, facts.integration_bridge, tenant.name, tags)
+    port = _tenant_port(name, facts.integration_bridge, tenant.name, tags)
+    if shape_of(ep):
+        port['shape'] = shape_of(ep)
+    return port
 
 
 def _mirrors(inventory, facts, ports):

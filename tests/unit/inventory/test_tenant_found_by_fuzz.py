@@ -9,7 +9,7 @@ from tenant_helpers import HOSTS, SCHEMA, load_inventory
 
 BASE = 'name: blue\nvni: 100\nsubnet: 10.0.0.0/24\n'
 EP = '  - name: a\n    host: host1\n    ip: 10.0.0.5\n'
-ALLOWED = ' (allowed here: containers, dhcp, endpoints, gateway, mirror, mtu, name, network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)'
+ALLOWED = ' (allowed here: containers, dhcp, endpoints, gateway, mirror, mtu, name, network_type, physical_network, rate_limit, segmentation_id, snat, subnet, tunnel_type, vni)'
 LIMIT = ' (the limit of a tenant file; see "Limits of a tenant file" in the README)'
 
 
@@ -63,7 +63,7 @@ ISSUE_20 = [
     # 3. a date-like key (or any key that is not a string) as written
     ('date-key', BASE + '2001-01-01: x\nendpoints:\n' + EP, '2001-01-01: unknown key' + ALLOWED),
     ('date-key-in-endpoint', BASE + 'endpoints:\n' + EP + '    2001-01-01: x\n',
-     'endpoints[0].2001-01-01: unknown key (allowed here: floating_ip, host, ip, kind, mac, name, publish)'),
+     'endpoints[0].2001-01-01: unknown key (allowed here: floating_ip, host, ip, kind, mac, name, publish, rate_limit)'),
     ('float-key', BASE + '1.5: x\n', '1.5: unknown key' + ALLOWED),
     ('bool-key', BASE + 'true: x\n', 'true: unknown key' + ALLOWED),
     ('null-key', BASE + '~: x\n', 'null: unknown key' + ALLOWED),

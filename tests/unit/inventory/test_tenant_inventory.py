@@ -23,9 +23,9 @@ def test_example_inventory_normalised():
         name='red', vni=200, subnet='10.0.0.0/24', prefixlen=24, gateway='10.0.0.1', snat=True,
         mtu=1450, hosts=['host1', 'host2'], file='inventory/tenants/red.yml', tunnel_type='vxlan',
         endpoints=[dict(name='red-web1', host='host1', ip='10.0.0.11', prefixlen=24,
-                        kind='namespace', mac=None, floating_ip=None, publish=[]),
+                        kind='namespace', mac=None, floating_ip=None, publish=[], rate_limit=None),
                    dict(name='red-web2', host='host2', ip='10.0.0.12', prefixlen=24,
-                        kind='namespace', mac=None, floating_ip=None, publish=[])], containers=[],
+                        kind='namespace', mac=None, floating_ip=None, publish=[], rate_limit=None)], containers=[],
         dhcp=False, network_type='vxlan', physical_network=None, segmentation_id=None, mirror=[])
 
 
@@ -45,8 +45,8 @@ def write(directory, name, text):
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\ngateway: 10.1.255.254\n', 'gateway', '10.1.255.254'),
     ('name: t\nvni: 1\nsubnet: 10.1.0.0/16\nendpoints: [{name: b, host: host2, ip: 10.1.0.3},'
      ' {name: a, host: host1, ip: 10.1.0.2}]\n', 'endpoints',
-     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[]),
-      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[])]),
+     [dict(name='a', host='host1', ip='10.1.0.2', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[], rate_limit=None),
+      dict(name='b', host='host2', ip='10.1.0.3', prefixlen=16, kind='namespace', mac=None, floating_ip=None, publish=[], rate_limit=None)]),
 ])
 def test_defaults_and_normalisation(tmp_path, text, field, value):
     write(tmp_path, 't.yml', text)
@@ -82,7 +82,7 @@ def test_every_error_of_every_file_is_reported(tmp_path):
         'red.yml: vni: 100 is already used by tenant blue (blue.yml)',
         "red.yml: endpoints[0].name: 'web1' is already used on host1 by tenant blue (blue.yml)",
         "white.yml: colour: unknown key (allowed here: containers, dhcp, endpoints, gateway, mirror, mtu, "
-        "name, network_type, physical_network, segmentation_id, snat, subnet, tunnel_type, vni)",
+        "name, network_type, physical_network, rate_limit, segmentation_id, snat, subnet, tunnel_type, vni)",
         'white.yml: mtu: 9000 is above 1350: the underlay MTU 1400 of host3 minus 50 for VXLAN',
     ]
 
