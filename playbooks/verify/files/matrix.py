@@ -10,6 +10,7 @@ Input (stdin): JSON with keys
   probe     {src_endpoint: {dst_endpoint: {...}}} (ovl_probe.py probe)
   wire      {src_endpoint: {...}}             (ovl_probe.py tunnel: frames per "type:key")
   mirror    {host/tenant: {iface, probes, macs: {src_mac: {icmp, tcp, other}}}} (ovl_probe.py mirror)
+  rate      {endpoint/direction: {tenant, peer, limit: {max_kbps, burst_kbit}, bps, error}} (rate.yml)
   arp       {sender_endpoint: seen_on: {endpoint: [frames]}} -> see below
   arpcap    {endpoint: [frames]}              (ovl_probe.py arpwatch, all hosts merged)
   snat      {endpoint: {result, reply}}       (ovl_probe.py connect)
@@ -39,6 +40,7 @@ import sys
 from offered import offered_rows  # noqa: E402 (next to this file)
 
 ROWS = []
+RATE_TOLERANCE = 0.15  # a measured rate limit within 15 % of the setting (issue 25)
 STORM_BOUND = 200     # packets through one bridge's flows at rest, in the window
 
 
@@ -259,6 +261,18 @@ def main():
             "%s: icmp %d, tcp %d; other tenants' endpoints: %s" % (
                 tenant, mine["icmp"], mine["tcp"],
                 ", ".join("%s (%d)" % kv for kv in sorted(foreign.items())) or "none"), ok)
+
+    # (i) rate limits: each measured rate within RATE_TOLERANCE of the endpoint's limit
+    for key, r in sorted(d.get("rate", {}).items()):
+        name, direction = key.rsplit("/", 1)
+        kbps = r["limit"]["max_kbps"]
+        seen = r.get("bps")
+        ok = seen is not None and abs(seen / 1000.0 - kbps) <= RATE_TOLERANCE * kbps
+        row("rate", r.get("tenant"), "%s %s (%s %s)" % (
+            name, direction, "to" if direction == "egress" else "from", r.get("peer")),
+            "%.1f Mbit/s +-%d %%" % (kbps / 1000.0, RATE_TOLERANCE * 100),
+            "%.2f Mbit/s" % (seen / 1e6) if seen is not None else "no measure: %s" % r.get("error"),
+            ok)
 
     # (g) no storm at rest, no local endpoint MAC learned on a tunnel port
     for host, r in sorted(d.get("storm", {}).items()):
