@@ -42,6 +42,6 @@ def _meters(diff):
         if have == want:
             continue
         state = 'missing' if have is None else 'extra' if want is None else 'different'
-        rows.append(dict(kind='rate limit', object=port, state=state, vni=None, owner=port,
+        rows.append(dict(kind='rate limit', object=port, state=state, owner=port,
                          detail='from the port: %s -> %s' % (have, want)))
     return rows

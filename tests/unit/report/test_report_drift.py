@@ -4,9 +4,11 @@ layers give nothing."""
 import pytest
 
 from ansible.module_utils.ovl.report.drift import drift_rows, drift_text
+from ansible.module_utils.ovl.tenant.names import endpoint_port
 from tenant_helpers import example_inventory
 
 INV = example_inventory()
+PORT = endpoint_port('blue-web1')
 
 
 def rows(results):
@@ -53,6 +55,13 @@ def rows(results):
         'after': '# netns ovr-blue\n-A OVL-POSTROUTING -s 10.0.0.0/24 -j MASQUERADE\n'}},
      ('h', 'blue', 'nat', 'ovr-blue: -A OVL-POSTROUTING -s 10.0.0.0/24 -j MASQUERADE', 'missing')),
     ('forward', {'changed': True}, ('h', '-', 'sysctl', 'net.ipv4.ip_forward', 'different')),
+    ('int_flows', {'changed': True, 'diff': {
+        'before': {'flows': [], 'meters': {PORT: {'max_kbps': 9, 'burst_kbit': 12}}},
+        'after': {'flows': [], 'meters': {PORT: {'max_kbps': 20000, 'burst_kbit': 16000}}}}},
+     ('h', 'blue', 'rate limit', PORT, 'different')),
+    ('ovs', {'changed': True, 'diff': {'before': {'shapes': {PORT: None}}, 'after': {
+        'shapes': {PORT: {'max_kbps': 10000, 'burst_kbit': 8000}}}}},
+     ('h', 'blue', 'rate limit', PORT, 'missing')),
 ])
 def test_each_kind_of_drift_is_named(layer, result, expected):
     assert expected in rows({'h': {layer: result}})
