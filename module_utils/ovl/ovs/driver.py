@@ -25,8 +25,8 @@ EMPTY_STATE = {'bridges': {}, 'ports': {}}
 DOWN_PREFIX = 'ovsdb-server is not reachable'
 # what a builder returns: the transaction's sub-commands, the views before
 # and after for diff mode, and more result keys (``pre_transaction``: a
-# transaction committed first; ``reopened``: the ports it deletes and adds
-# again)
+# transaction committed first; ``post_transaction``: one committed after it;
+# ``reopened``: the ports it deletes and adds again)
 Built = collections.namedtuple('Built', 'transaction before after extra')
 
 
@@ -76,10 +76,10 @@ class OvsDriver(Driver):
     def plan(self, want, have):
         built = Built._make(want(have))
         extra = built.extra or {}
-        pre = extra.get('pre_transaction') or []
-        steps = [step(self.ovsdb.argv(sub)) for sub in (pre, built.transaction) if sub]
+        pre, post = extra.get('pre_transaction') or [], extra.get('post_transaction') or []
+        steps = [step(self.ovsdb.argv(sub)) for sub in (pre, built.transaction, post) if sub]
         up = up_again(extra.get('reopened') or [])
-        return Plan(steps + up, transaction=built.transaction, pre=pre, up=up,
+        return Plan(steps + up, transaction=built.transaction, pre=pre, post=post, up=up,
                     before=built.before, after=built.after, extra=extra)
 
     def diff(self, want, have, plan):
@@ -94,6 +94,7 @@ class OvsDriver(Driver):
         def commit():
             self.ovsdb.commit(plan.pre)
             self.ovsdb.commit(plan.transaction)
+            self.ovsdb.commit(plan.post)
             run_steps(runner, plan.up)
         return commit
 

@@ -12,11 +12,16 @@ every frame OVS sends to the port (the kernel datapath, and the userspace
 one through its AF_PACKET socket) passes that qdisc. Ours: QoS and Queue
 marked ``external_ids:ovl-owner``.
 
-``plan_shapes(shapes, state, owner, gone) -> (sub-commands, before, after,
-warnings)``; *shapes* ``{port: {max_kbps, burst_kbit}}`` of the ports this
+``plan_shapes(shapes, state, owner, gone, deleted) -> (sub-commands,
+sub-commands of a second transaction, before, after, warnings)``; *shapes* ``{port: {max_kbps, burst_kbit}}`` of the ports this
 run lists (a listed port without a shape has none); *gone* the ports the
 transaction deletes (or deletes and adds again); the QoS of a port not
-listed stays. A port's QoS of someone else is never
+listed stays. *deleted*: those of *gone* the transaction itself deletes:
+their QoS and Queue rows are destroyed by a second transaction, after it
+(OVSDB refuses to destroy a QoS row in the transaction that deletes the
+port referring to it, even with the reference cleared first: found on the
+lab); if that one never runs, the next run destroys them as rows no port
+keeps. A port's QoS of someone else is never
 touched (a warning, if a shape was wanted). QoS and Queue are root tables
 (a row no port refers to stays): ours that no port keeps are destroyed.
 """
@@ -73,7 +78,7 @@ def _create(index, port, shape, owner):
              'other_config:burst=%d' % (shape['burst_kbit'] * 1000), mark]]
 
 
-def plan_shapes(shapes, state, owner, gone=()):
+def plan_shapes(shapes, state, owner, gone=(), deleted=()):
     cmds, before, after, warnings, kept = [], {}, {}, [], set()
     ports = state.get('ports', {})
     for index, (port, shape) in enumerate(sorted(shapes.items())):
@@ -97,8 +102,14 @@ def plan_shapes(shapes, state, owner, gone=()):
             cmds.append(['clear', 'Port', port, 'qos'])
     kept.update(row.get('qos') for name, row in ports.items()
                 if name not in shapes and name not in gone)
-    cmds += _garbage(state, owner, kept)
-    return cmds, before, after, warnings
+    later = set((ports.get(name) or {}).get('qos') for name in deleted)
+    garbage = _garbage(state, owner, kept)
+    now = [c for c in garbage if c[2] not in later and c[2] not in _queues(state, later)]
+    return cmds + now, [c for c in garbage if c not in now], before, after, warnings
+
+
+def _queues(state, uuids):
+    return set(q for u in uuids for q in (state.get('qos', {}).get(u) or {}).get('queues', {}).values())
 
 
 def _garbage(state, owner, kept):

@@ -132,13 +132,14 @@ def builder(params):
             more, before['mirrors'], after['mirrors'] = plan_mirrors(
                 mirrors, state, params['owner'], params['prune'], gone)
             cmds += more
-        gone = set(reopen) | set(n for n, view in after['ports'].items() if view is None)
-        more, before['shapes'], after['shapes'], notes = plan_shapes(
-            shapes, state, params['owner'], gone)
+        deleted = set(n for n, view in after['ports'].items() if view is None) - set(reopen)
+        more, post, before['shapes'], after['shapes'], notes = plan_shapes(
+            shapes, state, params['owner'], deleted | set(reopen), deleted)
         cmds += more
         warnings = list(warnings) + notes
         return cmds, before, after, {'tenant_tags': tags, 'warnings_detail': warnings,
-                                     'pre_transaction': pre, 'reopened': reopen}
+                                     'pre_transaction': pre, 'post_transaction': post,
+                                     'reopened': reopen}
     return _build
 
 

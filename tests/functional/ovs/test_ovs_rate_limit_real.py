@@ -110,3 +110,19 @@ def test_shape_and_meter_made_idempotent_changed_removed_and_measured(ovs, make_
         assert mbits(a, b, '10.77.0.2') > 40
     finally:
         sh('ovs-ofctl', '-O', 'OpenFlow13', 'del-meter', ovs.mgmt(BR), 'meter=7', check=False)
+
+
+def test_a_shaped_port_deleted_takes_its_rows_in_the_same_run(ovs, make_netns):
+    """Found on the lab: OVSDB refused the transaction that deleted a port and
+    destroyed its QoS ('referential integrity violation'), so deleting a
+    rate-limited endpoint failed."""
+    b = make_netns('rlb')
+    veth(ovs, 'rl-b', b, '10.77.0.2')
+    state(ovs, dict(max_kbps=10000, burst_kbit=8000))
+    assert rows(ovs, 'QoS') == 1
+    with entered(ovs.netns):
+        gone = run_module(ovs_state, dict(db=ovs.db, bridges=[{'name': BR, 'datapath_type': 'netdev'}],
+                                          ports=[], prune=True))
+    assert not gone['failed'], gone['msg']
+    assert rows(ovs, 'QoS') == 0 and rows(ovs, 'Queue') == 0, gone.get('_argv')
+    assert 'rl-b' not in ovs.vsctl('list-ports', BR).split()

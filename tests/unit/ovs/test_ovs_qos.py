@@ -3,7 +3,15 @@ QoS linux-htb + Queue 0 rows in the host's one transaction (issue 25)."""
 import pytest
 
 from ansible.module_utils.ovl.core.validate import InputError
-from ansible.module_utils.ovl.ovs.qos import normalize_shape, plan_shapes
+from ansible.module_utils.ovl.ovs.qos import normalize_shape, plan_shapes as _plan
+
+
+def plan_shapes(*args, **kwargs):
+    """(sub-commands, before, after, warnings); the second transaction is
+    checked by its own test."""
+    cmds, post, before, after, warnings = _plan(*args, **kwargs)
+    assert post == []
+    return cmds, before, after, warnings
 
 OURS = {'ovl-owner': 'ovl'}
 SHAPE = dict(max_kbps=10000, burst_kbit=8000)
@@ -61,7 +69,15 @@ def test_someone_elses_qos_is_never_touched_and_said():
     assert plan_shapes({'ove1': None}, state('q1', ids={}), 'ovl')[0] == []
 
 
-def test_a_deleted_port_leaves_its_rows_to_be_destroyed():
+def test_the_rows_of_a_port_deleted_in_the_transaction_go_in_a_second_one():
+    """OVSDB refuses to destroy a QoS in the transaction that deletes the port
+    referring to it, even with the reference cleared first (found on the lab)."""
+    cmds, post, _, _, _ = _plan({}, state('q1'), 'ovl', gone={'ove1'}, deleted={'ove1'})
+    assert cmds == []
+    assert post == [['destroy', 'QoS', 'q1'], ['destroy', 'Queue', 'u1']]
+
+
+def test_a_port_deleted_before_the_transaction_leaves_its_rows_to_be_destroyed():
     cmds, _, _, _ = plan_shapes({}, state('q1'), 'ovl', gone={'ove1'})
     assert cmds == [['destroy', 'QoS', 'q1'], ['destroy', 'Queue', 'u1']]
 
