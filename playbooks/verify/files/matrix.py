@@ -41,6 +41,8 @@ from offered import offered_rows  # noqa: E402 (next to this file)
 
 ROWS = []
 RATE_TOLERANCE = 0.15  # a measured rate limit within 15 % of the setting (issue 25)
+TCP_HEADERS = 52       # IPv4 20 + TCP 20 + timestamps 12: an MTU-sized segment's payload is MTU - 52
+ETHERNET_HEADER = 14   # what the meter and htb count beyond the MTU
 STORM_BOUND = 200     # packets through one bridge's flows at rest, in the window
 
 
@@ -262,15 +264,19 @@ def main():
                 tenant, mine["icmp"], mine["tcp"],
                 ", ".join("%s (%d)" % kv for kv in sorted(foreign.items())) or "none"), ok)
 
-    # (i) rate limits: each measured rate within RATE_TOLERANCE of the endpoint's limit
+    # (i) rate limits: each measured rate within RATE_TOLERANCE of the endpoint's
+    # limit; the meter and htb count Ethernet frames, iperf3 TCP payload: the
+    # payload iperf3 can see is the limit times payload/frame at the tenant MTU
     for key, r in sorted(d.get("rate", {}).items()):
         name, direction = key.rsplit("/", 1)
-        kbps = r["limit"]["max_kbps"]
+        mtu = r.get("mtu") or 1500
+        kbps = r["limit"]["max_kbps"] * (mtu - TCP_HEADERS) / float(mtu + ETHERNET_HEADER)
         seen = r.get("bps")
         ok = seen is not None and abs(seen / 1000.0 - kbps) <= RATE_TOLERANCE * kbps
         row("rate", r.get("tenant"), "%s %s (%s %s)" % (
             name, direction, "to" if direction == "egress" else "from", r.get("peer")),
-            "%.1f Mbit/s +-%d %%" % (kbps / 1000.0, RATE_TOLERANCE * 100),
+            "%.2f Mbit/s +-%d %% (%.1f of frames)" % (
+                kbps / 1000.0, RATE_TOLERANCE * 100, r["limit"]["max_kbps"] / 1000.0),
             "%.2f Mbit/s" % (seen / 1e6) if seen is not None else "no measure: %s" % r.get("error"),
             ok)
 
@@ -357,6 +363,10 @@ def page(tenants, cells, full_path=None):
                 parts.append("%s %d/%d%s" % (c, good, len(rs), "" if good == len(rs) else "!!"))
         if parts:
             out.append("  %-10s %s" % (t, "  ".join(parts)))
+    rates = [r for r in ROWS if r["check"] == "rate"]
+    if rates:             # measures, worth seeing when they pass too
+        out += ["", "Rate limits (iperf3 TCP payload; expected within 15 %):"]
+        out += ["  %s: %s, expected %s" % (r["subject"], r["seen"], r["expected"]) for r in rates]
     bad = [r for r in ROWS if not r["ok"]]
     if bad:
         out += ["", "Not as expected:"]
