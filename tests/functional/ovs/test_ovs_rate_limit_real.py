@@ -37,18 +37,18 @@ def ports(shape=None):
     return out
 
 
-def state(ovs, shape=None):
+def state(ovs, shape=None, check=False):
     with entered(ovs.netns):
         result = run_module(ovs_state, dict(
             db=ovs.db, bridges=[{'name': BR, 'datapath_type': 'netdev'}], ports=ports(shape),
-            prune=True), diff=True)
+            prune=True), check_mode=check, diff=True)
     assert not result['failed'], result['msg']
     return result
 
 
-def flows(ovs, meters):
+def flows(ovs, meters, check=False):
     result = run_module(ovs_flows, dict(bridge=BR, target=ovs.mgmt(BR), flows=[], prune=True,
-                                        meters=meters), diff=True)
+                                        meters=meters), check_mode=check, diff=True)
     assert not result['failed'], result['msg']
     return result
 
@@ -83,6 +83,12 @@ def test_shape_and_meter_made_idempotent_changed_removed_and_measured(ovs, make_
     state(ovs)
     sh('ovs-ofctl', '-O', 'OpenFlow13', 'add-meter', ovs.mgmt(BR), FOREIGN_METER)
     try:
+        # check mode: what would change, nothing written
+        dump = ovs.dump()
+        would = state(ovs, dict(max_kbps=10000, burst_kbit=8000), check=True)
+        assert would['changed'] and would['diff']['after']['shapes']['rl-b']['max_kbps'] == 10000
+        assert flows(ovs, [dict(port='rl-a', max_kbps=20000, burst_kbit=16000)], check=True)['changed']
+        assert ovs.dump() == dump and rows(ovs, 'QoS') == 0 and meters(ovs).count('meter=') == 1
         # to b: 10 Mbit/s shaped; from a: 20 Mbit/s policed
         made = state(ovs, dict(max_kbps=10000, burst_kbit=8000))
         assert made['changed'] and rows(ovs, 'QoS') == 1 and rows(ovs, 'Queue') == 1
