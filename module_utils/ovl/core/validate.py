@@ -49,6 +49,14 @@ def _int(value, field, low, high, what):
     return number
 
 
+def kbit(value, field):
+    """A rate (kbit/s) or burst (kbit) of a rate limit: an int 1-100000000
+    (no text: the modules' argument specs have made it an int already)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10 ** 8:
+        raise InputError(field, value, 'is not an integer 1-100000000')
+    return value
+
+
 def vlan_tag(value, field='tag'):
     return _int(value, field, VLAN_MIN, VLAN_MAX, 'a VLAN tag')
 

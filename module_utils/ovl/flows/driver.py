@@ -82,11 +82,15 @@ class FlowsDriver(Driver):
                                          flows, ports, self.params['prune'],
                                          self.params['flush_learned'])
         base = ofctl_base(self.params['timeout'])
-        steps = [step(base + OPENFLOW + [tail[0], self.target(), tail[1]]) for tail in puts]
+
+        def meter_steps(tails):           # [command, spec] -> ovs-ofctl -O OpenFlow13 ...
+            return [step(base + OPENFLOW + [command, self.target(), spec]) for command, spec in tails]
+
+        steps = meter_steps(puts)
         if mods:
             steps.append(step(base + ['--bundle', 'add-flows', self.target(), '-'],
                               ''.join(line + '\n' for line in mods)))
-        steps += [step(base + OPENFLOW + [tail[0], self.target(), tail[1]]) for tail in drops]
+        steps += meter_steps(drops)
         return Plan(steps, mods=mods, before=before, after=after, meters_before=m_before,
                     meters_after=m_after)
 

@@ -17,10 +17,10 @@ bridge, below 0xff00): a meter is found again by its port, a port made
 again with another number gets another meter, and the old one is pruned.
 Meters of other ids are never named.
 
-- ``meters_argv(target)``: ``ovs-ofctl -O OpenFlow13 dump-meters TARGET``;
-- ``parse_meters(text) -> {id: {max_kbps, burst_kbit}}`` (ours only);
-- ``plan_meters(want, have, port_numbers, prune) -> (add/mod argv tails,
-  del argv tails, flows, before, after)``.
+- ``meters_argv(base, target)``: ``ovs-ofctl -O OpenFlow13 dump-meters TARGET``;
+- ``parse_meters(text) -> {id: {max_kbps, burst_kbit, flags}}`` (ours only);
+- ``plan_meters(want, have, port_numbers, check_mode) -> (add/mod argv
+  tails, del argv tails, flows, before, after)``.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -44,12 +44,6 @@ def is_ours(meter_id):
     return meter_id & METER_MASK == METER_BASE
 
 
-def _count(value, field):
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10 ** 8:
-        raise InputError(field, value, 'is not an integer 1-100000000')
-    return value
-
-
 def normalize_meters(items, prefix='meters'):
     out, seen = [], {}
     for i, item in enumerate(items or []):
@@ -58,8 +52,8 @@ def normalize_meters(items, prefix='meters'):
         if port in seen:
             raise InputError(field + 'port', port, 'is already metered by %s' % seen[port])
         seen[port] = '%s[%d]' % (prefix, i)
-        out.append(dict(port=port, max_kbps=_count(item.get('max_kbps'), field + 'max_kbps'),
-                        burst_kbit=_count(item.get('burst_kbit'), field + 'burst_kbit')))
+        out.append(dict(port=port, max_kbps=v.kbit(item.get('max_kbps'), field + 'max_kbps'),
+                        burst_kbit=v.kbit(item.get('burst_kbit'), field + 'burst_kbit')))
     return out
 
 

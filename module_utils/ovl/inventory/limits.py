@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.ovl.core.validate import InputError
+from ansible.module_utils.ovl.tenant.endpoints import DEFAULT as DEFAULT_KIND, namespace
 from ansible.module_utils.ovl.tenant.model import Limit, RateLimit
 
 MIN_BURST_KBIT = 12          # one 1500-byte frame
@@ -40,12 +41,12 @@ def rate_limit_of(spec):
 
 
 def endpoint_limit(data, ep, where, errors):
-    kind = ep.get('kind') or 'namespace'
+    kind = ep.get('kind') or DEFAULT_KIND
     if 'rate_limit' in ep:
-        if kind != 'namespace' and ep['rate_limit']:
+        if kind != namespace.KIND and ep['rate_limit']:
             errors.append(str(InputError(
                 where + '.rate_limit', ep['rate_limit'], 'is for namespace endpoints only (kind '
                 "%s: set the limit on the VM's interface, libvirt's <bandwidth>)" % kind)))
             return None
         return rate_limit_of(ep['rate_limit'])
-    return rate_limit_of(data.get('rate_limit')) if kind == 'namespace' else None
+    return rate_limit_of(data.get('rate_limit')) if kind == namespace.KIND else None

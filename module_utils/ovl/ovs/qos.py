@@ -13,17 +13,21 @@ one through its AF_PACKET socket) passes that qdisc. Ours: QoS and Queue
 marked ``external_ids:ovl-owner``.
 
 ``plan_shapes(shapes, state, owner, gone, deleted) -> (sub-commands,
-sub-commands of a second transaction, before, after, warnings)``; *shapes* ``{port: {max_kbps, burst_kbit}}`` of the ports this
-run lists (a listed port without a shape has none); *gone* the ports the
-transaction deletes (or deletes and adds again); the QoS of a port not
-listed stays. *deleted*: those of *gone* the transaction itself deletes:
-their QoS and Queue rows are destroyed by a second transaction, after it
-(OVSDB refuses to destroy a QoS row in the transaction that deletes the
-port referring to it, even with the reference cleared first: found on the
-lab); if that one never runs, the next run destroys them as rows no port
-keeps. A port's QoS of someone else is never
-touched (a warning, if a shape was wanted). QoS and Queue are root tables
-(a row no port refers to stays): ours that no port keeps are destroyed.
+sub-commands of a second transaction, before, after, warnings)``:
+
+- *shapes* ``{port: {max_kbps, burst_kbit}}`` of the ports this run lists
+  (a listed port without a shape has none); the QoS of a port not listed
+  stays;
+- *gone*: the ports the transaction deletes (or deletes and adds again);
+- *deleted*: those of *gone* the transaction itself deletes: their QoS and
+  Queue rows are destroyed by a second transaction, after it (OVSDB refuses
+  to destroy a QoS row in the transaction that deletes the port referring
+  to it, even with the reference cleared first: found on the lab); if that
+  one never runs, the next run destroys them as rows no port keeps.
+
+A port's QoS of someone else is never touched (a warning, if a shape was
+wanted). QoS and Queue are root tables (a row no port refers to stays):
+ours that no port keeps are destroyed.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -31,6 +35,7 @@ __metaclass__ = type
 
 from ansible.module_utils.ovl.core import validate as v
 from ansible.module_utils.ovl.core.marks import OWNER_KEY
+from ansible.module_utils.ovl.ovs.plan import is_ours as _ours
 
 QOS_TYPE = 'linux-htb'
 
@@ -39,15 +44,8 @@ def normalize_shape(value, prefix):
     """``{max_kbps, burst_kbit}`` checked, or None."""
     if not value:
         return None
-    rate, burst = value.get('max_kbps'), value.get('burst_kbit')
-    for field, number in (('max_kbps', rate), ('burst_kbit', burst)):
-        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 10 ** 8:
-            raise v.InputError(prefix + field, number, 'is not an integer 1-100000000')
-    return dict(max_kbps=rate, burst_kbit=burst)
-
-
-def _ours(row, owner):
-    return (row or {}).get('external_ids', {}).get(OWNER_KEY) == owner
+    return dict((field, v.kbit(value.get(field), prefix + field))
+                for field in ('max_kbps', 'burst_kbit'))
 
 
 def _view(state, uuid):
@@ -103,13 +101,11 @@ def plan_shapes(shapes, state, owner, gone=(), deleted=()):
     kept.update(row.get('qos') for name, row in ports.items()
                 if name not in shapes and name not in gone)
     later = set((ports.get(name) or {}).get('qos') for name in deleted)
+    later.update(q for u in list(later) for q in (state.get('qos', {}).get(u) or {})
+                 .get('queues', {}).values())
     garbage = _garbage(state, owner, kept)
-    now = [c for c in garbage if c[2] not in later and c[2] not in _queues(state, later)]
-    return cmds + now, [c for c in garbage if c not in now], before, after, warnings
-
-
-def _queues(state, uuids):
-    return set(q for u in uuids for q in (state.get('qos', {}).get(u) or {}).get('queues', {}).values())
+    now = [c for c in garbage if c[2] not in later]
+    return cmds + now, [c for c in garbage if c[2] in later], before, after, warnings
 
 
 def _garbage(state, owner, kept):

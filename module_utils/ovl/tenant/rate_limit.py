@@ -20,13 +20,10 @@ __metaclass__ = type
 from ansible.module_utils.ovl.tenant.endpoints import kind_of
 
 
-def _limit(limit):
-    return dict(max_kbps=limit.max_kbps, burst_kbit=limit.burst_kbit) if limit else None
-
-
 def shape_of(ep):
     """The ``shape`` of the endpoint's port (its ingress limit), or None."""
-    return _limit(ep.rate_limit.ingress) if ep.rate_limit else None
+    limit = ep.rate_limit and ep.rate_limit.ingress
+    return limit.as_dict() if limit else None
 
 
 def meters_on(inventory, facts):
@@ -36,6 +33,6 @@ def meters_on(inventory, facts):
     for tenant in inventory.tenants_on(facts.name):
         for ep in tenant.endpoints_on(facts.name):
             if ep.rate_limit and ep.rate_limit.egress:
-                out += [dict(port=name, **_limit(ep.rate_limit.egress))
+                out += [dict(port=name, **ep.rate_limit.egress.as_dict())
                         for name in kind_of(ep).ports(ep)]
     return sorted(out, key=lambda m: m['port'])
